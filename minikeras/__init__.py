@@ -1,0 +1,14 @@
+"""minikeras: one Keras API, many tensor engines.
+
+The engine is chosen when minikeras is imported: ``KERAS_BACKEND``, else
+``$MINIKERAS_HOME/minikeras.json`` (default ``~/.minikeras/minikeras.json``), else
+TensorFlow. Only that engine is imported.
+"""
+__version__ = '0.1.0'
+
+from minikeras import backend  # noqa: F401,E402  (chooses and loads the engine)
+from minikeras import (  # noqa: F401,E402
+    activations, callbacks, constraints, initializers, layers, losses, metrics, models,
+    optimizers, regularizers, utils)
+from minikeras.layers import Input  # noqa: F401,E402
+from minikeras.models import Model, Sequential  # noqa: F401,E402

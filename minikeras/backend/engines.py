@@ -1,0 +1,33 @@
+"""The engines minikeras knows: adapter module, the package it needs, how to install it."""
+
+ENGINES = {
+    'tensorflow': {
+        'module': 'minikeras.backend.tensorflow',
+        'install': 'pip install "minikeras[tensorflow]"   (Python 3.9+, TensorFlow 2.21)',
+    },
+    'theano': {
+        'module': 'minikeras.backend.theano',
+        'install': 'pip install "minikeras[theano]"   (Python 3.6, Theano 1.0.5) or '
+                   'pip install "minikeras[pytensor]"   (Python 3.11, PyTensor)',
+    },
+    'cntk': {
+        'module': 'minikeras.backend.cntk',
+        'install': 'pip install "minikeras[cntk]"   (Python 3.6 only, plus Debian\'s '
+                   'libopenmpi3 openmpi-bin; see the README)',
+    },
+    'mxnet': {
+        'module': 'minikeras.backend.mxnet',
+        'install': 'pip install "minikeras[mxnet]"   (MXNet 1.9.1)',
+    },
+    'numpy': {
+        'module': 'minikeras.backend.numpy',
+        'install': 'nothing: the NumPy reference ships with minikeras (inference only, '
+                   'no gradients)',
+    },
+}
+
+DEFAULT_ENGINE = 'tensorflow'
+
+
+def valid_names():
+    return ', '.join(sorted(ENGINES))

@@ -1,0 +1,108 @@
+"""Import an engine adapter and check it against the contract."""
+import functools
+import importlib
+import inspect
+
+from minikeras.backend.contract import CONTRACT, METADATA_OPS
+from minikeras.backend.engines import ENGINES, valid_names
+from minikeras.backend.errors import EngineError
+from minikeras.backend import symbolic
+
+
+def resolve_module(name):
+    if name in ENGINES:
+        return ENGINES[name]['module']
+    if '.' in name:
+        return name
+    raise EngineError('unknown minikeras engine %r (from KERAS_BACKEND or the config file); '
+                      'valid engines: %s, or a module path such as my_pkg.my_backend'
+                      % (name, valid_names()))
+
+
+def import_engine(name):
+    module_name = resolve_module(name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        if name in ENGINES:
+            raise EngineError('minikeras engine %r cannot be loaded in this Python: %s. '
+                              'Install it with: %s' % (name, e, ENGINES[name]['install']))
+        raise EngineError('custom minikeras engine module %r cannot be imported: %s'
+                          % (module_name, e))
+    check_contract(module, name)
+    return module
+
+
+def signature_problem(stub, impl):
+    """None if ``impl`` takes the same arguments as the contract ``stub``."""
+    try:
+        want, got = inspect.signature(stub), inspect.signature(impl)
+    except (TypeError, ValueError) as e:
+        return 'signature unreadable (%s)' % e
+    w = [(p.name, p.default) for p in want.parameters.values()]
+    g = [(p.name, p.default) for p in got.parameters.values()]
+    if w != g:
+        return 'expected (%s), found (%s)' % (_fmt(want), _fmt(got))
+    return None
+
+
+def _fmt(sig):
+    return ', '.join(str(p) for p in sig.parameters.values())
+
+
+def check_contract(module, name):
+    missing = [op for op in CONTRACT if not callable(getattr(module, op, None))]
+    wrong = []
+    for op, stub in CONTRACT.items():
+        impl = getattr(module, op, None)
+        if callable(impl):
+            problem = signature_problem(stub, impl)
+            if problem:
+                wrong.append('%s: %s' % (op, problem))
+    if missing or wrong:
+        parts = []
+        if missing:
+            parts.append('missing ops: %s' % ', '.join(missing))
+        if wrong:
+            parts.append('ops with other arguments than the contract: %s' % '; '.join(wrong))
+        raise EngineError('minikeras engine %r (%s) breaks the backend contract: %s'
+                          % (name, module.__name__, '. '.join(parts)))
+
+
+def unsupported_ops(module):
+    return sorted(op for op in CONTRACT if getattr(getattr(module, op), 'unsupported', False))
+
+
+def wrap(op, impl):
+    """The public ``K.<op>``: the engine's function, recorded symbolically when given
+    KerasTensors; docstring and signature from the contract."""
+    stub = CONTRACT[op]
+    if op in METADATA_OPS:
+        def public(*args, **kwargs):
+            if args and isinstance(args[0], symbolic.KerasTensor):
+                return _metadata(op, args[0])
+            return impl(*args, **kwargs)
+    else:
+        def public(*args, **kwargs):
+            if symbolic.any_symbolic(args, kwargs):
+                if op == 'gradients':
+                    return symbolic.record_gradients(*args, **kwargs)
+                return symbolic.record_op(op, args, kwargs)
+            return impl(*args, **kwargs)
+    functools.update_wrapper(public, stub)
+    public.engine_impl = impl
+    return public
+
+
+def _metadata(op, kt):
+    if op == 'int_shape':
+        return kt.shape
+    if op == 'ndim':
+        return kt.ndim
+    if op == 'dtype':
+        return kt.dtype
+    if op == 'is_tensor':
+        return True
+    if op == 'is_variable':
+        return False
+    raise TypeError('%s is not defined for a symbolic tensor' % op)

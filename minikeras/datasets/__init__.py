@@ -1,0 +1,1 @@
+"""Datasets: real data, downloaded and cached, with an offline fallback where one ships."""

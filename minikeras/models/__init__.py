@@ -1,0 +1,22 @@
+"""Models: Model (functional and subclassed), Sequential, and loading/saving."""
+from minikeras.models.training import Model  # noqa: F401
+from minikeras.models.sequential import Sequential  # noqa: F401
+
+
+def load_model(filepath, custom_objects=None, compile=True):
+    from minikeras import saving
+    return saving.load_model(filepath, custom_objects=custom_objects, compile=compile)
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    model.save(filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+
+
+def model_from_json(json_string, custom_objects=None):
+    from minikeras.saving import model_config
+    return model_config.model_from_json(json_string, custom_objects)
+
+
+def model_from_config(config, custom_objects=None):
+    from minikeras.saving import model_config
+    return model_config.model_from_config(config, custom_objects)

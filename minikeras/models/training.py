@@ -1,0 +1,467 @@
+"""Model: compile / fit / evaluate / predict on top of Network, for every engine.
+
+Each mode (train, test, predict) is one function written with contract ops and compiled
+once by ``K.compiled_function``; the loops here are engine-free Python that call it once
+per batch."""
+import numpy as np
+
+import minikeras.backend as K
+from minikeras import losses as losses_module
+from minikeras import metrics as metrics_module
+from minikeras import optimizers
+from minikeras.layers.base import call_context
+from minikeras.models import data as data_utils
+from minikeras.models.network import Network
+from minikeras.utils import nest
+
+
+class Model(Network):
+    """A Network that can be compiled and trained (Keras 2 ``keras.models.Model``)."""
+
+    def __init__(self, *args, **kwargs):
+        super(Model, self).__init__(*args, **kwargs)
+        self.optimizer = None
+        self.stop_training = False
+        self._compiled = False
+        self._functions = {}
+        self.history = None
+
+    # --- compile -----------------------------------------------------------------------
+    def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None, target_tensors=None,
+                **kwargs):
+        if kwargs:
+            raise TypeError('compile: unexpected arguments %s' % ', '.join(sorted(kwargs)))
+        if target_tensors is not None:
+            raise NotImplementedError('compile(target_tensors=...) is not supported')
+        if loss is None:
+            raise ValueError('compile needs a loss, received loss=None')
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self.loss_weights = loss_weights
+        self._metrics_arg = metrics
+        self.sample_weight_mode = sample_weight_mode
+        self._functions = {}
+        self._compiled = True
+        if self.built and self._output_count() is not None:
+            self._prepare_outputs()
+
+    def _output_count(self):
+        if self._is_graph_network:
+            return len(self.outputs)
+        outs = getattr(self, '_symbolic_outputs', None)
+        return len(outs) if outs is not None else None
+
+    def _model_outputs(self):
+        return self.outputs if self._is_graph_network else self._symbolic_outputs
+
+    def _model_inputs(self):
+        return self.inputs if self._is_graph_network else self._symbolic_inputs
+
+    def _out_names(self):
+        if self._is_graph_network:
+            return self.output_names
+        n = len(self._symbolic_outputs)
+        return ['output_%d' % (i + 1) for i in range(n)]
+
+    def _in_names(self):
+        if self._is_graph_network:
+            return self.input_names
+        return ['input_%d' % (i + 1) for i in range(len(self._symbolic_inputs))]
+
+    def _per_output(self, value, what, default):
+        names = self._out_names()
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(names))
+            if unknown:
+                raise ValueError('%s: unknown output name(s) %s; the outputs are %s'
+                                 % (what, unknown, names))
+            return [value.get(n, default) for n in names]
+        if isinstance(value, (list, tuple)) and what != 'metrics':
+            if len(value) != len(names):
+                raise ValueError('%s: the model has %d outputs but received a list of %d'
+                                 % (what, len(names), len(value)))
+            return list(value)
+        return [value] * len(names)
+
+    def _prepare_outputs(self):
+        names = self._out_names()
+        self._loss_fns = [losses_module.get(l) for l in self._per_output(self.loss, 'loss', None)]
+        if any(f is None for f in self._loss_fns):
+            missing = [n for n, f in zip(names, self._loss_fns) if f is None]
+            raise ValueError('compile: no loss given for output(s) %s' % ', '.join(missing))
+        weights = self.loss_weights
+        self._loss_weights = [1.] * len(names) if weights is None else \
+            [float(w) for w in self._per_output(weights, 'loss_weights', 1.)]
+        metrics = self._metrics_arg or []
+        if isinstance(metrics, dict):
+            per_out = self._per_output(metrics, 'metrics', [])
+        elif isinstance(metrics, (list, tuple)) and metrics and \
+                all(isinstance(m, (list, tuple)) for m in metrics):
+            per_out = list(metrics)
+        else:
+            per_out = [list(metrics)] * len(names)
+        self._metric_fns = []   # (output index, name, fn)
+        for i, mlist in enumerate(per_out):
+            for m in nest.to_list(mlist):
+                name, fn = self._resolve_metric(m, i)
+                self._metric_fns.append((i, name, fn))
+        multi = len(names) > 1
+        self.metrics_names = ['loss']
+        if multi:
+            self.metrics_names += ['%s_loss' % n for n in names]
+        for i, name, _ in self._metric_fns:
+            self.metrics_names.append('%s_%s' % (names[i], name) if multi else name)
+
+    def _resolve_metric(self, metric, i):
+        if metric in ('accuracy', 'acc'):
+            loss_fn = self._loss_fns[i]
+            shape = self._model_outputs()[i].shape
+            lname = getattr(loss_fn, '__name__', '')
+            if lname in ('binary_crossentropy',) or shape[-1] == 1:
+                return metric, metrics_module.binary_accuracy
+            if 'sparse_categorical' in lname:
+                return metric, metrics_module.sparse_categorical_accuracy
+            return metric, metrics_module.categorical_accuracy
+        fn = metrics_module.get(metric)
+        name = metric if isinstance(metric, str) else getattr(fn, 'name', None) or \
+            getattr(fn, '__name__', type(fn).__name__)
+        return name, fn
+
+    # --- the steps, written once with contract ops ------------------------------------------
+    def _forward(self, xs, training):
+        with K.learning_phase_scope(1 if training else 0), call_context() as ctx:
+            outputs = self.call(nest.unpack_singleton(list(xs)))
+        return nest.to_list(outputs), ctx
+
+    def _loss_and_metrics(self, ys, outputs, sws, ctx):
+        total, per_output_losses, metric_values = None, [], []
+        for i, (y, out, sw) in enumerate(zip(ys, outputs, sws)):
+            score = self._loss_fns[i](y, out)
+            if K.ndim(score) > 1:
+                score = K.mean(score, axis=list(range(1, K.ndim(score))))
+            score = score * sw
+            nonzero = K.mean(K.cast(K.not_equal(sw, 0), K.floatx()))
+            value = K.mean(score) / K.maximum(nonzero, K.epsilon())
+            per_output_losses.append(value)
+            term = value * self._loss_weights[i] if self._loss_weights[i] != 1. else value
+            total = term if total is None else total + term
+        for extra in self.regularization_losses() + list(ctx.losses):
+            total = total + extra
+        for i, _, fn in self._metric_fns:
+            metric_values.append(K.mean(fn(ys[i], outputs[i])))
+        extra = per_output_losses if len(outputs) > 1 else []
+        return total, extra + metric_values
+
+    def _train_step(self, n_in, n_out):
+        params = self.trainable_weights
+        self.optimizer.build(params)
+
+        def step(*tensors):
+            xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
+            outputs, ctx = self._forward(xs, training=True)
+            total, values = self._loss_and_metrics(ys, outputs, sws, ctx)
+            updates = self.optimizer.get_updates(total, params)
+            return [total] + values, list(updates) + list(ctx.updates)
+        return step
+
+    def _test_step(self, n_in, n_out):
+        def step(*tensors):
+            xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
+            outputs, ctx = self._forward(xs, training=False)
+            total, values = self._loss_and_metrics(ys, outputs, sws, ctx)
+            return [total] + values, []
+        return step
+
+    def _predict_step(self, n_in):
+        def step(*tensors):
+            outputs, _ = self._forward(tensors, training=False)
+            return outputs, []
+        return step
+
+    def _function(self, mode, arrays):
+        """The compiled function for ``mode`` and these arrays' trailing shapes/dtypes."""
+        specs = [((None,) + tuple(a.shape[1:]), str(a.dtype)) for a in arrays]
+        key = (mode, tuple((s, d) for s, d in specs))
+        fn = self._functions.get(key)
+        if fn is None:
+            n_in = len(self._model_inputs())
+            n_out = len(self._model_outputs())
+            if mode == 'train':
+                step = self._train_step(n_in, n_out)
+            elif mode == 'test':
+                step = self._test_step(n_in, n_out)
+            else:
+                step = self._predict_step(n_in)
+            fn = K.compiled_function(step, specs, name='%s_%s' % (self.name, mode))
+            self._functions[key] = fn
+        return fn
+
+    # --- data --------------------------------------------------------------------------
+    def _ensure_built(self, x):
+        if self.built and (self._is_graph_network or hasattr(self, '_symbolic_outputs')):
+            return
+        arrays = [np.asarray(a) for a in (x.values() if isinstance(x, dict) else nest.to_list(x))]
+        shapes = [(None,) + a.shape[1:] for a in arrays]
+        self.built = False
+        self.build(shapes if len(shapes) > 1 else shapes[0])
+        if self._compiled:
+            self._prepare_outputs()
+
+    def _check_compiled(self, what):
+        if not self._compiled:
+            raise RuntimeError('you must compile the model before %s: call '
+                               'model.compile(optimizer, loss)' % what)
+        if not hasattr(self, '_loss_fns'):
+            self._prepare_outputs()
+
+    def _inputs(self, x):
+        ins = self._model_inputs()
+        arrays = data_utils.standardize_arrays(x, self._in_names(), [t.shape for t in ins],
+                                               'input')
+        return [a.astype(t.dtype, copy=False) for a, t in zip(arrays, ins)]
+
+    def _targets(self, y):
+        names = self._out_names()
+        if y is None:
+            raise ValueError('no target data given: pass y (one array per output: %s)'
+                             % ', '.join(names))
+        arrays = data_utils.standardize_arrays(y, names, [None] * len(names), 'target',
+                                               check_shapes=False)
+        return [np.asarray(a, dtype=K.floatx()).reshape((len(a), 1)) if np.ndim(a) == 1
+                else np.asarray(a, dtype=K.floatx()) for a in arrays]
+
+    def _standardize(self, x, y, sample_weight=None, class_weight=None):
+        self._ensure_built(x)
+        self._check_compiled('training or evaluating it')
+        xs = self._inputs(x)
+        ys = self._targets(y)
+        sw_list = self._per_output(sample_weight, 'sample_weight', None) \
+            if isinstance(sample_weight, (dict, list)) else [sample_weight] * len(ys)
+        cw_list = self._per_output(class_weight, 'class_weight', None) \
+            if isinstance(class_weight, dict) and set(class_weight) <= set(self._out_names()) \
+            and class_weight else [class_weight] * len(ys)
+        data_utils.check_lengths(xs, ys, sw_list)
+        sws = [data_utils.sample_weights(t, s, c) for t, s, c in zip(ys, sw_list, cw_list)]
+        return xs, ys, sws
+
+    # --- loops ---------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0., validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_freq=1, max_queue_size=10, workers=1, use_multiprocessing=False,
+            **kwargs):
+        from minikeras.models import generators
+        if kwargs:
+            raise TypeError('fit: unexpected arguments %s' % ', '.join(sorted(kwargs)))
+        if generators.is_generator_like(x):
+            return self.fit_generator(
+                x, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+                callbacks=callbacks, validation_data=validation_data,
+                validation_steps=validation_steps, validation_freq=validation_freq,
+                class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch)
+        batch_size = _batch_size(batch_size)
+        xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
+        val = None
+        if validation_data is not None:
+            val = self._validation_arrays(validation_data)
+        elif validation_split and 0. < validation_split < 1.:
+            split_at = int(len(xs[0]) * (1. - validation_split))
+            val = ([a[split_at:] for a in xs], [a[split_at:] for a in ys],
+                   [a[split_at:] for a in sws])
+            xs, ys, sws = ([a[:split_at] for a in xs], [a[:split_at] for a in ys],
+                           [a[:split_at] for a in sws])
+        ins = xs + ys + sws
+        return self._fit_loop(ins, batch_size, epochs, verbose, callbacks, val, shuffle,
+                              initial_epoch, validation_freq)
+
+    def _validation_arrays(self, validation_data):
+        if len(validation_data) == 2:
+            vx, vy = validation_data
+            vsw = None
+        elif len(validation_data) == 3:
+            vx, vy, vsw = validation_data
+        else:
+            raise ValueError('validation_data must be (x, y) or (x, y, sample_weight); '
+                             'received a tuple of %d' % len(validation_data))
+        return self._standardize(vx, vy, vsw)
+
+    def _fit_loop(self, ins, batch_size, epochs, verbose, callbacks, val, shuffle,
+                  initial_epoch, validation_freq):
+        from minikeras import callbacks as cbks
+        n = len(ins[0])
+        train_fn = self._function('train', ins)
+        if val is not None:
+            val_ins = val[0] + val[1] + val[2]
+            self._function('test', val_ins)
+        self.stop_training = False
+        names = list(self.metrics_names)
+        out_labels = names + (['val_' + m for m in names] if val is not None else [])
+        cb = cbks.configure_callbacks(callbacks, self, epochs=epochs, steps=None, samples=n,
+                                      batch_size=batch_size, verbose=verbose,
+                                      do_validation=val is not None, metrics_names=out_labels)
+        cb.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            cb.on_epoch_begin(epoch)
+            order = np.random.permutation(n) if shuffle else np.arange(n)
+            if shuffle == 'batch':
+                order = _batch_shuffle(n, batch_size)
+            epoch_logs = {}
+            for b, (start, end) in enumerate(data_utils.batch_slices(n, batch_size)):
+                ids = order[start:end]
+                logs = {'batch': b, 'size': len(ids)}
+                cb.on_batch_begin(b, logs)
+                outs = train_fn(*[a[ids] for a in ins])
+                for name, value in zip(names, outs):
+                    logs[name] = float(value)
+                cb.on_batch_end(b, logs)
+                if self.stop_training:
+                    break
+            if val is not None and _should_validate(epoch, validation_freq):
+                val_outs = self._test_loop(val_ins, batch_size, verbose=0)
+                for name, value in zip(names, val_outs):
+                    epoch_logs['val_' + name] = value
+            cb.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        cb.on_train_end()
+        return self.history
+
+    def _test_loop(self, ins, batch_size, verbose=0, steps=None):
+        from minikeras.utils.generic_utils import Progbar
+        fn = self._function('test', ins)
+        n = len(ins[0])
+        totals = None
+        bar = Progbar(target=n) if verbose == 1 else None
+        for start, end in data_utils.batch_slices(n, batch_size):
+            outs = fn(*[a[start:end] for a in ins])
+            batch = np.asarray([float(o) for o in outs]) * (end - start)
+            totals = batch if totals is None else totals + batch
+            if bar is not None:
+                bar.update(end)
+        return [float(t) / n for t in totals]
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None, callbacks=None, max_queue_size=10, workers=1,
+                 use_multiprocessing=False):
+        from minikeras.models import generators
+        if generators.is_generator_like(x):
+            return self.evaluate_generator(x, steps=steps, verbose=verbose)
+        xs, ys, sws = self._standardize(x, y, sample_weight)
+        outs = self._test_loop(xs + ys + sws, _batch_size(batch_size), verbose=verbose)
+        return outs[0] if len(outs) == 1 else outs
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
+                max_queue_size=10, workers=1, use_multiprocessing=False):
+        from minikeras.models import generators
+        from minikeras.utils.generic_utils import Progbar
+        if generators.is_generator_like(x):
+            return self.predict_generator(x, steps=steps, verbose=verbose)
+        self._ensure_built(x)
+        xs = self._inputs(x)
+        n = len(xs[0])
+        fn = self._function('predict', xs)
+        batch_size = _batch_size(batch_size)
+        bar = Progbar(target=n) if verbose == 1 else None
+        chunks = None
+        for start, end in data_utils.batch_slices(n, batch_size):
+            outs = fn(*[a[start:end] for a in xs])
+            if chunks is None:
+                chunks = [[] for _ in outs]
+            for c, o in zip(chunks, outs):
+                c.append(o)
+            if bar is not None:
+                bar.update(end)
+        if chunks is None:
+            raise ValueError('predict received 0 samples')
+        result = [np.concatenate(c) for c in chunks]
+        return result[0] if len(result) == 1 else result
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None,
+                       reset_metrics=True):
+        xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
+        ins = xs + ys + sws
+        outs = [float(o) for o in self._function('train', ins)(*ins)]
+        return outs[0] if len(outs) == 1 else outs
+
+    def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
+        xs, ys, sws = self._standardize(x, y, sample_weight)
+        ins = xs + ys + sws
+        outs = [float(o) for o in self._function('test', ins)(*ins)]
+        return outs[0] if len(outs) == 1 else outs
+
+    def predict_on_batch(self, x):
+        self._ensure_built(x)
+        xs = self._inputs(x)
+        outs = self._function('predict', xs)(*xs)
+        return outs[0] if len(outs) == 1 else outs
+
+    # --- generators (in generators.py) ----------------------------------------------------
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        from minikeras.models import generators
+        return generators.fit_generator(self, generator, steps_per_epoch, epochs, verbose,
+                                        callbacks, validation_data, validation_steps,
+                                        validation_freq, class_weight, shuffle, initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        from minikeras.models import generators
+        return generators.evaluate_generator(self, generator, steps, verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        from minikeras.models import generators
+        return generators.predict_generator(self, generator, steps, verbose)
+
+    # --- saving (in minikeras.saving) --------------------------------------------------------
+    def save_weights(self, filepath, overwrite=True):
+        from minikeras import saving
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
+        from minikeras import saving
+        saving.load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        from minikeras import saving
+        saving.save_model(self, filepath, overwrite=overwrite,
+                          include_optimizer=include_optimizer)
+
+    def get_config(self):
+        from minikeras.saving import model_config
+        return model_config.network_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from minikeras.saving import model_config
+        return model_config.network_from_config(cls, config, custom_objects)
+
+    def to_json(self, **kwargs):
+        from minikeras.saving import model_config
+        return model_config.to_json(self, **kwargs)
+
+
+def _batch_size(batch_size):
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or \
+            batch_size < 1:
+        raise ValueError('batch_size must be a positive integer, received %r' % (batch_size,))
+    return int(batch_size)
+
+
+def _should_validate(epoch, freq):
+    if isinstance(freq, int):
+        return (epoch + 1) % freq == 0
+    return (epoch + 1) in freq
+
+
+def _batch_shuffle(n, batch_size):
+    order = np.arange(n)
+    full = (n // batch_size) * batch_size
+    blocks = order[:full].reshape(-1, batch_size)
+    np.random.shuffle(blocks)
+    return np.concatenate([blocks.ravel(), order[full:]])

@@ -94,6 +94,18 @@ class Network(Layer):
                         tracked.append(v)
         object.__setattr__(self, name, value)
 
+    @property
+    def input(self):
+        if self._is_graph_network:
+            return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+        return super(Network, self).input
+
+    @property
+    def output(self):
+        if self._is_graph_network:
+            return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+        return super(Network, self).output
+
     def get_layer(self, name=None, index=None):
         layers = self.layers
         if index is not None:

@@ -35,7 +35,7 @@ class Sequential(Model):
         if shape is not None:
             self._build_graph(shape)
         elif self._is_graph_network:
-            self._build_graph(self.inputs[0].shape)
+            self._init_graph(self.inputs[0], layer(self.outputs[0]))
 
     def pop(self):
         if not self._stack:

@@ -1,0 +1,110 @@
+"""Time one training step of the MNIST MLP (784-512-512-10, ReLU, Dropout 0.2, RMSprop,
+batch 128) under minikeras and under a hand-written step in the same engine.
+
+    KERAS_BACKEND=tensorflow python benchmarks/mnist_mlp_step.py
+
+Prints the median step time of each (after warm-up, 1 thread by default), their ratio
+(minikeras / hand-written; the target is <= 1.10), the achieved GFLOP/s, and the time
+to compile the step. Synthetic data: the step's cost does not depend on the values.
+"""
+import argparse
+import importlib
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def parse():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--steps', type=int, default=50, help='timed steps per repeat')
+    p.add_argument('--repeats', type=int, default=5)
+    p.add_argument('--warmup', type=int, default=10)
+    p.add_argument('--threads', type=int, default=1)
+    return p.parse_args()
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+def time_steps(step, batches, steps, repeats):
+    per_step = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for i in range(steps):
+            step(*batches[i % len(batches)])
+        per_step.append((time.perf_counter() - start) / steps)
+    return median(per_step)
+
+
+def main():
+    args = parse()
+    for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
+                'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS'):
+        os.environ.setdefault(var, str(args.threads))
+    import numpy as np
+    import minikeras
+    from minikeras import backend as K
+    from minikeras.layers import Dense, Dropout
+    from minikeras.models import Sequential
+    from minikeras.optimizers import RMSprop
+
+    engine = K.backend()
+    sys.path.insert(0, HERE)
+    try:
+        handwritten = importlib.import_module('handwritten.%s' % engine)
+    except ImportError:
+        handwritten = None
+    if handwritten is not None and hasattr(handwritten, 'configure_threads'):
+        handwritten.configure_threads(args.threads)
+
+    rng = np.random.RandomState(0)
+    batches = []
+    for _ in range(4):
+        x = rng.rand(128, 784).astype('float32')
+        y = np.eye(10, dtype='float32')[rng.randint(0, 10, 128)]
+        batches.append((x, y))
+
+    model = Sequential([Dense(512, activation='relu', input_shape=(784,)), Dropout(0.2),
+                        Dense(512, activation='relu'), Dropout(0.2),
+                        Dense(10, activation='softmax')])
+    model.compile(loss='categorical_crossentropy', optimizer=RMSprop(), metrics=['accuracy'])
+    x0, y0 = batches[0]
+    start = time.perf_counter()
+    model.train_on_batch(x0, y0)           # builds and compiles the step
+    compile_s = time.perf_counter() - start
+    ones = np.ones((128,), dtype='float32')
+    ins = [x0, y0, ones]
+    train_fn = model._function('train', ins)
+    mk_batches = [(x, y, ones) for x, y in batches]
+    for _ in range(args.warmup):
+        train_fn(*mk_batches[0])
+    mk = time_steps(train_fn, mk_batches, args.steps, args.repeats)
+
+    flops = 3 * 2 * 128 * (784 * 512 + 512 * 512 + 512 * 10)   # forward + 2x backward
+    print('engine: %s %s, %d thread(s)' % (engine, K.engine_info().get('version', ''),
+                                           args.threads))
+    print('minikeras step:   %.2f ms  (%.1f GFLOP/s; first call incl. compile %.2f s)'
+          % (mk * 1e3, flops / mk / 1e9, compile_s))
+    if handwritten is None:
+        print('hand-written step: none for engine %s (benchmarks/handwritten/%s.py)'
+              % (engine, engine))
+        return
+    start = time.perf_counter()
+    hw_step = handwritten.make_step(model.get_weights())
+    hw_step(*batches[0])
+    hw_compile = time.perf_counter() - start
+    for _ in range(args.warmup):
+        hw_step(*batches[0])
+    hw = time_steps(hw_step, batches, args.steps, args.repeats)
+    print('hand-written step: %.2f ms  (%.1f GFLOP/s; first call incl. compile %.2f s)'
+          % (hw * 1e3, flops / hw / 1e9, hw_compile))
+    print('ratio minikeras / hand-written: %.3f (target <= 1.10)' % (mk / hw))
+    print('compile-time ratio: %.2f' % (compile_s / hw_compile))
+
+
+if __name__ == '__main__':
+    main()

@@ -46,7 +46,8 @@ def subset_path():
 
 def load_subset(test_per_class=100):
     """The 5,000-image real MNIST subset: ``test_per_class`` images of each digit go to
-    the test split (first occurrences), the rest to training."""
+    the test split (first occurrences in the file), the rest to training; both splits
+    in a fixed shuffled order."""
     with gzip.open(subset_path(), 'rt') as f:
         table = np.loadtxt(f, delimiter=',', dtype=np.float32)
     images = table[:, :784].astype(np.uint8).reshape(-1, 28, 28)
@@ -54,4 +55,7 @@ def load_subset(test_per_class=100):
     test = np.zeros(len(labels), dtype=bool)
     for digit in range(10):
         test[np.where(labels == digit)[0][:test_per_class]] = True
+    # the file is sorted by digit: mix it (fixed order) so any prefix has every digit
+    order = np.random.RandomState(0).permutation(len(labels))
+    images, labels, test = images[order], labels[order], test[order]
     return (images[~test], labels[~test]), (images[test], labels[test])

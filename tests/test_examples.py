@@ -1,0 +1,36 @@
+"""The examples run end to end on the active engine (short smoke runs on the offline
+MNIST subset; the full runs are the README's)."""
+import os
+import re
+import subprocess
+import sys
+
+import minikeras.backend as K
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_example(name, *args):
+    env = dict(os.environ, KERAS_BACKEND=K.backend(),
+               PYTHONPATH=REPO + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    proc = subprocess.Popen([sys.executable, os.path.join(REPO, 'examples', name)] + list(args),
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True)
+    out, err = proc.communicate(timeout=1200)
+    assert proc.returncode == 0, err[-3000:]
+    return out
+
+
+def accuracy(out):
+    return float(re.search(r'Test accuracy: ([0-9.]+)', out).group(1))
+
+
+def test_mnist_mlp_example_learns():
+    out = run_example('mnist_mlp.py', '--epochs', '2', '--samples', '2000', '--verbose', '0')
+    assert 'engine: %s' % K.backend() in out
+    assert accuracy(out) > 0.8
+
+
+def test_mnist_cnn_example_learns():
+    out = run_example('mnist_cnn.py', '--epochs', '1', '--samples', '1000', '--verbose', '0')
+    assert accuracy(out) > 0.5

@@ -14,7 +14,8 @@ class CallContext(object):
 
     def __init__(self):
         self.losses = []
-        self.updates = []
+        self.updates = []          # training-only updates (e.g. BatchNorm statistics)
+        self.state_updates = []    # updates every mode applies (stateful RNN states)
 
 
 _CONTEXTS = []

@@ -162,7 +162,7 @@ class Model(Network):
             outputs, ctx = self._forward(xs, training=True)
             total, values = self._loss_and_metrics(ys, outputs, sws, ctx)
             updates = self.optimizer.get_updates(total, params)
-            return [total] + values, list(updates) + list(ctx.updates)
+            return [total] + values, list(updates) + ctx.updates + ctx.state_updates
         return step
 
     def _test_step(self, n_in, n_out):
@@ -170,13 +170,13 @@ class Model(Network):
             xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
             outputs, ctx = self._forward(xs, training=False)
             total, values = self._loss_and_metrics(ys, outputs, sws, ctx)
-            return [total] + values, []
+            return [total] + values, list(ctx.state_updates)
         return step
 
     def _predict_step(self, n_in):
         def step(*tensors):
-            outputs, _ = self._forward(tensors, training=False)
-            return outputs, []
+            outputs, ctx = self._forward(tensors, training=False)
+            return outputs, list(ctx.state_updates)
         return step
 
     def _function(self, mode, arrays):

@@ -1,0 +1,389 @@
+"""CNTK adapter: compiled functions and gradients.
+
+``compiled_function(fn, specs)`` builds one static-shape CNTK graph per distinct tuple of
+input shapes (training sees two: the full batch and the last partial batch): inputs are
+``input_variable``s without dynamic axes, so every op is a plain tensor op.
+
+CNTK has no gradient op in its graphs. Inside a traced ``fn``, ``gradients(loss, vars)``
+returns placeholders: ``C.parameter``s whose value is set to the gradient before the
+graph that reads them runs. When ``fn`` returns, the targets (outputs and update values)
+are split by whether they read such placeholders, and one call runs:
+
+1. a forward pass of the loss and of every target that needs no gradient, kept for
+   backward, then CNTK's ``backward`` from the loss to the requested variables (one
+   forward/backward per distinct loss: CNTK allows one backprop root per pass);
+2. if anything needs the gradients: a second graph computing the gradient-dependent
+   outputs and the updates as ``C.assign`` nodes (CNTK applies assignments after the
+   pass, so every new value is computed from pre-update values, Keras 2 semantics);
+3. updates whose new value depends on the inputs but not on gradients (BatchNorm moving
+   statistics) were computed in pass 1 and are written last.
+
+Without gradients (predict, evaluate) it is a single pass of ``C.combine(outputs +
+assigns)``. (A ``C.Trainer`` with a universal learner, as multi-backend Keras 2 used,
+needs a dynamic batch axis to count samples, which these static graphs do not have.)
+"""
+import numpy as np
+
+from minikeras.backend import state
+from minikeras.backend.cntk.core import (
+    C, CntkTensor, CntkVariable, _dtype_name, _is_float, _storage_of, _to_numpy, _to_tensor,
+    _write)
+
+__all__ = ['gradients', 'compiled_function']
+
+_TRACES = []
+
+
+def _as_output(node):
+    """A Variable for ``C.combine``: a Function's single output, or the Variable."""
+    if isinstance(node, C.Function):
+        return node.output
+    return node
+
+
+def _is_input(node):
+    return isinstance(node, C.variables.Variable) and not isinstance(node, C.Function) \
+        and getattr(node, 'is_input', False)
+
+
+def _argument_uids(node):
+    if isinstance(node, C.Function):
+        return set(a.uid for a in node.arguments)
+    if _is_input(node):
+        return {node.uid}
+    return set()
+
+
+def _parameter_uids(node):
+    if isinstance(node, C.Function):
+        return set(p.uid for p in node.parameters)
+    if isinstance(node, C.variables.Parameter):
+        return {node.uid}
+    return set()
+
+
+# --- gradients ------------------------------------------------------------------------
+
+def gradients(loss, variables):
+    loss = _to_tensor(loss)
+    single = not isinstance(variables, (list, tuple))
+    variables = [variables] if single else list(variables)
+    wrt = []
+    for v in variables:
+        if not isinstance(v, CntkTensor):
+            raise TypeError('gradients: expected CNTK variables or tensors, received %r' % (v,))
+        wrt.append(v)
+    if not _TRACES:
+        return _eager_gradients(loss, wrt)
+    trace = _TRACES[-1]
+    out = []
+    for v in wrt:
+        dt = v._dtype if _is_float(v._dtype) else state.floatx()
+        storage = np.dtype(_storage_of(dt))
+        # a parameter whose value the compiled function sets to the gradient before the
+        # graph that uses it runs (parameters are not graph arguments, so any dtype works)
+        ph = C.parameter(shape=v.static_shape, init=np.zeros(v.static_shape, dtype=storage),
+                         dtype=storage, name='minikeras_gradient')
+        trace['gradients'][ph.uid] = (ph, loss, v)
+        out.append(CntkTensor(ph, dt))
+    return out
+
+
+def _forward_backward(function, loss_out, wrt_nodes, feed):
+    """Forward ``function`` (its outputs include ``loss_out``), then backward from the loss
+    to the ``wrt_nodes`` it depends on. Returns (output values, {uid: gradient})."""
+    loss_fn = C.combine([loss_out])
+    connected = _parameter_uids(loss_fn) | _argument_uids(loss_fn)
+    wanted = [n for n in wrt_nodes if n.uid in connected]
+    if not wanted:
+        _, values = function.forward(feed, function.outputs)
+        return values, {}
+    state_, values = function.forward(feed, function.outputs, keep_for_backward={loss_out})
+    root = np.ones(tuple(int(d) for d in loss_out.shape), dtype=np.dtype(loss_out.dtype))
+    grads = function.backward(state_, {loss_out: root}, variables=set(wanted))
+    return values, dict((n.uid, np.asarray(grads[n])) for n in wanted)
+
+
+def _eager_gradients(loss, wrt):
+    loss_out = _as_output(loss.node)
+    fn = C.combine([loss_out])
+    if fn.arguments:
+        raise ValueError('gradients: the loss depends on inputs %s; outside a compiled '
+                         'function only losses of variables can be differentiated'
+                         % ', '.join(a.name or str(a) for a in fn.arguments))
+    nodes = []
+    for v in wrt:
+        if not isinstance(v, CntkVariable):
+            raise NotImplementedError('CNTK backend: gradients with respect to %r: only '
+                                      'variables made by K.variable are supported' % (v,))
+        nodes.append(v.node)
+    _, grads = _forward_backward(fn, loss_out, nodes, {})
+    out = []
+    for v in wrt:
+        g = grads.get(v.node.uid)
+        if g is None:
+            g = np.zeros(v.static_shape, dtype=np.dtype(v.node.dtype))
+        dt = v._dtype if _is_float(v._dtype) else state.floatx()
+        out.append(CntkTensor(C.constant(g.astype(_storage_of(dt))), dt))
+    return out
+
+
+# --- compiled functions ---------------------------------------------------------------
+
+def _check_input(i, array, spec):
+    shape = spec[0]
+    if array.ndim != len(shape):
+        raise ValueError('compiled function input %d: expected %d axes (shape %s), received '
+                         'an array of shape %s' % (i, len(shape), tuple(shape), array.shape))
+    for want, got in zip(shape, array.shape):
+        if want is not None and want != got:
+            raise ValueError('compiled function input %d: expected shape %s, received an '
+                             'array of shape %s' % (i, tuple(shape), array.shape))
+    if 0 in array.shape:
+        raise ValueError('compiled function input %d: CNTK cannot run on empty arrays '
+                         '(shape %s)' % (i, array.shape))
+
+
+def _feed_dtype(specs):
+    """CNTK wants every argument of a graph in one dtype: float64 if any input is, else
+    float32; inputs of another dtype are cast inside the graph."""
+    if any(_storage_of(dt) == 'float64' for _, dt in specs):
+        return 'float64'
+    return 'float32'
+
+
+class _Graph(object):
+    """The compiled plan for one tuple of concrete input shapes."""
+
+    def __init__(self, fn, specs, shapes, name):
+        self.name = name
+        self.feed_dtype = _feed_dtype(specs)
+        plan = self._trace(fn, specs, shapes, needs_gradient=False)
+        if plan is None:  # gradients with respect to inputs: inputs must track them
+            plan = self._trace(fn, specs, shapes, needs_gradient=True)
+        self.__dict__.update(plan)
+
+    def _trace(self, fn, specs, shapes, needs_gradient):
+        feed = np.dtype(self.feed_dtype)
+        inputs, tensors, input_of = [], [], {}
+        for i, (shape, (spec_shape, dt)) in enumerate(zip(shapes, specs)):
+            var = C.input_variable(shape, dtype=feed, dynamic_axes=[],
+                                   needs_gradient=needs_gradient, name='input_%d' % i)
+            node = var
+            if _storage_of(dt) != self.feed_dtype:
+                node = C.cast(var, np.dtype(_storage_of(dt)))
+            tensor = CntkTensor(node, dt, keras_shape=tuple(spec_shape))
+            inputs.append(var)
+            tensors.append(tensor)
+            input_of[id(tensor)] = var
+        trace = {'gradients': {}}
+        _TRACES.append(trace)
+        try:
+            result = fn(*tensors)
+        finally:
+            _TRACES.pop()
+        if not isinstance(result, (list, tuple)) or len(result) != 2:
+            raise TypeError('compiled function %s: fn must return (outputs, updates), '
+                            'received %r' % (self.name, result))
+        outputs, updates = result
+        outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        updates = list(updates or [])
+        input_uids = set(v.uid for v in inputs)
+        grads = trace['gradients']
+        grad_uids = set(grads)
+
+        out_plan = []  # ('const', array) or ('node', tensor)
+        for o in outputs:
+            out_plan.append(('node', o) if isinstance(o, CntkTensor) else
+                            ('const', np.asarray(o)))
+        upd = []
+        for pair in updates:
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise TypeError('compiled function %s: updates must be (variable, new_value) '
+                                'pairs, received %r' % (self.name, pair))
+            var, value = pair
+            if not isinstance(var, CntkVariable):
+                raise TypeError('compiled function %s: an update targets %r, which is not a '
+                                'variable made by K.variable' % (self.name, var))
+            upd.append((var, self._update_value(var, value)))
+
+        def used_by(node):
+            return _parameter_uids(node) & grad_uids
+
+        grad_outputs = [i for i, (kind, t) in enumerate(out_plan)
+                        if kind == 'node' and used_by(t.node)]
+        grad_updates = [j for j, (_, v) in enumerate(upd) if used_by(v)]
+        used = set()
+        for i in grad_outputs:
+            used |= used_by(out_plan[i][1].node)
+        for j in grad_updates:
+            used |= used_by(upd[j][1])
+
+        plan = {'inputs': inputs, 'out_plan': out_plan, 'updates': upd}
+        if not used:
+            nodes = [_as_output(t.node) for kind, t in out_plan if kind == 'node']
+            assigns = [C.assign(var.node, v) for var, v in upd]
+            plan['mode'] = 'plain'
+            plan['main'] = C.combine(nodes + [a.output for a in assigns]) \
+                if nodes or assigns else None
+            return plan
+
+        # group the gradients by loss: one forward/backward per loss
+        losses, placeholders = [], []
+        for uid in sorted(used):
+            ph, loss, wrt = grads[uid]
+            loss_out = _as_output(loss.node)
+            if used_by(loss.node):
+                raise NotImplementedError('CNTK backend: a loss that depends on gradients '
+                                          '(second derivatives) is not supported')
+            for k, (out, _) in enumerate(losses):
+                if out.uid == loss_out.uid:
+                    break
+            else:
+                losses.append((loss_out, {}))
+                k = len(losses) - 1
+            node = wrt.node
+            if isinstance(node, C.variables.Parameter):
+                target = node
+            elif id(wrt) in input_of:
+                if not needs_gradient:
+                    return None
+                target = input_of[id(wrt)]
+            else:
+                raise NotImplementedError(
+                    'CNTK backend: gradients with respect to %r: CNTK differentiates with '
+                    'respect to variables (K.variable) and function inputs only' % (wrt,))
+            losses[k][1][target.uid] = target
+            placeholders.append((ph, k, target))
+
+        first_outputs = [i for i, (kind, t) in enumerate(out_plan)
+                         if kind == 'node' and i not in grad_outputs]
+        late_updates, second_assigns = [], []
+        for j, (var, v) in enumerate(upd):
+            if j not in grad_updates and _argument_uids(v) & input_uids:
+                late_updates.append(j)  # computed in pass 1, written last
+            else:
+                second_assigns.append(j)
+        first_nodes = [losses[0][0]] + \
+            [_as_output(out_plan[i][1].node) for i in first_outputs] + \
+            [_as_output(upd[j][1]) for j in late_updates]
+        second_nodes = [_as_output(out_plan[i][1].node) for i in grad_outputs] + \
+            [C.assign(upd[j][0].node, upd[j][1]).output for j in second_assigns]
+        plan.update(mode='gradients', first=C.combine(first_nodes),
+                    losses=[(out, list(wrt.values()), C.combine([out]) if k else None)
+                            for k, (out, wrt) in enumerate(losses)],
+                    second=C.combine(second_nodes), first_outputs=first_outputs,
+                    grad_outputs=grad_outputs, late_updates=late_updates,
+                    placeholders=placeholders)
+        return plan
+
+    def _update_value(self, var, value):
+        value = _to_tensor(value, var._dtype) if not isinstance(value, CntkTensor) \
+            else value
+        storage = np.dtype(var.node.dtype)
+        node = value.node
+        if np.dtype(node.dtype) != storage:
+            node = C.cast(node, storage)
+        vshape, shape = value.static_shape, var.static_shape
+        if vshape != shape:
+            try:
+                ok = np.broadcast(np.empty(vshape), np.empty(shape)).shape == shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError('compiled function %s: the update of variable %r (shape %s) '
+                                 'has shape %s' % (self.name, var.name, shape, vshape))
+            node = C.element_times(node, C.constant(np.ones(shape, dtype=storage)))
+        if not _is_float(var._dtype):
+            node = C.round(node) if var._dtype != 'bool' else C.not_equal(node, 0)
+        return node
+
+    # --- running ------------------------------------------------------------------
+    @staticmethod
+    def _feed(function, values):
+        needed = set(a.uid for a in function.arguments)
+        return dict((node, array) for node, array in values if node.uid in needed)
+
+    def run(self, arrays):
+        given = list(zip(self.inputs, arrays))
+        results = [None] * len(self.out_plan)
+        for i, (kind, t) in enumerate(self.out_plan):
+            if kind == 'const':
+                results[i] = np.array(t)
+        if self.mode == 'plain':
+            if self.main is not None:
+                _, values = self.main.forward(self._feed(self.main, given), self.main.outputs)
+                k = 0
+                for i, (kind, t) in enumerate(self.out_plan):
+                    if kind == 'node':
+                        results[i] = _to_numpy(values[self.main.outputs[k]], t._dtype)
+                        k += 1
+            return results
+        first = self.first
+        grads = []
+        for k, (loss_out, wrt_nodes, own) in enumerate(self.losses):
+            function = first if k == 0 else own
+            values_k, grads_k = _forward_backward(function, loss_out, wrt_nodes,
+                                                  self._feed(function, given))
+            if k == 0:
+                values = values_k
+            grads.append(grads_k)
+        outs = first.outputs
+        for k, i in enumerate(self.first_outputs):
+            results[i] = _to_numpy(values[outs[1 + k]], self.out_plan[i][1]._dtype)
+        late = [(self.updates[j][0], values[outs[1 + len(self.first_outputs) + k]])
+                for k, j in enumerate(self.late_updates)]
+        for ph, k, target in self.placeholders:
+            g = grads[k].get(target.uid)
+            if g is None:
+                g = np.zeros(tuple(int(d) for d in ph.shape))
+            _write(ph, g)
+        second = self.second
+        # as_numpy=False: the assign outputs stay in CNTK (no copies of every weight)
+        _, values2 = second.forward(self._feed(second, given), second.outputs, as_numpy=False)
+        for k, i in enumerate(self.grad_outputs):
+            results[i] = _to_numpy(values2[second.outputs[k]].asarray(),
+                                   self.out_plan[i][1]._dtype)
+        for var, value in late:
+            _write(var.node, value)
+        return results
+
+
+class CompiledFunction(object):
+    """``f(*arrays) -> list of numpy arrays``; one CNTK graph per input-shape tuple."""
+
+    def __init__(self, fn, specs, name):
+        self.fn = fn
+        self.specs = specs
+        self.name = name
+        self.graphs = {}
+        self.__name__ = name
+
+    def __call__(self, *arrays):
+        if len(arrays) != len(self.specs):
+            raise ValueError('compiled function %s: expected %d inputs, received %d'
+                             % (self.name, len(self.specs), len(arrays)))
+        converted = []
+        for i, (array, spec) in enumerate(zip(arrays, self.specs)):
+            if isinstance(array, CntkTensor):
+                raise TypeError('compiled function %s: input %d must be a numpy array, '
+                                'received a CNTK tensor' % (self.name, i))
+            array = np.asarray(array)
+            _check_input(i, array, spec)
+            converted.append(array)
+        key = tuple(a.shape for a in converted)
+        graph = self.graphs.get(key)
+        if graph is None:
+            graph = _Graph(self.fn, self.specs, key, self.name)
+            self.graphs[key] = graph
+        feed = np.dtype(graph.feed_dtype)
+        return graph.run([np.ascontiguousarray(a, dtype=feed) for a in converted])
+
+
+def compiled_function(fn, input_specs, name=None):
+    specs = []
+    for spec in input_specs:
+        shape, dt = spec
+        shape = tuple(None if d is None else int(d) for d in shape)
+        specs.append((shape, _dtype_name(dt)))
+    return CompiledFunction(fn, specs, str(name or getattr(fn, '__name__', 'compiled_function')))

@@ -36,8 +36,8 @@ class call_context(object):
 
 
 def _snake(name):
-    s = re.sub('(.)([A-Z][a-z]+)', r'\1_\2', name)
-    return re.sub('([a-z0-9])([A-Z])', r'\1_\2', s).lower()
+    s = re.sub('(.)([A-Z][a-z0-9]+)', r'\1_\2', name)
+    return re.sub('([a-z])([A-Z])', r'\1_\2', s).lower()
 
 
 def shape_of(x):

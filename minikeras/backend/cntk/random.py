@@ -27,7 +27,9 @@ def _args(shape, dtype, what):
 
 def _seed(seed, offset=0):
     if seed is None:
-        return C.SentinelValueForAutoSelectRandomSeed
+        # drawn from numpy's global generator (as on every engine), so that
+        # numpy.random.seed makes a whole run repeatable
+        seed = np.random.randint(0, _SEED_LIMIT)
     return (int(seed) * 7 + offset) % _SEED_LIMIT
 
 

@@ -252,6 +252,10 @@ class Model(Network):
             validation_freq=1, max_queue_size=10, workers=1, use_multiprocessing=False,
             **kwargs):
         from minikeras.models import generators
+        if 'nb_epoch' in kwargs:      # Keras 1 name, still accepted by Keras 2
+            import warnings
+            warnings.warn('fit: the nb_epoch argument is renamed epochs')
+            epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('fit: unexpected arguments %s' % ', '.join(sorted(kwargs)))
         if generators.is_generator_like(x):
@@ -429,6 +433,12 @@ class Model(Network):
         from minikeras import saving
         saving.save_model(self, filepath, overwrite=overwrite,
                           include_optimizer=include_optimizer)
+
+    def export(self, filepath, format='saved_model', overwrite=True, **options):
+        """Export for deployment: 'saved_model' (TF Serving), 'tflite' or 'onnx'. Works for
+        a model trained on any engine; see ``minikeras.export.export_model``."""
+        from minikeras.export import export_model
+        return export_model(self, filepath, format=format, overwrite=overwrite, **options)
 
     def get_config(self):
         from minikeras.saving import model_config

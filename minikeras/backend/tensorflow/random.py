@@ -1,0 +1,85 @@
+"""TensorFlow adapter: random tensors.
+
+Inside a traced function (``compiled_function``) these are TensorFlow's stateful random
+ops with an op-level seed: each call of the compiled function draws fresh values and a
+seed makes the sequence reproducible. Without a seed one is drawn from numpy's global
+generator (Keras 2 did the same), so ``numpy.random.seed`` makes runs repeatable.
+Eagerly, a seed gives the same values on every call (stateless ops), like the NumPy
+reference; no seed gives fresh values.
+"""
+import numpy as np
+
+from minikeras.backend.tensorflow._tf import tf, _tf_dtype
+
+__all__ = ['random_normal', 'random_uniform', 'truncated_normal', 'random_binomial']
+
+_MAX_SEED = 10000000
+
+
+def _shape(shape):
+    if tf.is_tensor(shape):
+        return tf.cast(shape, tf.int32)
+    if isinstance(shape, (int, np.integer)):
+        return [int(shape)]
+    shape = list(shape)
+    if any(tf.is_tensor(d) for d in shape):
+        return tf.stack([tf.cast(d, tf.int32) if tf.is_tensor(d) else int(d) for d in shape])
+    if any(d is None for d in shape):
+        raise ValueError('random ops need a fully known shape (or an int tensor), received %r'
+                         % (tuple(shape),))
+    return [int(d) for d in shape]
+
+
+def _float_dtype(dtype, op):
+    dt = _tf_dtype(dtype)
+    if not dt.is_floating:
+        raise TypeError('%s: expected a float dtype, received %r' % (op, dtype))
+    return dt
+
+
+def _stateless(seed):
+    return tf.executing_eagerly() and seed is not None
+
+
+def _seed(seed):
+    if seed is None:
+        return int(np.random.randint(_MAX_SEED))
+    return int(seed)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    dt = _float_dtype(dtype, 'random_normal')
+    shape = _shape(shape)
+    if _stateless(seed):
+        return tf.random.stateless_normal(shape, [int(seed), 0], mean, stddev, dtype=dt)
+    return tf.random.normal(shape, mean, stddev, dtype=dt, seed=_seed(seed))
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    dt = _tf_dtype(dtype)
+    if not (dt.is_floating or dt in (tf.int32, tf.int64)):
+        raise TypeError('random_uniform: expected a float or int32/int64 dtype, received %r'
+                        % (dtype,))
+    shape = _shape(shape)
+    if _stateless(seed):
+        return tf.random.stateless_uniform(shape, [int(seed), 0], minval, maxval, dtype=dt)
+    return tf.random.uniform(shape, minval, maxval, dtype=dt, seed=_seed(seed))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    dt = _float_dtype(dtype, 'truncated_normal')
+    shape = _shape(shape)
+    if _stateless(seed):
+        return tf.random.stateless_truncated_normal(shape, [int(seed), 0], mean, stddev,
+                                                    dtype=dt)
+    return tf.random.truncated_normal(shape, mean, stddev, dtype=dt, seed=_seed(seed))
+
+
+def random_binomial(shape, p=0.0, dtype=None, seed=None):
+    dt = _tf_dtype(dtype)
+    shape = _shape(shape)
+    if _stateless(seed):
+        u = tf.random.stateless_uniform(shape, [int(seed), 0], dtype=tf.float32)
+    else:
+        u = tf.random.uniform(shape, dtype=tf.float32, seed=_seed(seed))
+    return tf.cast(u < tf.cast(p, tf.float32), dt)

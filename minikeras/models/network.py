@@ -127,13 +127,29 @@ class Network(Layer):
         if len(inputs) != len(self.inputs):
             raise ValueError('model %s expects %d inputs, received %d'
                              % (self.name, len(self.inputs), len(inputs)))
-        feed = dict((id(kt), x) for kt, x in zip(self.inputs, inputs))
         if training is None:
-            outputs = symbolic.evaluate(self.outputs, feed, self._nodes)
+            outputs = self._run_graph(inputs)
         else:
             with K.learning_phase_scope(1 if training else 0):
-                outputs = symbolic.evaluate(self.outputs, feed, self._nodes)
+                outputs = self._run_graph(inputs)
         return nest.unpack_singleton(outputs)
+
+    def output_masks(self):
+        """The symbolic mask of each output (None where an output has none)."""
+        if not self._is_graph_network:
+            return [None] * len(getattr(self, '_symbolic_outputs', []))
+        return [getattr(o, '_keras_mask', None) for o in self.outputs]
+
+    def _run_graph(self, inputs, with_masks=False):
+        """Engine tensors of the outputs (and, if asked, of their masks) for ``inputs``."""
+        feed = dict((id(kt), x) for kt, x in zip(self.inputs, inputs))
+        if not with_masks:
+            return symbolic.evaluate(self.outputs, feed, self._nodes)
+        masks = self.output_masks()
+        wanted = [m for m in masks if m is not None]
+        values = symbolic.evaluate(self.outputs + wanted, feed)
+        outputs, it = values[:len(self.outputs)], iter(values[len(self.outputs):])
+        return outputs, [None if m is None else next(it) for m in masks]
 
     def compute_output_shape(self, input_shape):
         if not self._is_graph_network:

@@ -129,15 +129,28 @@ class Model(Network):
         return name, fn
 
     # --- the steps, written once with contract ops ------------------------------------------
-    def _forward(self, xs, training):
+    def _forward(self, xs, training, with_masks=False):
+        """Outputs (and output masks, for losses) as engine tensors, plus the call context
+        with the losses and updates layers produced."""
         with K.learning_phase_scope(1 if training else 0), call_context() as ctx:
-            outputs = self.call(nest.unpack_singleton(list(xs)))
-        return nest.to_list(outputs), ctx
+            if self._is_graph_network:
+                result = self._run_graph(list(xs), with_masks=with_masks)
+            else:
+                result = nest.to_list(self.call(nest.unpack_singleton(list(xs))))
+                if with_masks:
+                    result = (result, [None] * len(result))
+        if with_masks:
+            return result[0], result[1], ctx
+        return nest.to_list(result), ctx
 
-    def _loss_and_metrics(self, ys, outputs, sws, ctx):
+    def _loss_and_metrics(self, ys, outputs, sws, ctx, masks=None):
         total, per_output_losses, metric_values = None, [], []
+        masks = masks or [None] * len(outputs)
         for i, (y, out, sw) in enumerate(zip(ys, outputs, sws)):
             score = self._loss_fns[i](y, out)
+            if masks[i] is not None:      # Keras 2: masked steps do not count
+                mask = K.cast(masks[i], K.floatx())
+                score = score * mask / (K.mean(mask) + K.epsilon())
             if K.ndim(score) > 1:
                 score = K.mean(score, axis=list(range(1, K.ndim(score))))
             score = score * sw
@@ -159,8 +172,8 @@ class Model(Network):
 
         def step(*tensors):
             xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
-            outputs, ctx = self._forward(xs, training=True)
-            total, values = self._loss_and_metrics(ys, outputs, sws, ctx)
+            outputs, masks, ctx = self._forward(xs, training=True, with_masks=True)
+            total, values = self._loss_and_metrics(ys, outputs, sws, ctx, masks)
             updates = self.optimizer.get_updates(total, params)
             return [total] + values, list(updates) + ctx.updates + ctx.state_updates
         return step
@@ -168,8 +181,8 @@ class Model(Network):
     def _test_step(self, n_in, n_out):
         def step(*tensors):
             xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
-            outputs, ctx = self._forward(xs, training=False)
-            total, values = self._loss_and_metrics(ys, outputs, sws, ctx)
+            outputs, masks, ctx = self._forward(xs, training=False, with_masks=True)
+            total, values = self._loss_and_metrics(ys, outputs, sws, ctx, masks)
             return [total] + values, list(ctx.state_updates)
         return step
 

@@ -217,3 +217,21 @@ def test_bad_input_rank_is_a_clear_error():
     with pytest.raises(ValueError) as e:
         LSTM(3, name='my_lstm')(Input((4,)))
     assert 'my_lstm' in str(e.value) and '(batch, time, features)' in str(e.value)
+
+
+def test_masked_steps_do_not_count_in_the_loss():
+    ids = np.array([[1, 2, 0, 0], [3, 4, 5, 0]])
+    inp = Input((4,), dtype='int32')
+    seqs = LSTM(3, return_sequences=True)(Embedding(8, 2, mask_zero=True)(inp))
+    model = Model(inp, TimeDistributed(Dense(1))(seqs))
+    model.compile('sgd', 'mse')
+    y = np.zeros((2, 4, 1), dtype='float32')
+    base = model.evaluate(ids, y, verbose=0)
+    y_changed = y.copy()
+    y_changed[0, 2:] = 100.          # targets at masked steps only
+    y_changed[1, 3] = 100.
+    assert abs(model.evaluate(ids, y_changed, verbose=0) - base) < 1e-6
+    pred = model.predict(ids)[..., 0]
+    mask = ids != 0
+    want = (pred ** 2 * mask).mean(1) / mask.mean()
+    assert abs(base - want.mean()) < 1e-5

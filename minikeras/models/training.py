@@ -86,7 +86,8 @@ class Model(Network):
 
     def _prepare_outputs(self):
         names = self._out_names()
-        self._loss_fns = [losses_module.get(l) for l in self._per_output(self.loss, 'loss', None)]
+        self._loss_fns = [losses_module.per_sample(l) if l is not None else None
+                          for l in self._per_output(self.loss, "loss", None)]
         if any(f is None for f in self._loss_fns):
             missing = [n for n, f in zip(names, self._loss_fns) if f is None]
             raise ValueError('compile: no loss given for output(s) %s' % ', '.join(missing))

@@ -269,3 +269,12 @@ def test_progress_bar_printed_when_verbose(capsys):
     assert 'Epoch 1/2' in out and 'Epoch 2/2' in out and '64/64' in out and 'loss:' in out
     model.fit(np.zeros((64, 8)), np.zeros((64, 3)), epochs=1, verbose=0)
     assert capsys.readouterr().out == ''
+
+
+def test_loss_objects_and_sample_weights():
+    from minikeras import losses
+    model = Sequential([Dense(1, input_shape=(2,), kernel_initializer='ones')])
+    model.compile('sgd', losses.MeanSquaredError())
+    x = np.array([[1., 1.], [2., 2.]], dtype='float32')
+    y = np.array([[2.], [100.]], dtype='float32')
+    assert abs(model.evaluate(x, y, sample_weight=np.array([1., 0.]), verbose=0)) < 1e-6

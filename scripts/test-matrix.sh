@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The whole test matrix: builds (or reuses) each lane's environment, runs the pytest
+# suite once per lane, prints one summary table and `matrix: <P> passed, <F> failed`.
+#
+# Usage: scripts/test-matrix.sh [--build-only] [LANE ...] [-- PYTEST-ARGS...]
+#   no LANE: the lanes in DEFAULT_LANES of noxfile.py; `all`: every lane in LANES.
+#   --build-only: build the environments and check each engine imports; run no tests.
+# Environment: MINIKERAS_CACHE (default ~/.cache/minikeras: environments, compile caches,
+#   the nox bootstrap), MINIKERAS_RESULTS (default build/test-matrix),
+#   MINIKERAS_LANE_TIMEOUT (seconds one lane's pytest may run; default 1200, 0: no limit).
+# Exit status: 0 when every lane that can run here passed; lanes whose Python is
+# missing are reported NOT RUN and do not fail it.
+set -euo pipefail
+build_only=()
+lanes=()
+pytest_args=()
+while [ "$#" -gt 0 ]; do
+    case "$1" in
+        --build-only) build_only=(--build-only) ;;
+        --) shift; pytest_args=("$@"); break ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) lanes+=("$1") ;;
+    esac
+    shift
+done
+
+source "$(dirname "${BASH_SOURCE[0]}")/_bootstrap.sh"
+export MINIKERAS_RESULTS="${MINIKERAS_RESULTS:-$REPO/build/test-matrix}"
+known="$(cd "$REPO" && "$BOOT_PY" -c 'import noxfile; print(" ".join(noxfile.LANES))')"
+default="$(cd "$REPO" && "$BOOT_PY" -c 'import noxfile; print(" ".join(noxfile.DEFAULT_LANES))')"
+if [ "${#lanes[@]}" -eq 0 ]; then
+    read -r -a lanes <<< "$default"
+elif [ "${#lanes[@]}" -eq 1 ] && [ "${lanes[0]}" = all ]; then
+    read -r -a lanes <<< "$known"
+fi
+for lane in "${lanes[@]}"; do
+    case " $known " in
+        *" $lane "*) ;;
+        *) echo "error: unknown lane '$lane' (known lanes: $known)" >&2; exit 2 ;;
+    esac
+done
+
+echo "test matrix: lanes ${lanes[*]}; environments in $MINIKERAS_CACHE/envs; results in $MINIKERAS_RESULTS"
+for lane in "${lanes[@]}"; do rm -rf "${MINIKERAS_RESULTS:?}/$lane"; done
+start=$(date +%s)
+nox_rc=0
+run_nox -s "${lanes[@]}" -- "${build_only[@]}" "${pytest_args[@]}" || nox_rc=$?
+echo "(nox exit status $nox_rc; matrix wall time $(( $(date +%s) - start )) s)"
+summary_rc=0
+"$BOOT_PY" "$REPO/tools/matrix_summary.py" "$MINIKERAS_RESULTS" "${lanes[@]}" || summary_rc=$?
+if [ "$summary_rc" -ne 0 ]; then exit "$summary_rc"; fi
+# nox failing while every lane's result looks fine means something outside the lanes broke.
+if [ "$nox_rc" -ne 0 ]; then echo "error: nox exited with status $nox_rc" >&2; exit "$nox_rc"; fi
+exit 0

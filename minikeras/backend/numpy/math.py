@@ -1,0 +1,429 @@
+"""NumPy reference: element-wise math, reductions and tensor manipulation."""
+import builtins
+
+import numpy as np
+
+from minikeras.backend import state
+from minikeras.backend.numpy.core import _as_array, _shape_tuple, _value_of
+
+__all__ = [
+    'add', 'subtract', 'multiply', 'divide', 'negative',
+    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
+    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
+    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
+    'clip', 'maximum', 'minimum', 'pow',
+    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
+    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
+    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
+    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
+    'temporal_padding', 'spatial_2d_padding', 'resize_images',
+]
+
+
+def _axis(axis):
+    """An axis argument for numpy: None, an int, or a tuple of ints."""
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(a) for a in axis)
+    if axis is None:
+        return None
+    return int(axis)
+
+
+def _is_float(array):
+    return np.issubdtype(array.dtype, np.floating)
+
+
+def _keep_integer_dtype(array):
+    """The dtype of a sum/product: integers stay in their own width (numpy would widen
+    int32 to int64); bool counts as int like numpy."""
+    if np.issubdtype(array.dtype, np.integer):
+        return array.dtype
+    return None
+
+
+def _binary(fn, x, y):
+    return np.asarray(fn(_value_of(x), _value_of(y)))
+
+
+# --- arithmetic ---------------------------------------------------------------------
+
+def add(x, y):
+    return _binary(np.add, x, y)
+
+
+def subtract(x, y):
+    return _binary(np.subtract, x, y)
+
+
+def multiply(x, y):
+    return _binary(np.multiply, x, y)
+
+
+def divide(x, y):
+    return _binary(np.true_divide, x, y)
+
+
+def negative(x):
+    return np.negative(_as_array(x))
+
+
+def dot(x, y):
+    x, y = _as_array(x), _as_array(y)
+    if y.ndim < 2:
+        return np.asarray(np.dot(x, y))
+    return np.tensordot(x, y, axes=[[-1], [-2]])
+
+
+def batch_dot(x, y, axes=None):
+    x, y = _as_array(x), _as_array(y)
+    if x.ndim < 2 or y.ndim < 2:
+        raise ValueError('batch_dot: both inputs need at least 2 axes, received shapes '
+                         '%s and %s' % (x.shape, y.shape))
+    if x.shape[0] != y.shape[0]:
+        raise ValueError('batch_dot: batch sizes differ: %s and %s' % (x.shape, y.shape))
+    if axes is None:
+        axes = (x.ndim - 1, y.ndim - 1 if y.ndim == 2 else y.ndim - 2)
+    if isinstance(axes, (int, np.integer)):
+        axes = (axes, axes)
+    ax_x, ax_y = [int(a) % n for a, n in zip(axes, (x.ndim, y.ndim))]
+    if ax_x == 0 or ax_y == 0:
+        raise ValueError('batch_dot: cannot contract the batch axis 0, received axes=%r'
+                         % (axes,))
+    if x.shape[ax_x] != y.shape[ax_y]:
+        raise ValueError('batch_dot: axis %d of x (shape %s) and axis %d of y (shape %s) '
+                         'differ in length' % (ax_x, x.shape, ax_y, y.shape))
+    # One tensordot per sample: x's remaining axes, then y's remaining axes.
+    rows = [np.tensordot(x[b], y[b], axes=(ax_x - 1, ax_y - 1)) for b in range(x.shape[0])]
+    result = np.stack(rows, axis=0)
+    if result.ndim == 1:
+        result = result[:, None]
+    return result
+
+
+def transpose(x):
+    return np.transpose(_as_array(x))
+
+
+# --- reductions ---------------------------------------------------------------------
+
+def sum(x, axis=None, keepdims=False):
+    x = _as_array(x)
+    return np.asarray(np.sum(x, axis=_axis(axis), keepdims=keepdims,
+                             dtype=_keep_integer_dtype(x)))
+
+
+def prod(x, axis=None, keepdims=False):
+    x = _as_array(x)
+    return np.asarray(np.prod(x, axis=_axis(axis), keepdims=keepdims,
+                              dtype=_keep_integer_dtype(x)))
+
+
+def _as_float(x):
+    x = _as_array(x)
+    return x if _is_float(x) else x.astype(state.floatx())
+
+
+def mean(x, axis=None, keepdims=False):
+    return np.asarray(np.mean(_as_float(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def var(x, axis=None, keepdims=False):
+    return np.asarray(np.var(_as_float(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def std(x, axis=None, keepdims=False):
+    return np.asarray(np.std(_as_float(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def max(x, axis=None, keepdims=False):
+    return np.asarray(np.max(_as_array(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def min(x, axis=None, keepdims=False):
+    return np.asarray(np.min(_as_array(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def argmax(x, axis=-1):
+    return np.asarray(np.argmax(_as_array(x), axis=int(axis)))
+
+
+def argmin(x, axis=-1):
+    return np.asarray(np.argmin(_as_array(x), axis=int(axis)))
+
+
+def any(x, axis=None, keepdims=False):
+    return np.asarray(np.any(_as_array(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def all(x, axis=None, keepdims=False):
+    return np.asarray(np.all(_as_array(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def cumsum(x, axis=0):
+    x = _as_array(x)
+    return np.cumsum(x, axis=int(axis), dtype=_keep_integer_dtype(x))
+
+
+def cumprod(x, axis=0):
+    x = _as_array(x)
+    return np.cumprod(x, axis=int(axis), dtype=_keep_integer_dtype(x))
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    x = _as_float(x)
+    axis = _axis(axis)
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
+    result = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    if not keepdims:
+        result = np.squeeze(result, axis=axis)
+    return np.asarray(result)
+
+
+# --- element-wise -------------------------------------------------------------------
+
+def exp(x):
+    return np.exp(_as_array(x))
+
+
+def log(x):
+    return np.log(_as_array(x))
+
+
+def sqrt(x):
+    return np.sqrt(_as_array(x))
+
+
+def square(x):
+    return np.square(_as_array(x))
+
+
+def abs(x):
+    return np.abs(_as_array(x))
+
+
+def sign(x):
+    return np.sign(_as_array(x))
+
+
+def round(x):
+    return np.round(_as_array(x))  # numpy rounds half to even
+
+
+def sin(x):
+    return np.sin(_as_array(x))
+
+
+def cos(x):
+    return np.cos(_as_array(x))
+
+
+def clip(x, min_value, max_value):
+    x = _as_array(x)
+    if min_value is None:
+        min_value = -np.inf
+    if max_value is None:
+        max_value = np.inf
+    if max_value < min_value:  # Keras 2: an empty range collapses onto min_value
+        max_value = min_value
+    return np.clip(x, min_value, max_value).astype(x.dtype)
+
+
+def maximum(x, y):
+    return _binary(np.maximum, x, y)
+
+
+def minimum(x, y):
+    return _binary(np.minimum, x, y)
+
+
+def pow(x, a):
+    return _binary(np.power, x, a)
+
+
+def equal(x, y):
+    return _binary(np.equal, x, y)
+
+
+def not_equal(x, y):
+    return _binary(np.not_equal, x, y)
+
+
+def greater(x, y):
+    return _binary(np.greater, x, y)
+
+
+def greater_equal(x, y):
+    return _binary(np.greater_equal, x, y)
+
+
+def less(x, y):
+    return _binary(np.less, x, y)
+
+
+def less_equal(x, y):
+    return _binary(np.less_equal, x, y)
+
+
+# --- shapes -------------------------------------------------------------------------
+
+def reshape(x, shape):
+    return np.reshape(_as_array(x), _shape_tuple(shape))
+
+
+def concatenate(tensors, axis=-1):
+    return np.concatenate([_as_array(t) for t in tensors], axis=int(axis))
+
+
+def stack(x, axis=0):
+    return np.stack([_as_array(t) for t in x], axis=int(axis))
+
+
+def expand_dims(x, axis=-1):
+    return np.expand_dims(_as_array(x), int(axis))
+
+
+def squeeze(x, axis):
+    x = _as_array(x)
+    if x.shape[int(axis)] != 1:
+        raise ValueError('squeeze: axis %d of a tensor of shape %s has length %d, expected 1'
+                         % (axis, x.shape, x.shape[int(axis)]))
+    return np.squeeze(x, axis=int(axis))
+
+
+def tile(x, n):
+    x = _as_array(x)
+    n = _shape_tuple(n)
+    if len(n) != x.ndim:
+        raise ValueError('tile: expected one repeat count per axis (%d), received %r'
+                         % (x.ndim, n))
+    return np.tile(x, n)
+
+
+def repeat(x, n):
+    x = _as_array(x)
+    if x.ndim != 2:
+        raise ValueError('repeat: expected a 2-D tensor (batch, dim), received shape %s'
+                         % (x.shape,))
+    return np.repeat(x[:, None, :], int(n), axis=1)
+
+
+def repeat_elements(x, rep, axis):
+    return np.repeat(_as_array(x), int(rep), axis=int(axis))
+
+
+def gather(reference, indices):
+    indices = _as_array(indices)
+    if not np.issubdtype(indices.dtype, np.integer):
+        indices = indices.astype('int64')
+    return np.take(_as_array(reference), indices, axis=0)
+
+
+def one_hot(indices, num_classes):
+    indices = _as_array(indices).astype('int64')
+    classes = np.arange(int(num_classes))
+    return (indices[..., None] == classes).astype(state.floatx())
+
+
+def switch(condition, then_expression, else_expression):
+    if callable(then_expression):
+        then_expression = then_expression()
+    if callable(else_expression):
+        else_expression = else_expression()
+    condition = _as_array(condition).astype(bool)
+    then_expression, else_expression = _as_array(then_expression), _as_array(else_expression)
+    # Keras 2: a condition with fewer axes than the branches gets trailing axes.
+    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
+    while 0 < condition.ndim < branch_ndim:
+        condition = condition[..., None]
+    return np.where(condition, then_expression, else_expression)
+
+
+def permute_dimensions(x, pattern):
+    return np.transpose(_as_array(x), tuple(int(p) for p in pattern))
+
+
+def flatten(x):
+    return np.reshape(_as_array(x), (-1,))
+
+
+def batch_flatten(x):
+    x = _as_array(x)
+    return np.reshape(x, (x.shape[0], -1))
+
+
+def reverse(x, axes):
+    return np.flip(_as_array(x), axis=_axis(axes))
+
+
+def slice(x, start, size):
+    x = _as_array(x)
+    start, size = _shape_tuple(start), _shape_tuple(size)
+    if len(start) != len(size) or len(start) > x.ndim:
+        raise ValueError('slice: start %r and size %r must have one entry per axis of a '
+                         'tensor of shape %s' % (start, size, x.shape))
+    index = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(start, size))
+    return x[index]
+
+
+def arange(start, stop=None, step=1, dtype='int32'):
+    if stop is None:
+        start, stop = 0, start
+    return np.arange(start, stop, step).astype(dtype)
+
+
+def temporal_padding(x, padding=(1, 1)):
+    x = _as_array(x)
+    if x.ndim != 3:
+        raise ValueError('temporal_padding: expected a 3-D tensor, received shape %s'
+                         % (x.shape,))
+    left, right = padding
+    return np.pad(x, [(0, 0), (int(left), int(right)), (0, 0)], mode='constant')
+
+
+def _spatial_axes(data_format, ndim):
+    if state.normalize_data_format(data_format) == 'channels_first':
+        return tuple(range(2, ndim))
+    return tuple(range(1, ndim - 1))
+
+
+def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
+    x = _as_array(x)
+    if x.ndim != 4:
+        raise ValueError('spatial_2d_padding: expected a 4-D tensor, received shape %s'
+                         % (x.shape,))
+    pads = [(0, 0)] * 4
+    for axis, (before, after) in zip(_spatial_axes(data_format, 4), padding):
+        pads[axis] = (int(before), int(after))
+    return np.pad(x, pads, mode='constant')
+
+
+def _bilinear_axis(x, axis, factor):
+    """Linear interpolation along ``axis`` to ``factor`` times its length, half-pixel
+    centres (output i samples input coordinate (i + 0.5) / factor - 0.5, clamped at the
+    edges), as ``tf.image.resize(method='bilinear')``."""
+    n = x.shape[axis]
+    coords = (np.arange(n * factor) + 0.5) / factor - 0.5
+    coords = np.clip(coords, 0, n - 1)
+    low = np.floor(coords).astype(int)
+    high = np.minimum(low + 1, n - 1)
+    frac = (coords - low).astype(x.dtype)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    frac = frac.reshape(shape)
+    return np.take(x, low, axis=axis) * (1 - frac) + np.take(x, high, axis=axis) * frac
+
+
+def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest'):
+    x = _as_array(x)
+    if x.ndim != 4:
+        raise ValueError('resize_images: expected a 4-D tensor, received shape %s' % (x.shape,))
+    h_axis, w_axis = _spatial_axes(data_format, 4)
+    if interpolation == 'nearest':
+        x = np.repeat(x, int(height_factor), axis=h_axis)
+        return np.repeat(x, int(width_factor), axis=w_axis)
+    if interpolation == 'bilinear':
+        x = _bilinear_axis(x, h_axis, int(height_factor))
+        return _bilinear_axis(x, w_axis, int(width_factor))
+    raise ValueError("resize_images: interpolation must be 'nearest' or 'bilinear', "
+                     "received %r" % (interpolation,))

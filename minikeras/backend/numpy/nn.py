@@ -1,0 +1,377 @@
+"""NumPy reference: activations, losses, convolution, pooling and normalization.
+
+Convolutions are written as one loop over the kernel taps: for each tap, the strided,
+dilated window of the (padded) input is multiplied by that tap's (in, out) matrix and
+added to the output. Every engine must agree with this.
+"""
+import itertools
+
+import numpy as np
+
+from minikeras.backend import state
+from minikeras.backend.numpy.core import _as_array, _random_state, _value_of
+
+__all__ = [
+    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
+    'softplus', 'softsign',
+    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
+    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
+    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
+    'pool2d', 'batch_normalization',
+]
+
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+# --- activations --------------------------------------------------------------------
+
+def relu(x, alpha=0., max_value=None, threshold=0.):
+    x = _as_array(x)
+    y = np.where(x > threshold, x, alpha * (x - threshold)).astype(x.dtype)
+    if max_value is not None:
+        y = np.minimum(y, max_value).astype(x.dtype)
+    return y
+
+
+def elu(x, alpha=1.):
+    x = _as_array(x)
+    # expm1 of min(x, 0) so the unused branch cannot overflow
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)
+
+
+def selu(x):
+    return (SELU_SCALE * elu(x, SELU_ALPHA)).astype(_as_array(x).dtype)
+
+
+def sigmoid(x):
+    x = _as_array(x)
+    e = np.exp(-np.abs(x))  # in (0, 1]: no overflow
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+
+
+def hard_sigmoid(x):
+    x = _as_array(x)
+    return np.clip(0.2 * x + 0.5, 0, 1).astype(x.dtype)
+
+
+def tanh(x):
+    return np.tanh(_as_array(x))
+
+
+def softmax(x, axis=-1):
+    x = _as_array(x)
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis=-1):
+    x = _as_array(x)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def softplus(x):
+    x = _as_array(x)
+    return np.logaddexp(0, x).astype(x.dtype)
+
+
+def softsign(x):
+    x = _as_array(x)
+    return x / (1 + np.abs(x))
+
+
+# --- losses -------------------------------------------------------------------------
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _as_array(target), _as_array(output)
+    if from_logits:
+        log_p = log_softmax(output, axis=axis)
+    else:
+        p = output / np.sum(output, axis=axis, keepdims=True)
+        eps = state.epsilon()
+        log_p = np.log(np.clip(p, eps, 1 - eps))
+    return -np.sum(target * log_p, axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _as_array(target), _as_array(output)
+    axis = axis % output.ndim
+    if target.ndim == output.ndim:
+        if target.shape[-1] != 1:
+            raise ValueError('sparse_categorical_crossentropy: target of shape %s has as many '
+                             'axes as output %s but its last axis is not of length 1'
+                             % (target.shape, output.shape))
+        target = target[..., 0]
+    expected = output.shape[:axis] + output.shape[axis + 1:]
+    if target.shape != expected:
+        raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
+                         '%s for output of shape %s, received %s'
+                         % (expected, output.shape, target.shape))
+    classes = np.arange(output.shape[axis])
+    one_hot = np.expand_dims(target.astype('int64'), axis) == classes.reshape(
+        [-1 if i == axis else 1 for i in range(output.ndim)])
+    return categorical_crossentropy(one_hot.astype(output.dtype), output, from_logits, axis)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _as_array(target), _as_array(output)
+    if from_logits:
+        # max(z, 0) - z * t + log(1 + exp(-|z|)), the stable form of the formula below
+        return (np.maximum(output, 0) - output * target
+                + np.log1p(np.exp(-np.abs(output)))).astype(output.dtype)
+    eps = state.epsilon()
+    p = np.clip(output, eps, 1 - eps)
+    return -(target * np.log(p) + (1 - target) * np.log(1 - p))
+
+
+def l2_normalize(x, axis=None):
+    x = _as_array(x)
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    square_sum = np.sum(np.square(x), axis=axis, keepdims=True)
+    return x / np.sqrt(np.maximum(square_sum, state.epsilon()))
+
+
+def in_top_k(predictions, targets, k):
+    predictions = _as_array(predictions)
+    targets = _as_array(targets).astype('int64').reshape(-1)
+    target_scores = predictions[np.arange(predictions.shape[0]), targets]
+    # Like tf.math.in_top_k: ties at the boundary count as inside the top k.
+    higher = np.sum(predictions > target_scores[:, None], axis=1)
+    return (higher < int(k)) & np.isfinite(target_scores)
+
+
+def dropout(x, level, noise_shape=None, seed=None):
+    x = _as_array(x)
+    if not 0 <= level < 1:
+        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
+    if noise_shape is None:
+        noise_shape = x.shape
+    noise_shape = tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    keep = _random_state(seed).uniform(size=noise_shape) >= level
+    return (x * keep / (1 - level)).astype(x.dtype)
+
+
+def _channels_first(data_format):
+    return state.normalize_data_format(data_format) == 'channels_first'
+
+
+def bias_add(x, bias, data_format=None):
+    x, bias = _as_array(x), _as_array(bias)
+    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
+    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
+        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
+                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
+                                                bias.shape))
+    shape = [1] * x.ndim
+    shape[channel_axis] = -1
+    return x + bias.reshape(shape)
+
+
+# --- convolution --------------------------------------------------------------------
+
+def _tuple(value, n, what):
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise ValueError('%s: expected %d integers, received %r' % (what, n, value))
+    return value
+
+
+def _padding_amounts(size, k, stride, dilation, padding):
+    """(before, after) zero padding and output length along one spatial axis, the
+    TensorFlow way: 'same' gives ceil(size / stride) outputs, extra padding after."""
+    span = dilation * (k - 1) + 1
+    if padding == 'valid':
+        pads, out = (0, 0), (size - span) // stride + 1
+    elif padding == 'same':
+        out = -(-size // stride)
+        total = max(0, (out - 1) * stride + span - size)
+        pads = (total // 2, total - total // 2)
+    elif padding == 'causal':
+        pads, out = (span - 1, 0), (size - 1) // stride + 1
+    else:
+        raise ValueError("padding must be 'valid', 'same' or 'causal', received %r"
+                         % (padding,))
+    if out < 1:
+        raise ValueError('a kernel spanning %d entries does not fit in an input of length %d '
+                         'with padding %r' % (span, size, padding))
+    return pads, out
+
+
+def _conv_geometry(spatial, kernel_spatial, strides, dilation, padding):
+    pads, outs = [], []
+    for size, k, s, d in zip(spatial, kernel_spatial, strides, dilation):
+        p, o = _padding_amounts(size, k, s, d, padding)
+        pads.append(p)
+        outs.append(o)
+    return pads, outs
+
+
+def _window(tap, outs, strides, dilation):
+    """Index of the input entries that kernel ``tap`` meets, for every output position."""
+    return tuple(slice(t * d, t * d + s * (o - 1) + 1, s)
+                 for t, o, s, d in zip(tap, outs, strides, dilation))
+
+
+def _conv(x, kernel, strides, padding, dilation):
+    """Cross-correlation of channels-last ``x`` (batch, *spatial, in) with
+    ``kernel`` (*k, in, out)."""
+    n = x.ndim - 2
+    if kernel.ndim != n + 2 or kernel.shape[-2] != x.shape[-1]:
+        raise ValueError('convolution: kernel of shape %s does not fit input of shape %s '
+                         '(expected %d spatial axes and %d input channels)'
+                         % (kernel.shape, x.shape, n, x.shape[-1]))
+    pads, outs = _conv_geometry(x.shape[1:-1], kernel.shape[:n], strides, dilation, padding)
+    x = np.pad(x, [(0, 0)] + pads + [(0, 0)], mode='constant')
+    y = np.zeros((x.shape[0],) + tuple(outs) + (kernel.shape[-1],),
+                 dtype=np.result_type(x, kernel))
+    for tap in itertools.product(*[range(k) for k in kernel.shape[:n]]):
+        patch = x[(slice(None),) + _window(tap, outs, strides, dilation)]
+        y += np.tensordot(patch, kernel[tap], axes=([-1], [0]))
+    return y
+
+
+def _to_channels_last(x, data_format):
+    if _channels_first(data_format):
+        return np.moveaxis(x, 1, -1)
+    return x
+
+
+def _from_channels_last(y, data_format):
+    if _channels_first(data_format):
+        return np.moveaxis(y, -1, 1)
+    return y
+
+
+def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
+    x, kernel = _as_array(x), _as_array(kernel)
+    if x.ndim != 3:
+        raise ValueError('conv1d: expected a 3-D input, received shape %s' % (x.shape,))
+    y = _conv(_to_channels_last(x, data_format), kernel, _tuple(strides, 1, 'strides'),
+              padding, _tuple(dilation_rate, 1, 'dilation_rate'))
+    return _from_channels_last(y, data_format)
+
+
+def _check_2d(x, padding, op):
+    if x.ndim != 4:
+        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
+    if padding not in ('valid', 'same'):
+        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
+
+
+def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
+           dilation_rate=(1, 1)):
+    x, kernel = _as_array(x), _as_array(kernel)
+    _check_2d(x, padding, 'conv2d')
+    y = _conv(_to_channels_last(x, data_format), kernel, _tuple(strides, 2, 'strides'),
+              padding, _tuple(dilation_rate, 2, 'dilation_rate'))
+    return _from_channels_last(y, data_format)
+
+
+def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
+                     data_format=None, dilation_rate=(1, 1)):
+    x, kernel = _as_array(x), _as_array(kernel)
+    _check_2d(x, padding, 'conv2d_transpose')
+    strides = _tuple(strides, 2, 'strides')
+    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
+    x = _to_channels_last(x, data_format)
+    output_shape = [None if d is None else int(_value_of(d)) for d in _value_of(output_shape)]
+    if _channels_first(data_format):
+        output_shape = [output_shape[0]] + output_shape[2:] + [output_shape[1]]
+    out_spatial, out_channels = output_shape[1:3], output_shape[3]
+    if kernel.ndim != 4 or kernel.shape[2] != out_channels or kernel.shape[3] != x.shape[-1]:
+        raise ValueError('conv2d_transpose: kernel of shape %s does not fit input %s and '
+                         'output_shape %s (expected kernel (h, w, %s, %d))'
+                         % (kernel.shape, x.shape, output_shape, out_channels, x.shape[-1]))
+    pads, outs = _conv_geometry(out_spatial, kernel.shape[:2], strides, dilation, padding)
+    if tuple(outs) != x.shape[1:3]:
+        raise ValueError('conv2d_transpose: output_shape %s is inconsistent with input shape '
+                         '%s: a conv2d of the output would have spatial shape %s'
+                         % (output_shape, x.shape, tuple(outs)))
+    # The adjoint of _conv: every tap scatters its contribution back where conv2d read.
+    padded = np.zeros((x.shape[0], out_spatial[0] + sum(pads[0]),
+                       out_spatial[1] + sum(pads[1]), out_channels),
+                      dtype=np.result_type(x, kernel))
+    for tap in itertools.product(range(kernel.shape[0]), range(kernel.shape[1])):
+        window = (slice(None),) + _window(tap, outs, strides, dilation)
+        padded[window] += np.tensordot(x, kernel[tap], axes=([-1], [1]))
+    y = padded[:, pads[0][0]:pads[0][0] + out_spatial[0],
+               pads[1][0]:pads[1][0] + out_spatial[1], :]
+    return _from_channels_last(y, data_format)
+
+
+def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
+                     data_format=None, dilation_rate=(1, 1)):
+    x, kernel = _as_array(x), _as_array(depthwise_kernel)
+    _check_2d(x, padding, 'depthwise_conv2d')
+    strides = _tuple(strides, 2, 'strides')
+    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
+    x = _to_channels_last(x, data_format)
+    if kernel.ndim != 4 or kernel.shape[2] != x.shape[-1]:
+        raise ValueError('depthwise_conv2d: kernel of shape %s does not fit input with %d '
+                         'channels (expected (h, w, %d, multiplier))'
+                         % (kernel.shape, x.shape[-1], x.shape[-1]))
+    pads, outs = _conv_geometry(x.shape[1:3], kernel.shape[:2], strides, dilation, padding)
+    x = np.pad(x, [(0, 0)] + pads + [(0, 0)], mode='constant')
+    channels, multiplier = kernel.shape[2], kernel.shape[3]
+    y = np.zeros((x.shape[0], outs[0], outs[1], channels, multiplier),
+                 dtype=np.result_type(x, kernel))
+    for tap in itertools.product(range(kernel.shape[0]), range(kernel.shape[1])):
+        patch = x[(slice(None),) + _window(tap, outs, strides, dilation)]
+        y += patch[..., None] * kernel[tap]
+    y = y.reshape(y.shape[:3] + (channels * multiplier,))  # channel c * multiplier + m
+    return _from_channels_last(y, data_format)
+
+
+def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
+                     padding='valid', data_format=None, dilation_rate=(1, 1)):
+    y = depthwise_conv2d(x, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
+
+
+def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
+           pool_mode='max'):
+    x = _as_array(x)
+    _check_2d(x, padding, 'pool2d')
+    if pool_mode not in ('max', 'avg'):
+        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    pool_size = _tuple(pool_size, 2, 'pool_size')
+    strides = _tuple(strides, 2, 'strides')
+    x = _to_channels_last(x, data_format)
+    pads, outs = _conv_geometry(x.shape[1:3], pool_size, strides, (1, 1), padding)
+    valid = np.pad(np.ones(x.shape, dtype=bool), [(0, 0)] + pads + [(0, 0)], mode='constant')
+    x = np.pad(x, [(0, 0)] + pads + [(0, 0)], mode='constant')
+    windows = [(slice(None),) + _window(tap, outs, strides, (1, 1))
+               for tap in itertools.product(range(pool_size[0]), range(pool_size[1]))]
+    if pool_mode == 'max':
+        y = np.max([np.where(valid[w], x[w], -np.inf) for w in windows], axis=0)
+    else:  # padded entries are not counted
+        total = np.sum([np.where(valid[w], x[w], 0) for w in windows], axis=0)
+        y = total / np.sum([valid[w] for w in windows], axis=0)
+    return _from_channels_last(y.astype(x.dtype), data_format)
+
+
+def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
+    x = _as_array(x)
+    axis = axis % x.ndim
+
+    def along_axis(p):
+        p = _as_array(p)
+        if p.ndim == 1:
+            if p.shape[0] != x.shape[axis]:
+                raise ValueError('batch_normalization: a parameter of length %d does not fit '
+                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
+            shape = [1] * x.ndim
+            shape[axis] = -1
+            return p.reshape(shape)
+        return p  # already broadcastable to x (Keras 2 also passes such parameters)
+
+    y = (x - along_axis(mean)) / np.sqrt(along_axis(var) + epsilon)
+    if gamma is not None:
+        y = y * along_axis(gamma)
+    if beta is not None:
+        y = y + along_axis(beta)
+    return y.astype(x.dtype)

@@ -1,0 +1,93 @@
+"""Embedding (Keras 2)."""
+import minikeras.backend as K
+from minikeras.layers.base import Layer
+from minikeras.layers.core import _ser, base_config, check_bool, check_int
+
+
+class Embedding(Layer):
+    """Integer indices (batch, ...) -> vectors (batch, ..., output_dim).
+
+    ``input_dim`` is the vocabulary size, ``embeddings`` has shape (input_dim, output_dim).
+    ``mask_zero=True`` makes index 0 padding: the output mask is ``inputs != 0`` (and
+    ``input_dim`` must then leave room for it). ``input_length`` sets the input shape.
+    """
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer='uniform',
+                 embeddings_regularizer=None, activity_regularizer=None,
+                 embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
+        from minikeras import constraints, initializers, regularizers
+        if input_length is not None:
+            if isinstance(input_length, (list, tuple)):
+                input_length = tuple(input_length)
+                for d in input_length:
+                    if d is not None:
+                        check_int('Embedding', 'input_length', d)
+            else:
+                check_int('Embedding', 'input_length', input_length)
+        if 'input_shape' not in kwargs and 'batch_input_shape' not in kwargs:
+            if input_length is None:
+                kwargs['input_shape'] = (None,)
+            elif isinstance(input_length, tuple):
+                kwargs['input_shape'] = input_length
+            else:
+                kwargs['input_shape'] = (int(input_length),)
+        super(Embedding, self).__init__(**kwargs)
+        self.input_dim = check_int('Embedding', 'input_dim', input_dim)
+        self.output_dim = check_int('Embedding', 'output_dim', output_dim)
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.mask_zero = check_bool('Embedding', 'mask_zero', mask_zero)
+        self.supports_masking = self.mask_zero
+        self.input_length = input_length
+
+    def build(self, input_shape):
+        self.embeddings = self.add_weight(name='embeddings',
+                                          shape=(self.input_dim, self.output_dim),
+                                          initializer=self.embeddings_initializer,
+                                          regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint)
+        self.built = True
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return K.not_equal(inputs, 0)
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if self.input_length is None:
+            return input_shape + (self.output_dim,)
+        lengths = self.input_length if isinstance(self.input_length, tuple) \
+            else (self.input_length,)
+        if len(lengths) != len(input_shape) - 1:
+            raise ValueError('layer %s (Embedding): input_length=%r does not match the input '
+                             'shape %s' % (self.name, self.input_length, input_shape))
+        for want, got in zip(lengths, input_shape[1:]):
+            if want is not None and got is not None and want != got:
+                raise ValueError('layer %s (Embedding): input_length=%r does not match the '
+                                 'input shape %s' % (self.name, self.input_length,
+                                                     input_shape))
+        shape = tuple(w if w is not None else g for w, g in zip(lengths, input_shape[1:]))
+        return (input_shape[0],) + shape + (self.output_dim,)
+
+    def call(self, inputs):
+        if not K.dtype(inputs).startswith('int'):
+            inputs = K.cast(inputs, 'int32')
+        return K.gather(self.embeddings, inputs)
+
+    def get_config(self):
+        from minikeras import constraints, initializers, regularizers
+        config = base_config(self, {
+            'input_dim': self.input_dim,
+            'output_dim': self.output_dim,
+            'embeddings_initializer': initializers.serialize(self.embeddings_initializer),
+            'embeddings_regularizer': _ser(regularizers, self.embeddings_regularizer),
+            'activity_regularizer': _ser(regularizers, self.activity_regularizer),
+            'embeddings_constraint': _ser(constraints, self.embeddings_constraint),
+            'mask_zero': self.mask_zero,
+            'input_length': self.input_length,
+        })
+        return config
+

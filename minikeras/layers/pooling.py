@@ -1,0 +1,195 @@
+"""Pooling layers (Keras 2): Max/Average pooling 1-D and 2-D, and global pooling."""
+import minikeras.backend as K
+from minikeras.layers.base import InputSpec, Layer
+from minikeras.layers.core import base_config
+from minikeras.utils import conv_utils
+
+
+def _check_ndim(layer, input_shape, ndim):
+    if len(input_shape) != ndim:
+        raise ValueError('layer %s (%s) expects inputs with %d axes, received shape %s'
+                         % (layer.name, type(layer).__name__, ndim, tuple(input_shape)))
+
+
+class _Pooling1D(Layer):
+    """1-D pooling over axis 1 (channels_last) or 2 (channels_first) via ``K.pool2d``."""
+
+    _mode = None
+
+    def __init__(self, pool_size=2, strides=None, padding='valid',
+                 data_format='channels_last', **kwargs):
+        super(_Pooling1D, self).__init__(**kwargs)
+        cls = type(self).__name__
+        if strides is None:
+            strides = pool_size
+        self.pool_size = conv_utils.normalize_tuple(pool_size, 1, 'pool_size', cls)
+        self.strides = conv_utils.normalize_tuple(strides, 1, 'strides', cls)
+        self.padding = conv_utils.normalize_padding(padding, cls)
+        self.data_format = conv_utils.normalize_data_format(data_format, cls)
+        self.input_spec = InputSpec(ndim=3)
+
+    def compute_output_shape(self, input_shape):
+        _check_ndim(self, input_shape, 3)
+        axis = 2 if self.data_format == 'channels_first' else 1
+        length = conv_utils.conv_output_length(input_shape[axis], self.pool_size[0],
+                                               self.padding, self.strides[0])
+        if length is not None and length < 1:
+            raise ValueError('layer %s (%s): input of shape %s is shorter than pool_size=%d'
+                             % (self.name, type(self).__name__, tuple(input_shape),
+                                self.pool_size[0]))
+        shape = list(input_shape)
+        shape[axis] = length
+        return tuple(shape)
+
+    def call(self, inputs):
+        # (batch, steps, ch) -> (batch, steps, 1, ch); channels_first: (batch, ch, steps, 1)
+        axis = 3 if self.data_format == 'channels_first' else 2
+        x = K.expand_dims(inputs, axis)
+        y = K.pool2d(x, (self.pool_size[0], 1), strides=(self.strides[0], 1),
+                     padding=self.padding, data_format=self.data_format,
+                     pool_mode=self._mode)
+        return K.squeeze(y, axis)
+
+    def get_config(self):
+        return base_config(self, {'pool_size': self.pool_size, 'strides': self.strides,
+                                  'padding': self.padding, 'data_format': self.data_format})
+
+
+class MaxPooling1D(_Pooling1D):
+    _mode = 'max'
+
+
+class AveragePooling1D(_Pooling1D):
+    _mode = 'avg'
+
+
+class _Pooling2D(Layer):
+    _mode = None
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding='valid', data_format=None,
+                 **kwargs):
+        super(_Pooling2D, self).__init__(**kwargs)
+        cls = type(self).__name__
+        if strides is None:
+            strides = pool_size
+        self.pool_size = conv_utils.normalize_tuple(pool_size, 2, 'pool_size', cls)
+        self.strides = conv_utils.normalize_tuple(strides, 2, 'strides', cls)
+        self.padding = conv_utils.normalize_padding(padding, cls)
+        self.data_format = conv_utils.normalize_data_format(data_format, cls)
+        self.input_spec = InputSpec(ndim=4)
+
+    def compute_output_shape(self, input_shape):
+        _check_ndim(self, input_shape, 4)
+        first = 2 if self.data_format == 'channels_first' else 1
+        shape = list(input_shape)
+        for i in range(2):
+            length = conv_utils.conv_output_length(shape[first + i], self.pool_size[i],
+                                                   self.padding, self.strides[i])
+            if length is not None and length < 1:
+                raise ValueError('layer %s (%s): input of shape %s is smaller than '
+                                 'pool_size=%r' % (self.name, type(self).__name__,
+                                                   tuple(input_shape), self.pool_size))
+            shape[first + i] = length
+        return tuple(shape)
+
+    def call(self, inputs):
+        return K.pool2d(inputs, self.pool_size, strides=self.strides, padding=self.padding,
+                        data_format=self.data_format, pool_mode=self._mode)
+
+    def get_config(self):
+        return base_config(self, {'pool_size': self.pool_size, 'strides': self.strides,
+                                  'padding': self.padding, 'data_format': self.data_format})
+
+
+class MaxPooling2D(_Pooling2D):
+    _mode = 'max'
+
+
+class AveragePooling2D(_Pooling2D):
+    _mode = 'avg'
+
+
+class _GlobalPooling1D(Layer):
+    def __init__(self, data_format='channels_last', **kwargs):
+        super(_GlobalPooling1D, self).__init__(**kwargs)
+        self.data_format = conv_utils.normalize_data_format(data_format,
+                                                            type(self).__name__)
+        self.input_spec = InputSpec(ndim=3)
+
+    def _steps_axis(self):
+        return 2 if self.data_format == 'channels_first' else 1
+
+    def compute_output_shape(self, input_shape):
+        _check_ndim(self, input_shape, 3)
+        if self.data_format == 'channels_first':
+            return (input_shape[0], input_shape[1])
+        return (input_shape[0], input_shape[2])
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def get_config(self):
+        return base_config(self, {'data_format': self.data_format})
+
+
+class GlobalAveragePooling1D(_GlobalPooling1D):
+    """Mean over the steps; with a (batch, steps) mask, the mean of unmasked steps."""
+
+    def __init__(self, data_format='channels_last', **kwargs):
+        super(GlobalAveragePooling1D, self).__init__(data_format, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        axis = self._steps_axis()
+        if mask is None:
+            return K.mean(inputs, axis=axis)
+        weights = K.cast(mask, K.dtype(inputs))
+        weights = K.expand_dims(weights, 1 if self.data_format == 'channels_first' else -1)
+        total = K.sum(K.multiply(inputs, weights), axis=axis)
+        return K.divide(total, K.sum(weights, axis=axis))
+
+
+class GlobalMaxPooling1D(_GlobalPooling1D):
+    def call(self, inputs):
+        return K.max(inputs, axis=self._steps_axis())
+
+
+class _GlobalPooling2D(Layer):
+    def __init__(self, data_format=None, **kwargs):
+        super(_GlobalPooling2D, self).__init__(**kwargs)
+        self.data_format = conv_utils.normalize_data_format(data_format,
+                                                            type(self).__name__)
+        self.input_spec = InputSpec(ndim=4)
+
+    def _axes(self):
+        return [2, 3] if self.data_format == 'channels_first' else [1, 2]
+
+    def compute_output_shape(self, input_shape):
+        _check_ndim(self, input_shape, 4)
+        if self.data_format == 'channels_first':
+            return (input_shape[0], input_shape[1])
+        return (input_shape[0], input_shape[3])
+
+    def get_config(self):
+        return base_config(self, {'data_format': self.data_format})
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    def call(self, inputs):
+        return K.mean(inputs, axis=self._axes())
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    def call(self, inputs):
+        return K.max(inputs, axis=self._axes())
+
+
+# Keras 2 aliases
+MaxPool1D = MaxPooling1D
+MaxPool2D = MaxPooling2D
+AvgPool1D = AveragePooling1D
+AvgPool2D = AveragePooling2D
+GlobalMaxPool1D = GlobalMaxPooling1D
+GlobalMaxPool2D = GlobalMaxPooling2D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalAvgPool2D = GlobalAveragePooling2D

@@ -322,6 +322,7 @@ def _run_lane(session, lane, key, python_path, python_version):
         return
 
     session.env['KERAS_BACKEND'] = spec['backend']
+    session.env['MINIKERAS_LANE'] = lane      # names this lane's files in the portability folder
     paths = [a for a in args if not a.startswith('-') and os.path.exists(a.split('::')[0])]
     tests = [] if paths else list(spec['tests'])
     junit = os.path.join(out, 'junit.xml')

@@ -42,13 +42,34 @@ done
 
 echo "test matrix: lanes ${lanes[*]}; environments in $MINIKERAS_CACHE/envs; results in $MINIKERAS_RESULTS"
 for lane in "${lanes[@]}"; do rm -rf "${MINIKERAS_RESULTS:?}/$lane"; done
+# Every lane saves a trained model here and loads the ones the other lanes saved
+# (tests/test_portability.py); a second, short pass lets each lane load the files of
+# the lanes that ran after it, so every pair of engines is checked.
+export MINIKERAS_PORTABILITY_DIR="$MINIKERAS_RESULTS/portability"
+rm -rf "$MINIKERAS_PORTABILITY_DIR" "$MINIKERAS_RESULTS/cross-engine"
 start=$(date +%s)
 nox_rc=0
 run_nox -s "${lanes[@]}" -- "${build_only[@]}" "${pytest_args[@]}" || nox_rc=$?
+cross_rc=0
+if [ "${#build_only[@]}" -eq 0 ] && [ "${#pytest_args[@]}" -eq 0 ] && [ "${#lanes[@]}" -gt 1 ]; then
+    echo "cross-engine pass: every lane loads the models every other lane saved"
+    MINIKERAS_RESULTS="$MINIKERAS_RESULTS/cross-engine" run_nox -s "${lanes[@]}" -- \
+        tests/test_portability.py -k exchange || cross_rc=$?
+fi
 echo "(nox exit status $nox_rc; matrix wall time $(( $(date +%s) - start )) s)"
 summary_rc=0
 "$BOOT_PY" "$REPO/tools/matrix_summary.py" "$MINIKERAS_RESULTS" "${lanes[@]}" || summary_rc=$?
+if [ -d "$MINIKERAS_RESULTS/cross-engine" ]; then
+    echo
+    echo "cross-engine loads (each lane loading every other lane's saved model):"
+    "$BOOT_PY" "$REPO/tools/matrix_summary.py" "$MINIKERAS_RESULTS/cross-engine" "${lanes[@]}" \
+        > "$MINIKERAS_RESULTS/cross-engine/summary.txt" 2>&1 || summary_rc=$?
+    grep -v '^matrix:' "$MINIKERAS_RESULTS/cross-engine/summary.txt" || true
+    echo
+    "$BOOT_PY" "$REPO/tools/matrix_summary.py" "$MINIKERAS_RESULTS" "${lanes[@]}" | tail -n 1
+fi
 if [ "$summary_rc" -ne 0 ]; then exit "$summary_rc"; fi
+if [ "$cross_rc" -ne 0 ]; then echo "error: the cross-engine pass failed" >&2; exit "$cross_rc"; fi
 # nox failing while every lane's result looks fine means something outside the lanes broke.
 if [ "$nox_rc" -ne 0 ]; then echo "error: nox exited with status $nox_rc" >&2; exit "$nox_rc"; fi
 exit 0

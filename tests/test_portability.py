@@ -116,7 +116,8 @@ def test_saved_model_predicts_the_same_under_the_reference(tmp_path):
 def test_exchange_with_other_lanes():
     os.makedirs(SHARED, exist_ok=True)
     mine = os.path.join(SHARED, LANE)
-    if not os.path.exists(mine + '.h5'):
+    can_train = 'gradients' not in K.unsupported_ops()   # the NumPy reference only loads
+    if can_train and not os.path.exists(mine + '.h5'):
         model, x = trained()
         model.save(mine + '.h5')
         np.save(mine + '-x0.npy', x[0])

@@ -102,7 +102,7 @@ LANES = {
 SUGGESTED_PYTHON = {'3.6': '3.6.15', '3.11': '3.11.7'}
 
 # What `scripts/test-matrix.sh` (and plain `nox`) runs. Edit this line as adapters land.
-DEFAULT_LANES = ['tensorflow', 'numpy']
+DEFAULT_LANES = ['tensorflow', 'mxnet', 'cntk36', 'numpy']
 
 # Which lane `scripts/run-example.sh` uses for each KERAS_BACKEND value.
 EXAMPLE_LANE = {'tensorflow': 'tensorflow', 'theano': 'pytensor', 'cntk': 'cntk36',

@@ -29,6 +29,7 @@ EXPECTED_UNSUPPORTED = {
     'numpy': ['gradients'],
     'tensorflow': [],
     'cntk': [],
+    'mxnet': [],
 }
 
 

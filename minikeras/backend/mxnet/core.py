@@ -1,0 +1,394 @@
+"""MXNet adapter: variables, tensors, shapes, gradients and random streams.
+
+Execution model: imperative ``mxnet.numpy`` arrays (NumPy semantics: 0-d arrays, bool
+and int64 dtypes, broadcasting) with ``mxnet.autograd``. A compiled function runs the
+traced Python function with autograd recording on; ``gradients`` calls
+``autograd.grad`` on the recorded computation (recording stays on, so a function may
+differentiate several losses, one after the other); the updates are copied into the
+variables after every new value is computed (Keras 2 semantics). Backward passes run
+inside MXNet's engine.
+
+Variables are ``_Variable``s, a subclass of ``mxnet.numpy.ndarray`` with ``name``,
+``constraint`` and ``trainable`` attributes; float variables have a gradient buffer
+attached so autograd can differentiate with respect to them.
+"""
+import ctypes
+import functools
+import re
+
+import numpy as onp
+
+import mxnet as mx
+from mxnet import autograd
+from mxnet import np as mnp
+
+from minikeras.backend import state
+
+__all__ = [
+    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
+    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
+    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
+    'gradients', 'stop_gradient', 'engine_info',
+]
+
+
+def _activate_numpy_semantics():
+    """NumPy shape semantics for every thread (0-d and zero-size arrays), NumPy array
+    semantics for this one (``mx.np`` arrays from Gluon helpers)."""
+    prev = ctypes.c_int()
+    mx.base.check_call(mx.base._LIB.MXSetIsNumpyShape(ctypes.c_int(2), ctypes.byref(prev)))
+    mx.util._set_np_array(True)
+
+
+_activate_numpy_semantics()
+
+NDArray = mx.nd.NDArray
+MXNetError = mx.base.MXNetError
+
+
+# --- errors -------------------------------------------------------------------------
+
+def _summarize_mxnet_error(error):
+    """The useful part of an MXNetError message (no C++ stack)."""
+    text = str(error)
+    if 'Stack trace' in text:
+        text = text.split('Stack trace', 1)[0]
+    parts = text.split('MXNetError:')
+    message = parts[-1] if len(parts) > 1 else text
+    lines = [line.strip() for line in message.strip().splitlines()
+             if line.strip() and not line.strip().startswith(('File "', 'Traceback'))]
+    message = ' '.join(lines)
+    message = re.sub(r'^Check failed: [^:]*: ', '', message)
+    return message or text.strip()
+
+
+def _mxnet_value_error(op, error, args=()):
+    shapes = ['%s %s' % (type(a).__name__ if not isinstance(a, NDArray) else 'tensor',
+                         tuple(a.shape)) for a in args if hasattr(a, 'shape')]
+    received = ' (received %s)' % ', '.join(shapes) if shapes else ''
+    return ValueError('MXNet backend: %s failed%s: %s'
+                      % (op, received, _summarize_mxnet_error(error)))
+
+
+def _translate_errors(fn):
+    """Decorate a contract op so MXNet's errors surface as short ValueErrors."""
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except MXNetError as e:
+            raise _mxnet_value_error(fn.__name__, e, args) from None
+    return op
+
+
+# --- conversions --------------------------------------------------------------------
+
+def _np_dtype(dtype):
+    return onp.dtype(state.floatx() if dtype is None else dtype)
+
+
+def _t(x, dtype=None):
+    """``x`` as an ``mx.np.ndarray`` (tensors pass through, numpy data is copied)."""
+    if isinstance(x, mnp.ndarray):
+        return x if dtype is None or x.dtype == onp.dtype(dtype) else x.astype(dtype)
+    if isinstance(x, NDArray):
+        x = x.as_np_ndarray()
+        return x if dtype is None else x.astype(dtype)
+    if isinstance(x, (list, tuple)) and any(isinstance(v, NDArray) for v in x):
+        return mnp.stack([_t(v, dtype) for v in x])
+    if hasattr(x, 'numpy') and not isinstance(x, onp.ndarray):  # e.g. a framework tensor
+        x = x.numpy()
+    array = onp.asarray(x) if dtype is None else onp.asarray(x, dtype=dtype)
+    return mnp.array(array, dtype=array.dtype)
+
+
+def _is_float_dtype(dt):
+    return onp.issubdtype(onp.dtype(dt), onp.floating)
+
+
+def _shape_tuple(shape):
+    """A static shape from an int, a tuple/list of ints (maybe 0-d tensors) or a tensor."""
+    if isinstance(shape, (int, onp.integer)):
+        return (int(shape),)
+    if isinstance(shape, NDArray):
+        return tuple(int(d) for d in shape.asnumpy().reshape(-1))
+    return tuple(int(d.asnumpy()) if isinstance(d, NDArray) else int(d) for d in shape)
+
+
+# --- variables ----------------------------------------------------------------------
+
+class _Variable(mnp.ndarray):
+    """A variable: an ``mx.np.ndarray`` with ``name``, ``constraint`` and ``trainable``,
+    hashable by identity (plain MXNet arrays refuse ``hash``). Arithmetic on it gives
+    plain arrays."""
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return '<mxnet variable %r shape=%s dtype=%s>' % (
+            self.name, tuple(self.shape), onp.dtype(self.dtype).name)
+
+
+def _new_variable(array, name, constraint):
+    """Turn the freshly made ``array`` into a ``_Variable`` (it takes over the handle)."""
+    var = _Variable(array.handle, writable=True)
+    array.handle = None  # ownership moved: the husk frees nothing
+    var.name = name
+    var.constraint = constraint
+    var.trainable = True
+    if _is_float_dtype(var.dtype):
+        var.attach_grad()  # autograd may differentiate with respect to it
+    return var
+
+
+def variable(value, dtype=None, name=None, constraint=None):
+    if name is None:
+        name = 'variable_%d' % state.get_uid('mxnet_variable')
+    if isinstance(value, NDArray):
+        value = value.asnumpy()
+    array = onp.array(value, dtype=_np_dtype(dtype))
+    return _new_variable(mnp.array(array, dtype=array.dtype), name, constraint)
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    if isinstance(value, NDArray):
+        value = value.asnumpy()
+    array = onp.array(value, dtype=_np_dtype(dtype))
+    if shape is not None:
+        shape = _shape_tuple(shape)
+        if array.ndim == 0:
+            array = onp.full(shape, array, dtype=array.dtype)
+        elif array.size == int(onp.prod(shape)):
+            array = array.reshape(shape)
+        else:
+            raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
+                             'scalar or %d values)' % (array.shape, shape, int(onp.prod(shape))))
+    return mnp.array(array, dtype=array.dtype)
+
+
+def is_tensor(x):
+    return isinstance(x, NDArray)
+
+
+def is_variable(x):
+    return isinstance(x, _Variable)
+
+
+def get_value(x):
+    if isinstance(x, NDArray):
+        return x.asnumpy()
+    return onp.array(x)
+
+
+def _assign(var, value):
+    """Copy tensor ``value`` into variable ``var`` (same shape, cast to var's dtype)."""
+    if value.dtype != var.dtype:
+        value = value.astype(var.dtype)
+    value.copyto(var)
+
+
+def set_value(x, value):
+    if not is_variable(x):
+        raise TypeError('set_value: expected a variable made by K.variable, received %r'
+                        % (x,))
+    if isinstance(value, NDArray):
+        value = value.asnumpy()
+    value = onp.asarray(value)
+    if value.shape != x.shape:
+        raise ValueError('set_value: variable %r has shape %s, received a value of shape %s'
+                         % (x.name, x.shape, value.shape))
+    _assign(x, mnp.array(value.astype(x.dtype), dtype=x.dtype))
+
+
+def eval(x):
+    return get_value(x)
+
+
+def int_shape(x):
+    if isinstance(x, NDArray):
+        return tuple(int(d) for d in x.shape)
+    return tuple(int(d) for d in onp.shape(x))
+
+
+def ndim(x):
+    return len(int_shape(x))
+
+
+def dtype(x):
+    if isinstance(x, NDArray):
+        return onp.dtype(x.dtype).name
+    return onp.asarray(x).dtype.name
+
+
+def shape(x):
+    return mnp.array(onp.array(int_shape(x), dtype='int32'), dtype='int32')
+
+
+def count_params(x):
+    return int(onp.prod(int_shape(x), dtype=onp.int64))
+
+
+def cast(x, dtype):
+    return _t(x).astype(onp.dtype(dtype).name)
+
+
+def zeros(shape, dtype=None, name=None):
+    return variable(onp.zeros(_shape_tuple(shape)), dtype=dtype, name=name)
+
+
+def ones(shape, dtype=None, name=None):
+    return variable(onp.ones(_shape_tuple(shape)), dtype=dtype, name=name)
+
+
+def eye(size, dtype=None, name=None):
+    return variable(onp.eye(int(size)), dtype=dtype, name=name)
+
+
+def zeros_like(x, dtype=None, name=None):
+    x = _t(x)
+    return mnp.zeros(x.shape, dtype=onp.dtype(x.dtype if dtype is None else dtype).name)
+
+
+def ones_like(x, dtype=None, name=None):
+    x = _t(x)
+    return mnp.ones(x.shape, dtype=onp.dtype(x.dtype if dtype is None else dtype).name)
+
+
+def identity(x, name=None):
+    return _t(x).copy()
+
+
+# --- gradients ----------------------------------------------------------------------
+
+_UNREACHABLE = re.compile(r'with respect to the (\d+)-th variable because it is unreachable')
+
+
+def _differentiate(loss, targets):
+    """autograd.grad of ``loss`` for ``targets``; unreachable targets get zeros."""
+    grads = [None] * len(targets)
+    pending = list(range(len(targets)))
+    while pending:
+        try:
+            found = autograd.grad(loss, [targets[i] for i in pending], retain_graph=True,
+                                  create_graph=False, train_mode=True)
+        except MXNetError as e:
+            message = str(e)
+            match = _UNREACHABLE.search(message)
+            if match:
+                pending.pop(int(match.group(1)) - 1)  # MXNet counts from 1
+                continue
+            if 'not in a computational graph' in message or \
+                    'there is no computational graph' in message.lower():
+                break  # nothing reachable: all gradients are zero
+            raise ValueError('gradients: MXNet could not differentiate the loss: %s'
+                             % _summarize_mxnet_error(e)) from None
+        for i, g in zip(pending, found):
+            grads[i] = g.as_np_ndarray() if not isinstance(g, mnp.ndarray) else g
+        break
+    return [g if g is not None else mnp.zeros(t.shape, dtype=t.dtype)
+            for g, t in zip(grads, targets)]
+
+
+def gradients(loss, variables):
+    if not isinstance(loss, NDArray):
+        raise TypeError('gradients: expected the loss as an MXNet tensor computed inside a '
+                        'compiled function, received %r' % (loss,))
+    variables = list(variables)
+    if not autograd.is_recording():
+        raise ValueError('gradients: the MXNet backend differentiates only inside a function '
+                         'compiled by K.compiled_function / K.function (the forward pass '
+                         'must be recorded)')
+    targets, index = [], {}
+    for v in variables:
+        if not isinstance(v, NDArray):
+            raise TypeError('gradients: expected MXNet tensors to differentiate with respect '
+                            'to, received %r' % (v,))
+        if id(v) not in index:
+            index[id(v)] = len(targets)
+            targets.append(v)
+    for v in targets:
+        if not _is_float_dtype(v.dtype):
+            raise ValueError('gradients: cannot differentiate with respect to %r of dtype %s '
+                             '(only float tensors)' % (getattr(v, 'name', v), v.dtype))
+    if loss.ndim != 0 and loss.size != 1:
+        loss = loss.sum()
+    grads = _differentiate(loss, targets)
+    return [grads[index[id(v)]] for v in variables]
+
+
+def stop_gradient(variables):
+    if isinstance(variables, (list, tuple)):
+        return [_t(v).detach() for v in variables]
+    return _t(variables).detach()
+
+
+# --- random streams -----------------------------------------------------------------
+# Random values come from numpy ``RandomState`` streams, with the NumPy reference's
+# rules, and are copied into MXNet. (Reseeding MXNet's own generator costs ~5 ms per
+# call, and per-call-site streams need reseeding; numpy also gives the same values as
+# the reference engine for the same seed.)
+# - Eagerly a seed gives the same values on every call; no seed draws from numpy's
+#   global generator, so ``numpy.random.seed`` makes a script repeatable.
+# - Inside a compiled function every random call site (counted in call order) has its
+#   own stream, started at its seed, or for an unseeded site at a seed drawn from
+#   numpy's global generator on the function's first call (TensorFlow draws op seeds
+#   when tracing): each call draws fresh values, and the sequence is reproducible.
+# - A compiled function remembers what each site drew on its last call and draws the
+#   next values (and copies them into MXNet) when it is called, with its inputs: a copy
+#   into MXNet waits for the engine's queued work, so it is done before any op of the
+#   step is queued, never in the middle of the step.
+
+_active_streams = []
+
+
+class _RandomSites(object):
+    """The random call sites of one compiled function: their streams, what they drew
+    last time, and the values drawn ahead for the current call."""
+
+    def __init__(self):
+        self.calls = 0
+        self.streams = {}
+        self.recipes = {}   # site -> (key, sample, dtype)
+        self.ahead = {}     # site -> (key, mx array)
+
+    def start_call(self):
+        self.calls = 0
+        self.ahead = {}
+        for site, (key, sample, dtype) in self.recipes.items():
+            self.ahead[site] = (key, _to_mx(sample(self.streams[site]), dtype))
+
+    def draw(self, key, seed, sample, dtype):
+        self.calls += 1
+        site = self.calls
+        if site not in self.streams:
+            if seed is None:
+                seed = onp.random.randint(0, 2 ** 31 - 1)
+            self.streams[site] = onp.random.RandomState(int(seed))
+        self.recipes[site] = (key, sample, dtype)
+        ahead = self.ahead.pop(site, None)
+        if ahead is not None and ahead[0] == key:
+            return ahead[1]
+        return _to_mx(sample(self.streams[site]), dtype)
+
+
+def _to_mx(values, dtype):
+    values = onp.asarray(values, dtype=dtype)
+    return mnp.array(values, dtype=values.dtype)
+
+
+def _random_tensor(key, seed, sample, dtype):
+    """``sample(random_state)`` (a numpy array) as an MXNet tensor of ``dtype``, drawn
+    from the stream the rules above pick. ``key`` describes the draw (kind, shape and
+    parameters) so values drawn ahead are used only for the same draw."""
+    if _active_streams:
+        return _active_streams[-1].draw(key, seed, sample, dtype)
+    rng = onp.random.RandomState(int(seed)) if seed is not None else onp.random
+    return _to_mx(sample(rng), dtype)
+
+
+def engine_info():
+    import minikeras.backend.mxnet as engine
+    gaps = sorted(op for op in engine.__all__
+                  if getattr(getattr(engine, op), 'unsupported', False))
+    return {'name': 'mxnet', 'implementation': 'mxnet', 'version': mx.__version__,
+            'unsupported': gaps}

@@ -1,0 +1,535 @@
+"""MXNet adapter: element-wise math, reductions and tensor manipulation (``mx.np``).
+
+Binary ops promote dtypes the way numpy does (MXNet alone would keep an int array int
+when multiplied by 0.5, or sum booleans as floats).
+"""
+import builtins
+
+import numpy as onp
+
+from mxnet import np as mnp
+from mxnet import npx
+
+from minikeras.backend import state
+from minikeras.backend.mxnet.core import NDArray, _shape_tuple, _t
+
+__all__ = [
+    'add', 'subtract', 'multiply', 'divide', 'negative',
+    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
+    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
+    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
+    'clip', 'maximum', 'minimum', 'pow',
+    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
+    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
+    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
+    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
+    'temporal_padding', 'spatial_2d_padding', 'resize_images',
+]
+
+
+def _axis(axis):
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(a) for a in axis)
+    if axis is None:
+        return None
+    return int(axis)
+
+
+def _is_float(x):
+    return onp.issubdtype(onp.dtype(x.dtype), onp.floating)
+
+
+def _is_int(x):
+    return onp.issubdtype(onp.dtype(x.dtype), onp.integer)
+
+
+# --- numpy-style dtype promotion for binary ops ---------------------------------------
+
+_promotions = {}
+
+
+def _probe(kind):
+    if isinstance(kind, onp.dtype):
+        return onp.ones(1, dtype=kind)
+    return kind(1)
+
+
+def _common_dtype(kind_x, kind_y, divide=False):
+    key = (kind_x, kind_y, divide)
+    found = _promotions.get(key)
+    if found is None:
+        a, b = _probe(kind_x), _probe(kind_y)
+        if divide:
+            found = onp.true_divide(a, b).dtype
+        else:
+            found = onp.result_type(a, b)
+        _promotions[key] = found
+    return found
+
+
+def _operand(x):
+    """A tensor, or a Python scalar left as is (MXNet has fast scalar ops)."""
+    if isinstance(x, NDArray):
+        return _t(x)
+    if isinstance(x, onp.generic):
+        return x.item()
+    if isinstance(x, (bool, int, float)):
+        return x
+    return _t(x)
+
+
+def _kind(x):
+    return onp.dtype(x.dtype) if isinstance(x, NDArray) else type(x)
+
+
+def _promote(x, y, divide=False):
+    x, y = _operand(x), _operand(y)
+    if not isinstance(x, NDArray) and not isinstance(y, NDArray):
+        x = _t(onp.asarray(x))
+    common = _common_dtype(_kind(x), _kind(y), divide)
+    if isinstance(x, NDArray) and x.dtype != common:
+        x = x.astype(common.name)
+    if isinstance(y, NDArray) and y.dtype != common:
+        y = y.astype(common.name)
+    return x, y
+
+
+def _binary(fn, x, y, divide=False):
+    x, y = _promote(x, y, divide)
+    return fn(x, y)
+
+
+def add(x, y):
+    return _binary(mnp.add, x, y)
+
+
+def subtract(x, y):
+    return _binary(mnp.subtract, x, y)
+
+
+def multiply(x, y):
+    return _binary(mnp.multiply, x, y)
+
+
+def divide(x, y):
+    return _binary(mnp.true_divide, x, y, divide=True)
+
+
+def negative(x):
+    return mnp.negative(_t(x))
+
+
+def maximum(x, y):
+    return _binary(mnp.maximum, x, y)
+
+
+def minimum(x, y):
+    return _binary(mnp.minimum, x, y)
+
+
+def pow(x, a):
+    return _binary(mnp.power, x, a)
+
+
+def equal(x, y):
+    return _binary(mnp.equal, x, y)
+
+
+def not_equal(x, y):
+    return _binary(mnp.not_equal, x, y)
+
+
+def greater(x, y):
+    return _binary(mnp.greater, x, y)
+
+
+def greater_equal(x, y):
+    return _binary(mnp.greater_equal, x, y)
+
+
+def less(x, y):
+    return _binary(mnp.less, x, y)
+
+
+def less_equal(x, y):
+    return _binary(mnp.less_equal, x, y)
+
+
+def _logical_and(x, y):
+    """Element-wise and of two bool tensors (MXNet 1.9 has no _logical_and)."""
+    return mnp.minimum(_t(x).astype('int8'), _t(y).astype('int8')) > 0
+
+
+# --- products -----------------------------------------------------------------------
+
+def dot(x, y):
+    x, y = _promote(_t(x), _t(y))
+    if y.ndim < 2 or x.ndim < 2 or y.ndim == 2:
+        return mnp.dot(x, y)
+    return mnp.tensordot(x, y, axes=([x.ndim - 1], [y.ndim - 2]))
+
+
+def batch_dot(x, y, axes=None):
+    x, y = _promote(_t(x), _t(y))
+    if x.ndim < 2 or y.ndim < 2:
+        raise ValueError('batch_dot: both inputs need at least 2 axes, received shapes '
+                         '%s and %s' % (x.shape, y.shape))
+    if x.shape[0] != y.shape[0]:
+        raise ValueError('batch_dot: batch sizes differ: %s and %s' % (x.shape, y.shape))
+    if axes is None:
+        axes = (x.ndim - 1, y.ndim - 1 if y.ndim == 2 else y.ndim - 2)
+    if isinstance(axes, (int, onp.integer)):
+        axes = (axes, axes)
+    ax_x, ax_y = [int(a) % n for a, n in zip(axes, (x.ndim, y.ndim))]
+    if ax_x == 0 or ax_y == 0:
+        raise ValueError('batch_dot: cannot contract the batch axis 0, received axes=%r'
+                         % (axes,))
+    if x.shape[ax_x] != y.shape[ax_y]:
+        raise ValueError('batch_dot: axis %d of x (shape %s) and axis %d of y (shape %s) '
+                         'differ in length' % (ax_x, x.shape, ax_y, y.shape))
+    batch, n = x.shape[0], x.shape[ax_x]
+    x = mnp.moveaxis(x, ax_x, -1)
+    y = mnp.moveaxis(y, ax_y, 1)
+    x_rest, y_rest = tuple(x.shape[1:-1]), tuple(y.shape[2:])
+    px = int(onp.prod(x_rest, dtype=onp.int64))
+    py = int(onp.prod(y_rest, dtype=onp.int64))
+    result = mnp.matmul(mnp.reshape(x, (batch, px, n)), mnp.reshape(y, (batch, n, py)))
+    result = mnp.reshape(result, (batch,) + x_rest + y_rest)
+    if result.ndim == 1:
+        result = mnp.expand_dims(result, 1)
+    return result
+
+
+def transpose(x):
+    return mnp.transpose(_t(x))
+
+
+# --- reductions ---------------------------------------------------------------------
+
+def _integer_kept(x):
+    """Sums and products keep an integer dtype; bool counts as int64 (numpy)."""
+    if x.dtype == onp.bool_:
+        return x.astype('int64'), 'int64'
+    if _is_int(x):
+        return x, onp.dtype(x.dtype).name
+    return x, None
+
+
+def sum(x, axis=None, keepdims=False):
+    x, dt = _integer_kept(_t(x))
+    if dt is None:
+        return mnp.sum(x, axis=_axis(axis), keepdims=keepdims)
+    return mnp.sum(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
+
+
+def prod(x, axis=None, keepdims=False):
+    x, dt = _integer_kept(_t(x))
+    if dt is None:
+        return mnp.prod(x, axis=_axis(axis), keepdims=keepdims)
+    return mnp.prod(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
+
+
+def _as_float(x):
+    x = _t(x)
+    return x if _is_float(x) else x.astype(state.floatx())
+
+
+def mean(x, axis=None, keepdims=False):
+    return mnp.mean(_as_float(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    x = _as_float(x)
+    axis = _axis(axis)
+    centered = x - mnp.mean(x, axis=axis, keepdims=True)
+    return mnp.mean(mnp.square(centered), axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    return mnp.sqrt(var(x, axis, keepdims))
+
+
+def max(x, axis=None, keepdims=False):
+    return mnp.max(_t(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    return mnp.min(_t(x), axis=_axis(axis), keepdims=keepdims)
+
+
+def argmax(x, axis=-1):
+    return mnp.argmax(_t(x), axis=int(axis))
+
+
+def argmin(x, axis=-1):
+    return mnp.argmin(_t(x), axis=int(axis))
+
+
+def any(x, axis=None, keepdims=False):
+    nonzero = (_t(x) != 0).astype('int32')
+    return mnp.max(nonzero, axis=_axis(axis), keepdims=keepdims) > 0
+
+
+def all(x, axis=None, keepdims=False):
+    nonzero = (_t(x) != 0).astype('int32')
+    return mnp.min(nonzero, axis=_axis(axis), keepdims=keepdims) > 0
+
+
+def cumsum(x, axis=0):
+    x, dt = _integer_kept(_t(x))
+    if dt is None:
+        return mnp.cumsum(x, axis=int(axis))
+    return mnp.cumsum(x, axis=int(axis), dtype=dt)
+
+
+def cumprod(x, axis=0):
+    x, _ = _integer_kept(_t(x))
+    axis = int(axis) % x.ndim
+    moved = mnp.moveaxis(x, axis, 0)
+    running, rows = None, []
+    for i in range(moved.shape[0]):
+        running = moved[i] if running is None else running * moved[i]
+        rows.append(running)
+    return mnp.moveaxis(mnp.stack(rows, axis=0), 0, axis)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    x = _as_float(x)
+    axis = _axis(axis)
+    m = mnp.max(x, axis=axis, keepdims=True).detach()
+    m = mnp.where(mnp.isfinite(m), m, mnp.zeros_like(m))
+    result = mnp.log(mnp.sum(mnp.exp(x - m), axis=axis, keepdims=True)) + m
+    if not keepdims:
+        if axis is None:
+            result = mnp.reshape(result, ())
+        else:
+            result = mnp.squeeze(result, axis=axis)
+    return result
+
+
+# --- element-wise -------------------------------------------------------------------
+
+def exp(x):
+    return mnp.exp(_t(x))
+
+
+def log(x):
+    return mnp.log(_t(x))
+
+
+def sqrt(x):
+    return mnp.sqrt(_t(x))
+
+
+def square(x):
+    return mnp.square(_t(x))
+
+
+def abs(x):
+    return mnp.abs(_t(x))
+
+
+def sign(x):
+    return mnp.sign(_t(x))
+
+
+def round(x):
+    return mnp.round(_t(x))  # half to even, like numpy
+
+
+def sin(x):
+    return mnp.sin(_t(x))
+
+
+def cos(x):
+    return mnp.cos(_t(x))
+
+
+def clip(x, min_value, max_value):
+    x = _t(x)
+    if isinstance(min_value, onp.generic):
+        min_value = min_value.item()
+    if isinstance(max_value, onp.generic):
+        max_value = max_value.item()
+    if min_value is not None and max_value is not None and max_value < min_value:
+        max_value = min_value  # Keras 2: an empty range collapses onto min_value
+    if min_value is None and max_value is None:
+        return x.copy()
+    return mnp.clip(x, min_value, max_value)
+
+
+# --- shapes -------------------------------------------------------------------------
+
+def reshape(x, shape):
+    return mnp.reshape(_t(x), _shape_tuple(shape))
+
+
+def _same_dtype(tensors):
+    tensors = [_t(t) for t in tensors]
+    common = onp.result_type(*[onp.dtype(t.dtype) for t in tensors])
+    return [t if t.dtype == common else t.astype(common.name) for t in tensors]
+
+
+def concatenate(tensors, axis=-1):
+    return mnp.concatenate(_same_dtype(tensors), axis=int(axis))
+
+
+def stack(x, axis=0):
+    return mnp.stack(_same_dtype(x), axis=int(axis))
+
+
+def expand_dims(x, axis=-1):
+    return mnp.expand_dims(_t(x), int(axis))
+
+
+def squeeze(x, axis):
+    x = _t(x)
+    if x.shape[int(axis)] != 1:
+        raise ValueError('squeeze: axis %d of a tensor of shape %s has length %d, expected 1'
+                         % (axis, x.shape, x.shape[int(axis)]))
+    return mnp.squeeze(x, axis=int(axis))
+
+
+def tile(x, n):
+    x = _t(x)
+    n = _shape_tuple(n)
+    if len(n) != x.ndim:
+        raise ValueError('tile: expected one repeat count per axis (%d), received %r'
+                         % (x.ndim, n))
+    return mnp.tile(x, n)
+
+
+def repeat(x, n):
+    x = _t(x)
+    if x.ndim != 2:
+        raise ValueError('repeat: expected a 2-D tensor (batch, dim), received shape %s'
+                         % (x.shape,))
+    return mnp.repeat(mnp.expand_dims(x, 1), int(n), axis=1)
+
+
+def repeat_elements(x, rep, axis):
+    return mnp.repeat(_t(x), int(rep), axis=int(axis))
+
+
+def gather(reference, indices):
+    indices = _t(indices)
+    if not _is_int(indices):
+        indices = indices.astype('int64')
+    return mnp.take(_t(reference), indices, axis=0)
+
+
+def one_hot(indices, num_classes):
+    indices = _t(indices)
+    return npx.one_hot(indices.astype('int64'), int(num_classes), dtype=state.floatx())
+
+
+def switch(condition, then_expression, else_expression):
+    if callable(then_expression):
+        then_expression = then_expression()
+    if callable(else_expression):
+        else_expression = else_expression()
+    condition = _t(condition)
+    if condition.dtype != onp.bool_:
+        condition = condition != 0
+    then_expression, else_expression = _same_dtype([then_expression, else_expression])
+    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
+    while 0 < condition.ndim < branch_ndim:
+        condition = mnp.expand_dims(condition, -1)
+    return mnp.where(condition, then_expression, else_expression)
+
+
+def permute_dimensions(x, pattern):
+    return mnp.transpose(_t(x), tuple(int(p) for p in pattern))
+
+
+def flatten(x):
+    return mnp.reshape(_t(x), (-1,))
+
+
+def batch_flatten(x):
+    x = _t(x)
+    return mnp.reshape(x, (x.shape[0], -1))
+
+
+def reverse(x, axes):
+    return mnp.flip(_t(x), axis=_axis(axes))
+
+
+def slice(x, start, size):
+    x = _t(x)
+    start, size = _shape_tuple(start), _shape_tuple(size)
+    if len(start) != len(size) or len(start) > x.ndim:
+        raise ValueError('slice: start %r and size %r must have one entry per axis of a '
+                         'tensor of shape %s' % (start, size, x.shape))
+    index = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(start, size))
+    return x[index]
+
+
+def arange(start, stop=None, step=1, dtype='int32'):
+    if stop is None:
+        start, stop = 0, start
+    values = onp.arange(start, stop, step).astype(dtype)
+    return mnp.array(values, dtype=values.dtype)
+
+
+def _pad(x, pads):
+    if builtins.all(p == (0, 0) for p in pads):
+        return x
+    return mnp.pad(x, pads, mode='constant')
+
+
+def temporal_padding(x, padding=(1, 1)):
+    x = _t(x)
+    if x.ndim != 3:
+        raise ValueError('temporal_padding: expected a 3-D tensor, received shape %s'
+                         % (x.shape,))
+    left, right = padding
+    return _pad(x, ((0, 0), (int(left), int(right)), (0, 0)))
+
+
+def _spatial_axes(data_format, ndim):
+    if state.normalize_data_format(data_format) == 'channels_first':
+        return tuple(range(2, ndim))
+    return tuple(range(1, ndim - 1))
+
+
+def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
+    x = _t(x)
+    if x.ndim != 4:
+        raise ValueError('spatial_2d_padding: expected a 4-D tensor, received shape %s'
+                         % (x.shape,))
+    pads = [(0, 0)] * 4
+    for axis, (before, after) in zip(_spatial_axes(data_format, 4), padding):
+        pads[axis] = (int(before), int(after))
+    return _pad(x, tuple(pads))
+
+
+def _bilinear_axis(x, axis, factor):
+    """Linear interpolation along ``axis`` with half-pixel centres (tf.image.resize)."""
+    n = x.shape[axis]
+    coords = (onp.arange(n * factor) + 0.5) / factor - 0.5
+    coords = onp.clip(coords, 0, n - 1)
+    low = onp.floor(coords).astype('int64')
+    high = onp.minimum(low + 1, n - 1)
+    frac = (coords - low).astype(onp.dtype(x.dtype))
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    frac = mnp.array(frac.reshape(shape), dtype=frac.dtype)
+    low = mnp.array(low, dtype='int64')
+    high = mnp.array(high, dtype='int64')
+    return mnp.take(x, low, axis=axis) * (1 - frac) + mnp.take(x, high, axis=axis) * frac
+
+
+def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest'):
+    x = _t(x)
+    if x.ndim != 4:
+        raise ValueError('resize_images: expected a 4-D tensor, received shape %s' % (x.shape,))
+    h_axis, w_axis = _spatial_axes(data_format, 4)
+    if interpolation == 'nearest':
+        x = mnp.repeat(x, int(height_factor), axis=h_axis)
+        return mnp.repeat(x, int(width_factor), axis=w_axis)
+    if interpolation == 'bilinear':
+        x = _bilinear_axis(x, h_axis, int(height_factor))
+        return _bilinear_axis(x, w_axis, int(width_factor))
+    raise ValueError("resize_images: interpolation must be 'nearest' or 'bilinear', "
+                     "received %r" % (interpolation,))

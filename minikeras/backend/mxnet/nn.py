@@ -1,0 +1,440 @@
+"""MXNet adapter: activations, losses, convolution, pooling and normalization.
+
+Convolutions use MXNet's Convolution/Deconvolution/Pooling operators, which on CPU work
+in channels_first layout with (out, in, h, w) weights: channels_last inputs and the
+library's (h, w, in, out) kernels are transposed here. TensorFlow's 'same' padding puts
+the extra row/column at the bottom/right; when before != after the input is padded
+explicitly.
+"""
+import numpy as onp
+
+from mxnet import np as mnp
+from mxnet import npx
+
+from minikeras.backend import state
+from minikeras.backend.mxnet.core import NDArray, _random_tensor, _t
+from minikeras.backend.mxnet.math import _logical_and
+
+__all__ = [
+    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
+    'softplus', 'softsign',
+    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
+    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
+    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
+    'pool2d', 'batch_normalization',
+]
+
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+# --- activations --------------------------------------------------------------------
+
+def relu(x, alpha=0., max_value=None, threshold=0.):
+    x = _t(x)
+    if alpha == 0 and threshold == 0:
+        y = npx.relu(x)
+    else:
+        y = mnp.where(x > threshold, x, alpha * (x - threshold))
+    if max_value is not None:
+        y = mnp.minimum(y, float(max_value))
+    return y
+
+
+def elu(x, alpha=1.):
+    x = _t(x)
+    return mnp.where(x > 0, x, alpha * mnp.expm1(mnp.minimum(x, 0.)))
+
+
+def selu(x):
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def sigmoid(x):
+    return npx.sigmoid(_t(x))
+
+
+def hard_sigmoid(x):
+    return mnp.clip(0.2 * _t(x) + 0.5, 0., 1.)
+
+
+def tanh(x):
+    return mnp.tanh(_t(x))
+
+
+def softmax(x, axis=-1):
+    return npx.softmax(_t(x), axis=int(axis))
+
+
+def log_softmax(x, axis=-1):
+    return npx.log_softmax(_t(x), axis=int(axis))
+
+
+def softplus(x):
+    x = _t(x)
+    # log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): no overflow
+    return npx.relu(x) + mnp.log1p(mnp.exp(-mnp.abs(x)))
+
+
+def softsign(x):
+    x = _t(x)
+    return x / (1 + mnp.abs(x))
+
+
+# --- losses -------------------------------------------------------------------------
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _t(target), _t(output)
+    axis = int(axis)
+    if from_logits:
+        log_p = npx.log_softmax(output, axis=axis)
+    else:
+        p = output / mnp.sum(output, axis=axis, keepdims=True)
+        eps = state.epsilon()
+        log_p = mnp.log(mnp.clip(p, eps, 1 - eps))
+    if target.dtype != log_p.dtype:
+        target = target.astype(log_p.dtype)
+    return -mnp.sum(target * log_p, axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _t(target), _t(output)
+    axis = int(axis) % output.ndim
+    if target.ndim == output.ndim:
+        if target.shape[-1] != 1:
+            raise ValueError('sparse_categorical_crossentropy: target of shape %s has as many '
+                             'axes as output %s but its last axis is not of length 1'
+                             % (target.shape, output.shape))
+        target = mnp.squeeze(target, axis=-1)
+    expected = tuple(output.shape[:axis] + output.shape[axis + 1:])
+    if tuple(target.shape) != expected:
+        raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
+                         '%s for output of shape %s, received %s'
+                         % (expected, output.shape, target.shape))
+    if from_logits:
+        log_p = npx.log_softmax(output, axis=axis)
+    else:
+        p = output / mnp.sum(output, axis=axis, keepdims=True)
+        eps = state.epsilon()
+        log_p = mnp.log(mnp.clip(p, eps, 1 - eps))
+    return -npx.pick(log_p, target.astype('int64'), axis=axis)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _t(target), _t(output)
+    if target.dtype != output.dtype:
+        target = target.astype(output.dtype)
+    if from_logits:
+        return (npx.relu(output) - output * target
+                + mnp.log1p(mnp.exp(-mnp.abs(output))))
+    eps = state.epsilon()
+    p = mnp.clip(output, eps, 1 - eps)
+    return -(target * mnp.log(p) + (1 - target) * mnp.log(1 - p))
+
+
+def l2_normalize(x, axis=None):
+    x = _t(x)
+    if isinstance(axis, (list, tuple)):
+        axis = tuple(int(a) for a in axis)
+    elif axis is not None:
+        axis = int(axis)
+    square_sum = mnp.sum(mnp.square(x), axis=axis, keepdims=True)
+    return x / mnp.sqrt(mnp.maximum(square_sum, state.epsilon()))
+
+
+def in_top_k(predictions, targets, k):
+    predictions = _t(predictions)
+    targets = mnp.reshape(_t(targets).astype('int64'), (-1,))
+    target_scores = npx.pick(predictions, targets, axis=1)
+    higher = mnp.sum((predictions > mnp.expand_dims(target_scores, 1)).astype('int32'),
+                     axis=1)
+    return _logical_and(higher < int(k), mnp.isfinite(target_scores))
+
+
+def dropout(x, level, noise_shape=None, seed=None):
+    x = _t(x)
+    if not 0 <= level < 1:
+        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
+    if noise_shape is None:
+        noise_shape = x.shape
+    noise_shape = tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    level = float(level)
+    # the kept entries' scale, drawn as one numpy array: (uniform >= level) / (1 - level)
+    scale = _random_tensor(('dropout', noise_shape, level), seed,
+                           lambda rng: (rng.uniform(size=noise_shape) >= level) / (1 - level),
+                           onp.dtype(x.dtype).name)
+    return x * scale
+
+
+def _channels_first(data_format):
+    return state.normalize_data_format(data_format) == 'channels_first'
+
+
+def bias_add(x, bias, data_format=None):
+    x, bias = _t(x), _t(bias)
+    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
+    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
+        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
+                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
+                                                bias.shape))
+    if channel_axis == x.ndim - 1:
+        return x + bias
+    shape = [1] * x.ndim
+    shape[channel_axis] = -1
+    return x + mnp.reshape(bias, tuple(shape))
+
+
+# --- convolution geometry (TensorFlow's) --------------------------------------------
+
+def _tuple(value, n, what):
+    if isinstance(value, (int, onp.integer)):
+        return (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise ValueError('%s: expected %d integers, received %r' % (what, n, value))
+    return value
+
+
+def _padding_amounts(size, k, stride, dilation, padding):
+    span = dilation * (k - 1) + 1
+    if padding == 'valid':
+        pads, out = (0, 0), (size - span) // stride + 1
+    elif padding == 'same':
+        out = -(-size // stride)
+        total = max(0, (out - 1) * stride + span - size)
+        pads = (total // 2, total - total // 2)
+    elif padding == 'causal':
+        pads, out = (span - 1, 0), (size - 1) // stride + 1
+    else:
+        raise ValueError("padding must be 'valid', 'same' or 'causal', received %r"
+                         % (padding,))
+    if out < 1:
+        raise ValueError('a kernel spanning %d entries does not fit in an input of length %d '
+                         'with padding %r' % (span, size, padding))
+    return pads, out
+
+
+def _geometry(spatial, kernel_spatial, strides, dilation, padding):
+    pads, outs = [], []
+    for size, k, s, d in zip(spatial, kernel_spatial, strides, dilation):
+        p, o = _padding_amounts(size, k, s, d, padding)
+        pads.append(p)
+        outs.append(o)
+    return pads, outs
+
+
+def _op_padding(x, pads):
+    """Padding for an MXNet op on channels_first ``x``: symmetric amounts go to the op,
+    otherwise ``x`` is padded here and the op gets none."""
+    if all(b == a for b, a in pads):
+        return x, tuple(b for b, _ in pads)
+    width = ((0, 0), (0, 0)) + tuple(tuple(p) for p in pads)
+    return mnp.pad(x, width, mode='constant'), (0,) * len(pads)
+
+
+def _to_channels_first(x, data_format):
+    if _channels_first(data_format):
+        return x
+    return mnp.moveaxis(x, -1, 1)
+
+
+def _from_channels_first(y, data_format):
+    if _channels_first(data_format):
+        return y
+    return mnp.moveaxis(y, 1, -1)
+
+
+def _check_2d(x, padding, op):
+    if x.ndim != 4:
+        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
+    if padding not in ('valid', 'same'):
+        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
+
+
+def _convolve(x, weight, strides, padding, dilation, groups=1):
+    """Cross-correlation of channels_first ``x`` with MXNet-layout ``weight``
+    (out, in/groups, *k)."""
+    n = x.ndim - 2
+    kernel = tuple(weight.shape[2:])
+    pads, _ = _geometry(x.shape[2:], kernel, strides, dilation, padding)
+    x, pad = _op_padding(x, pads)
+    return npx.convolution(x, weight, kernel=kernel, stride=tuple(strides),
+                           dilate=tuple(dilation), pad=pad, num_filter=weight.shape[0],
+                           num_group=groups, no_bias=True, layout=(None if n != 2 else 'NCHW'))
+
+
+def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
+    x, kernel = _t(x), _t(kernel)
+    if x.ndim != 3:
+        raise ValueError('conv1d: expected a 3-D input, received shape %s' % (x.shape,))
+    x = _to_channels_first(x, data_format)
+    if kernel.ndim != 3 or kernel.shape[1] != x.shape[1]:
+        raise ValueError('conv1d: kernel of shape %s does not fit input with %d channels '
+                         '(expected (width, %d, out))' % (kernel.shape, x.shape[1], x.shape[1]))
+    weight = mnp.transpose(kernel, (2, 1, 0))
+    y = _convolve(x, weight, _tuple(strides, 1, 'strides'), padding,
+                  _tuple(dilation_rate, 1, 'dilation_rate'))
+    return _from_channels_first(y, data_format)
+
+
+def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
+           dilation_rate=(1, 1)):
+    x, kernel = _t(x), _t(kernel)
+    _check_2d(x, padding, 'conv2d')
+    x = _to_channels_first(x, data_format)
+    if kernel.ndim != 4 or kernel.shape[2] != x.shape[1]:
+        raise ValueError('conv2d: kernel of shape %s does not fit input with %d channels '
+                         '(expected (h, w, %d, out))' % (kernel.shape, x.shape[1], x.shape[1]))
+    weight = mnp.transpose(kernel, (3, 2, 0, 1))
+    y = _convolve(x, weight, _tuple(strides, 2, 'strides'), padding,
+                  _tuple(dilation_rate, 2, 'dilation_rate'))
+    return _from_channels_first(y, data_format)
+
+
+def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
+                     data_format=None, dilation_rate=(1, 1)):
+    x, kernel = _t(x), _t(kernel)
+    _check_2d(x, padding, 'conv2d_transpose')
+    strides = _tuple(strides, 2, 'strides')
+    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
+    if isinstance(output_shape, NDArray):
+        output_shape = output_shape.asnumpy().tolist()
+    output_shape = [None if d is None else
+                    int(d.asnumpy() if isinstance(d, NDArray) else d) for d in output_shape]
+    if not _channels_first(data_format):
+        output_shape = [output_shape[0], output_shape[3]] + output_shape[1:3]
+    x = _to_channels_first(x, data_format)
+    out_channels, out_spatial = output_shape[1], output_shape[2:4]
+    if kernel.ndim != 4 or kernel.shape[2] != out_channels or kernel.shape[3] != x.shape[1]:
+        raise ValueError('conv2d_transpose: kernel of shape %s does not fit input %s and '
+                         'output_shape %s (expected kernel (h, w, %s, %d))'
+                         % (kernel.shape, x.shape, output_shape, out_channels, x.shape[1]))
+    k = tuple(kernel.shape[:2])
+    pads, outs = _geometry(out_spatial, k, strides, dilation, padding)
+    if tuple(outs) != tuple(x.shape[2:]):
+        raise ValueError('conv2d_transpose: output_shape %s is inconsistent with input shape '
+                         '%s: a conv2d of the output would have spatial shape %s'
+                         % (output_shape, x.shape, tuple(outs)))
+    # Full transposed convolution (no padding), grown by ``adj`` to the padded output
+    # size, then cropped to the requested output.
+    adj = []
+    for size, (before, after), n, kk, s, d in zip(out_spatial, pads, x.shape[2:], k,
+                                                   strides, dilation):
+        full = (n - 1) * s + d * (kk - 1) + 1
+        adj.append(size + before + after - full)
+    weight = mnp.transpose(kernel, (3, 2, 0, 1))  # (in, out, h, w)
+    y = npx.deconvolution(x, weight, kernel=k, stride=strides, dilate=dilation, pad=(0, 0),
+                          adj=tuple(adj), num_filter=out_channels, no_bias=True,
+                          layout='NCHW')
+    y = y[:, :, pads[0][0]:pads[0][0] + out_spatial[0], pads[1][0]:pads[1][0] + out_spatial[1]]
+    return _from_channels_first(y, data_format)
+
+
+def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
+                     data_format=None, dilation_rate=(1, 1)):
+    x, kernel = _t(x), _t(depthwise_kernel)
+    _check_2d(x, padding, 'depthwise_conv2d')
+    x = _to_channels_first(x, data_format)
+    channels = x.shape[1]
+    if kernel.ndim != 4 or kernel.shape[2] != channels:
+        raise ValueError('depthwise_conv2d: kernel of shape %s does not fit input with %d '
+                         'channels (expected (h, w, %d, multiplier))'
+                         % (kernel.shape, channels, channels))
+    h, w, _, multiplier = kernel.shape
+    # output channel c * multiplier + m reads input channel c (MXNet groups)
+    weight = mnp.reshape(mnp.transpose(kernel, (2, 3, 0, 1)), (channels * multiplier, 1, h, w))
+    y = _convolve(x, weight, _tuple(strides, 2, 'strides'), padding,
+                  _tuple(dilation_rate, 2, 'dilation_rate'), groups=channels)
+    return _from_channels_first(y, data_format)
+
+
+def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
+                     padding='valid', data_format=None, dilation_rate=(1, 1)):
+    y = depthwise_conv2d(x, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
+
+
+_valid_counts = {}
+
+
+def _window_counts(spatial, pool_size, strides, pads, dtype):
+    """How many non-padded entries each pooling window covers: (1, 1, out_h, out_w)."""
+    key = (tuple(spatial), pool_size, strides, tuple(map(tuple, pads)), dtype)
+    found = _valid_counts.get(key)
+    if found is None:
+        ones = onp.pad(onp.ones(spatial), pads, mode='constant')
+        outs = [(n + b + a - k) // s + 1 for n, (b, a), k, s in
+                zip(spatial, pads, pool_size, strides)]
+        counts = onp.zeros(outs)
+        for i in range(outs[0]):
+            for j in range(outs[1]):
+                counts[i, j] = ones[i * strides[0]:i * strides[0] + pool_size[0],
+                                    j * strides[1]:j * strides[1] + pool_size[1]].sum()
+        found = mnp.array(counts.reshape((1, 1) + counts.shape), dtype=dtype)
+        _valid_counts[key] = found
+    return found
+
+
+def _padding_mask(spatial, pads, dtype):
+    """(1, 1, h + pads, w + pads): 0 over the input, -inf over the padding."""
+    key = ('mask', tuple(spatial), tuple(map(tuple, pads)), dtype)
+    found = _valid_counts.get(key)
+    if found is None:
+        mask = onp.pad(onp.zeros(spatial), pads, mode='constant', constant_values=-onp.inf)
+        found = mnp.array(mask.reshape((1, 1) + mask.shape), dtype=dtype)
+        _valid_counts[key] = found
+    return found
+
+
+def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
+           pool_mode='max'):
+    x = _t(x)
+    _check_2d(x, padding, 'pool2d')
+    if pool_mode not in ('max', 'avg'):
+        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    pool_size = _tuple(pool_size, 2, 'pool_size')
+    strides = _tuple(strides, 2, 'strides')
+    x = _to_channels_first(x, data_format)
+    pads, _ = _geometry(x.shape[2:], pool_size, strides, (1, 1), padding)
+    if all(b == a for b, a in pads):
+        y = npx.pooling(x, kernel=pool_size, stride=strides, pad=tuple(b for b, _ in pads),
+                        pool_type=pool_mode, pooling_convention='valid',
+                        count_include_pad=False, layout='NCHW')
+    elif pool_mode == 'max':
+        # mx.np.pad ignores constant_values: pad with zeros, then add -inf there
+        padded = mnp.pad(x, ((0, 0), (0, 0)) + tuple(pads), mode='constant')
+        padded = padded + _padding_mask(x.shape[2:], pads, onp.dtype(x.dtype).name)
+        y = npx.pooling(padded, kernel=pool_size, stride=strides, pad=(0, 0),
+                        pool_type='max', pooling_convention='valid', layout='NCHW')
+    else:  # average of the non-padded entries only (TensorFlow)
+        padded = mnp.pad(x, ((0, 0), (0, 0)) + tuple(pads), mode='constant')
+        total = npx.pooling(padded, kernel=pool_size, stride=strides, pad=(0, 0),
+                            pool_type='sum', pooling_convention='valid', layout='NCHW')
+        y = total / _window_counts(x.shape[2:], pool_size, strides, pads,
+                                   onp.dtype(x.dtype).name)
+    return _from_channels_first(y, data_format)
+
+
+def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
+    x = _t(x)
+    axis = int(axis) % x.ndim
+
+    def along_axis(p):
+        p = _t(p)
+        if p.ndim == 1:
+            if p.shape[0] != x.shape[axis]:
+                raise ValueError('batch_normalization: a parameter of length %d does not fit '
+                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
+            if axis == x.ndim - 1:
+                return p
+            shape = [1] * x.ndim
+            shape[axis] = -1
+            return mnp.reshape(p, tuple(shape))
+        return p
+
+    y = (x - along_axis(mean)) / mnp.sqrt(along_axis(var) + epsilon)
+    if gamma is not None:
+        y = y * along_axis(gamma)
+    if beta is not None:
+        y = y + along_axis(beta)
+    return y

@@ -7,3 +7,9 @@ as an h5 file, to a subprocess that runs the export engine."""
 ENGINE = 'tensorflow'
 MODULE = 'minikeras.backend.tensorflow.export'
 INSTALL = 'pip install "minikeras[tensorflow,export]"   (Python 3.11)'
+
+
+def active():
+    """True when the engine in use is the export engine (export runs in-process)."""
+    from minikeras.backend.state import backend
+    return backend() == ENGINE

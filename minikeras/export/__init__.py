@@ -288,7 +288,7 @@ def _exporter():
 
 
 def _in_process():
-    return K.backend() == export_target.ENGINE
+    return export_target.active()
 
 
 def _export_here(model, target, format, options):

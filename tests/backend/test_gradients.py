@@ -86,9 +86,21 @@ def engine_gradients(cases):
     return out
 
 
-def check_group(cases):
+def gradient_problems(cases):
+    """Mismatches between engine gradients and finite differences; if the compiled
+    function fails to build or run, the cases are halved until the ones at fault are
+    found."""
+    try:
+        computed = engine_gradients(cases)
+    except NotImplementedError:
+        raise
+    except Exception as e:
+        if len(cases) == 1:
+            return ['%s raised %s: %s' % (cases[0].name, type(e).__name__, e)]
+        middle = len(cases) // 2
+        return gradient_problems(cases[:middle]) + gradient_problems(cases[middle:])
     problems = []
-    for case, grads in zip(cases, engine_gradients(cases)):
+    for case, grads in zip(cases, computed):
         for i, (got, want) in enumerate(zip(grads, case.numeric_gradients())):
             got = np.asarray(got)
             if got.shape != want.shape:
@@ -99,6 +111,11 @@ def check_group(cases):
                                 'finite diff: %s' % (case.name, i, np.max(np.abs(got - want)),
                                                      np.array2string(got.ravel()[:6]),
                                                      np.array2string(want.ravel()[:6])))
+    return problems
+
+
+def check_group(cases):
+    problems = gradient_problems(cases)
     assert not problems, '%d gradient mismatches on %s:\n%s' % (
         len(problems), ENGINE, '\n'.join(problems))
 

@@ -230,7 +230,8 @@ def one_hot(indices, num_classes):
 
 def switch(condition, then_expression, else_expression):
     """Element-wise choice: ``condition`` (bool tensor broadcastable to the branches)
-    picks ``then_expression`` where true."""
+    picks ``then_expression`` where true. A condition with fewer axes than the branches
+    applies along their leading axes (Keras 2: trailing axes of length 1 are added)."""
 
 
 def permute_dimensions(x, pattern):

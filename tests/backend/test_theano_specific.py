@@ -1,0 +1,116 @@
+"""Theano-adapter behaviour beyond the contract: which implementation is used (classic
+Theano or PyTensor), default flags that respect the user's, quiet import, and engine
+errors translated into short ValueErrors."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import minikeras.backend as K
+
+pytestmark = pytest.mark.skipif(K.backend() != 'theano',
+                                reason='Theano-adapter tests run with KERAS_BACKEND=theano')
+
+IMPL = K.engine_info()['implementation'] if K.backend() == 'theano' else None
+FLAGS_VAR = {'theano': 'THEANO_FLAGS', 'pytensor': 'PYTENSOR_FLAGS'}.get(IMPL)
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _python(code, **env):
+    """Run ``code`` in a fresh interpreter with the theano engine; (rc, stdout, stderr)."""
+    full = dict(os.environ)
+    full.update({'KERAS_BACKEND': 'theano', 'PYTHONPATH': ROOT})
+    for key, value in env.items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
+    proc = subprocess.run([sys.executable, '-c', code], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=full, cwd=ROOT,
+                          universal_newlines=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_implementation_is_the_installed_one():
+    info = K.engine_info()
+    assert info['name'] == 'theano'
+    assert info['implementation'] in ('theano', 'pytensor')
+    module = __import__(info['implementation'])
+    assert info['version'] == module.__version__
+
+
+def test_forced_implementation_and_bad_values():
+    rc, out, err = _python('import minikeras.backend as K; '
+                           'print(K.engine_info()["implementation"])',
+                           MINIKERAS_THEANO_IMPL=IMPL)
+    assert rc == 0, err
+    assert out.strip() == IMPL
+    rc, out, err = _python('import minikeras.backend', MINIKERAS_THEANO_IMPL='caffe')
+    assert rc != 0
+    assert 'MINIKERAS_THEANO_IMPL' in err and "'caffe'" in err
+    other = 'theano' if IMPL == 'pytensor' else 'pytensor'
+    try:
+        __import__(other)
+        return  # both installed here: nothing more to check
+    except ImportError:
+        pass
+    rc, out, err = _python('import minikeras.backend', MINIKERAS_THEANO_IMPL=other)
+    assert rc != 0
+    assert 'MINIKERAS_THEANO_IMPL=%s' % other in err and 'not installed' in err
+
+
+def test_import_is_quiet_and_sets_float32_by_default():
+    code = ('import minikeras.backend as K; import sys; '
+            'sys.stderr.write("FLOATX=" + K.engine_info()["floatX"])')
+    rc, out, err = _python(code, **{FLAGS_VAR: None})
+    assert rc == 0, err
+    assert out == ''
+    assert err == 'FLOATX=float32'
+
+
+def test_user_flags_are_respected():
+    code = ('import minikeras.backend as K; info = K.engine_info(); '
+            'print(info["floatX"], info["optimizer"])')
+    rc, out, err = _python(code, **{FLAGS_VAR: 'floatX=float64,optimizer=fast_compile'})
+    assert rc == 0, err
+    assert out.split() == ['float64', 'fast_compile']
+    rc, out, err = _python(code, **{FLAGS_VAR: 'optimizer=fast_compile'})
+    assert rc == 0, err
+    assert out.split() == ['float32', 'fast_compile']
+
+
+def test_run_time_engine_errors_become_short_value_errors():
+    def fn(x, y):
+        return [K.add(x, y)], []
+    f = K.compiled_function(fn, [((None, 3), 'float32'), ((None, 3), 'float32')])
+    np.testing.assert_allclose(f(np.ones((2, 3), 'float32'), np.ones((2, 3), 'float32'))[0],
+                               2 * np.ones((2, 3)))
+    with pytest.raises(ValueError) as info:
+        f(np.ones((2, 3), 'float32'), np.ones((4, 3), 'float32'))
+    message = str(info.value)
+    assert message.startswith('%s backend: ' % IMPL)
+    assert 'Apply node' not in message and len(message) < 800
+    assert message.count('\n') == 0
+
+
+def test_static_input_shape_is_checked_before_the_engine_runs():
+    f = K.compiled_function(lambda x: ([K.sum(x)], []), [((None, 3), 'float32')])
+    with pytest.raises(ValueError, match=r'expected shape \(None, 3\)'):
+        f(np.ones((2, 4), 'float32'))
+
+
+def test_random_streams_inside_scan_advance():
+    """Random ops in a recurrent step: scan's state updates are compiled in."""
+    def fn(x):
+        def step(x_t, states):
+            noise = K.random_uniform(K.shape(x_t), seed=3)
+            return x_t + noise, [states[0]]
+        last, outputs, _ = K.rnn(step, x, [K.zeros_like(x[:, 0, :])])
+        return [outputs], []
+    f = K.compiled_function(fn, [((None, 4, 2), 'float32')])
+    x = np.zeros((3, 4, 2), 'float32')
+    a, b = f(x)[0], f(x)[0]
+    assert a.shape == (3, 4, 2)
+    assert not np.array_equal(a, b)

@@ -22,6 +22,15 @@ def parse():
     p.add_argument('--repeats', type=int, default=5)
     p.add_argument('--warmup', type=int, default=10)
     p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--keras-python', metavar='PATH',
+                   help='also time the same model under the original Keras 2 with this '
+                        'interpreter (benchmarks/keras2_reference.py; see '
+                        'benchmarks/README.md) and print minikeras / Keras')
+    p.add_argument('--seed', type=int, default=0,
+                   help='numpy seed of the initial weights; the hand-written step and the '
+                        'Keras reference start from the same initial weights')
+    p.add_argument('--no-handwritten', action='store_true',
+                   help='skip the hand-written step')
     return p.parse_args()
 
 
@@ -68,10 +77,12 @@ def main():
         y = np.eye(10, dtype='float32')[rng.randint(0, 10, 128)]
         batches.append((x, y))
 
+    np.random.seed(args.seed)
     model = Sequential([Dense(512, activation='relu', input_shape=(784,)), Dropout(0.2),
                         Dense(512, activation='relu'), Dropout(0.2),
                         Dense(10, activation='softmax')])
     model.compile(loss='categorical_crossentropy', optimizer=RMSprop(), metrics=['accuracy'])
+    initial = [np.array(w, copy=True) for w in model.get_weights()]
     x0, y0 = batches[0]
     start = time.perf_counter()
     model.train_on_batch(x0, y0)           # builds and compiles the step
@@ -89,12 +100,18 @@ def main():
                                            args.threads))
     print('minikeras step:   %.2f ms  (%.1f GFLOP/s; first call incl. compile %.2f s)'
           % (mk * 1e3, flops / mk / 1e9, compile_s))
+    if args.keras_python:
+        from _common import print_keras_ratio
+        print_keras_ratio(mk * 1e3, compile_s, args.keras_python, 'mlp', engine,
+                          K.engine_info().get('implementation'), args, initial)
+    if args.no_handwritten:
+        return
     if handwritten is None:
         print('hand-written step: none for engine %s (benchmarks/handwritten/%s.py)'
               % (engine, engine))
         return
     start = time.perf_counter()
-    hw_step = handwritten.make_step(model.get_weights())
+    hw_step = handwritten.make_step(initial)
     hw_step(*batches[0])
     hw_compile = time.perf_counter() - start
     for _ in range(args.warmup):

@@ -1,0 +1,88 @@
+"""Helpers shared by the step benchmarks (timing, the Keras 2 reference run)."""
+import os
+import subprocess
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+THREAD_VARS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
+               'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'MXNET_CPU_WORKER_NTHREADS')
+
+
+def set_thread_env(n):
+    for var in THREAD_VARS:
+        os.environ.setdefault(var, str(n))
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+def time_steps(step, batches, steps, repeats):
+    """Median over ``repeats`` of the mean time of ``steps`` calls."""
+    per_step = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for i in range(steps):
+            step(*batches[i % len(batches)])
+        per_step.append((time.perf_counter() - start) / steps)
+    return median(per_step)
+
+
+def keras_reference(python, model, engine, args, weights=None):
+    """Run benchmarks/keras2_reference.py under another interpreter (one with the original
+    Keras installed) for ``model`` on ``engine``; returns (ms per step, compile s, the
+    description line). ``weights``: initial weights (Keras 2 layout) the reference model
+    starts from, so that both runs follow the same trajectory. ``engine`` is minikeras's engine name; Theano and PyTensor both map
+    to Keras's 'theano' backend (Keras 2 only knows classic Theano)."""
+    if not os.path.isfile(python) or not os.access(python, os.X_OK):
+        raise SystemExit('--keras-python: expected the path of a Python interpreter with '
+                         'Keras installed, received %r (not an executable file)' % python)
+    env = dict(os.environ)
+    env.pop('PYTHONPATH', None)
+    env['KERAS_BACKEND'] = engine
+    cmd = [python, os.path.join(HERE, 'keras2_reference.py'), '--model', model,
+           '--steps', str(args.steps), '--repeats', str(args.repeats),
+           '--warmup', str(args.warmup), '--threads', str(args.threads)]
+    tmp = None
+    if weights is not None:
+        import shutil
+        import tempfile
+        import numpy as np
+        tmp = tempfile.mkdtemp(prefix='minikeras-bench-')
+        path = os.path.join(tmp, 'weights.npz')
+        np.savez(path, **dict(('w%d' % i, w) for i, w in enumerate(weights)))
+        cmd += ['--weights', path]
+    try:
+        proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if proc.returncode != 0:
+        raise SystemExit('Keras reference run failed (exit %d): %s\n%s'
+                         % (proc.returncode, ' '.join(cmd), proc.stderr[-3000:]))
+    ms = compile_s = None
+    desc = ''
+    for line in proc.stdout.splitlines():
+        if line.startswith('keras_ms_per_step:'):
+            ms = float(line.split(':', 1)[1])
+        elif line.startswith('keras_compile_s:'):
+            compile_s = float(line.split(':', 1)[1])
+        elif line.startswith('keras '):
+            desc = line
+    if ms is None or compile_s is None:
+        raise SystemExit('Keras reference run printed no timing: %s\n%s'
+                         % (' '.join(cmd), proc.stdout[-3000:]))
+    return ms, compile_s, desc
+
+
+def print_keras_ratio(mk_ms, mk_compile_s, python, model, engine, impl, args, weights=None):
+    ms, compile_s, desc = keras_reference(python, model, engine, args, weights)
+    print('Keras reference:  %.2f ms  (first call incl. compile %.2f s) [%s]'
+          % (ms, compile_s, desc))
+    note = ''
+    if impl and impl != engine:
+        note = ' (minikeras on %s, Keras on classic %s)' % (impl, engine)
+    print('ratio minikeras / Keras: %.3f%s' % (mk_ms / ms, note))
+    print('compile-time ratio minikeras / Keras: %.2f' % (mk_compile_s / compile_s))

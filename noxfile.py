@@ -101,6 +101,24 @@ LANES = {
 # What the NOT RUN message suggests installing when a lane's Python is missing.
 SUGGESTED_PYTHON = {'3.6': '3.6.15', '3.11': '3.11.7'}
 
+# Rough minutes each lane's tests take with cold caches; scripts/test-matrix.sh splits the
+# lanes into two queues of similar total that run side by side (2 cores; Theano's time is
+# single-threaded C compilation).
+LANE_WEIGHT = {'theano36': 20, 'pytensor': 15, 'tensorflow': 8, 'mxnet': 3, 'cntk36': 3,
+               'numpy': 1}
+
+
+def lane_queues(lanes, n=2):
+    queues = [[] for _ in range(n)]
+    totals = [0] * n
+    for lane in sorted(lanes, key=lambda l: -LANE_WEIGHT.get(l, 5)):
+        i = totals.index(min(totals))
+        queues[i].append(lane)
+        totals[i] += LANE_WEIGHT.get(lane, 5)
+    order = dict((l, k) for k, l in enumerate(lanes))
+    return [sorted(q, key=order.get) for q in queues if q]
+
+
 # What `scripts/test-matrix.sh` (and plain `nox`) runs. Edit this line as adapters land.
 DEFAULT_LANES = ['tensorflow', 'mxnet', 'cntk36', 'numpy']
 

@@ -29,5 +29,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "apt: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# lanes may build at the same time (scripts/test-matrix.sh runs two queues): one apt at a time
+exec 9>/tmp/minikeras-apt.lock
+flock 9
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

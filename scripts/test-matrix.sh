@@ -49,7 +49,33 @@ export MINIKERAS_PORTABILITY_DIR="$MINIKERAS_RESULTS/portability"
 rm -rf "$MINIKERAS_PORTABILITY_DIR" "$MINIKERAS_RESULTS/cross-engine"
 start=$(date +%s)
 nox_rc=0
-run_nox -s "${lanes[@]}" -- "${build_only[@]}" "${pytest_args[@]}" || nox_rc=$?
+if [ "${#build_only[@]}" -eq 0 ] && [ "${#lanes[@]}" -gt 1 ] && [ "${MINIKERAS_PARALLEL:-2}" -gt 1 ]; then
+    # Two queues side by side; each queue's log is printed when both are done.
+    mapfile -t queues < <(cd "$REPO" && "$BOOT_PY" -c '
+import sys, noxfile
+for q in noxfile.lane_queues(sys.argv[1:]):
+    print(" ".join(q))' "${lanes[@]}")
+    pids=()
+    for i in "${!queues[@]}"; do
+        read -r -a qlanes <<< "${queues[$i]}"
+        echo "queue $((i + 1)): ${qlanes[*]}"
+        mkdir -p "$MINIKERAS_RESULTS"
+        run_nox -s "${qlanes[@]}" -- "${pytest_args[@]}" > "$MINIKERAS_RESULTS/queue-$((i + 1)).log" 2>&1 &
+        pids+=($!)
+    done
+    waited=0
+    while kill -0 "${pids[@]}" 2>/dev/null; do
+        sleep 10; waited=$((waited + 10))
+        if [ $((waited % 300)) -eq 0 ]; then echo "... still testing after $((waited / 60)) min"; fi
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || nox_rc=$?
+        echo "===== queue $((i + 1)) log ====="
+        cat "$MINIKERAS_RESULTS/queue-$((i + 1)).log"
+    done
+else
+    run_nox -s "${lanes[@]}" -- "${build_only[@]}" "${pytest_args[@]}" || nox_rc=$?
+fi
 cross_rc=0
 if [ "${#build_only[@]}" -eq 0 ] && [ "${#pytest_args[@]}" -eq 0 ] && [ "${#lanes[@]}" -gt 1 ]; then
     echo "cross-engine pass: every lane loads the models every other lane saved"

@@ -56,6 +56,9 @@ LANES = {
     },
     'pytensor': {
         'python': '3.11', 'backend': 'theano', 'engine': 'pytensor',
+        # exports (tests/test_export.py) go through the tensorflow lane's interpreter,
+        # which runs before this lane in the same queue: the non-TF export path is tested
+        'export_via': 'tensorflow',
         'requirements': 'requirements/pytensor.txt', 'tests': ['tests'],
         'apt': ['libopenblas-dev', 'g++'],
         'env': {'PYTENSOR_FLAGS': 'base_compiledir={cache}/pytensor,linker=cvm,'
@@ -104,7 +107,7 @@ SUGGESTED_PYTHON = {'3.6': '3.6.15', '3.11': '3.11.7'}
 # Rough minutes each lane's tests take with cold caches; scripts/test-matrix.sh splits the
 # lanes into two queues of similar total that run side by side (2 cores; Theano's time is
 # single-threaded C compilation).
-LANE_WEIGHT = {'theano36': 20, 'pytensor': 15, 'tensorflow': 8, 'mxnet': 3, 'cntk36': 3,
+LANE_WEIGHT = {'theano36': 13, 'pytensor': 15, 'tensorflow': 8, 'mxnet': 3, 'cntk36': 3,
                'numpy': 1}
 
 
@@ -112,15 +115,27 @@ def lane_queues(lanes, n=2):
     queues = [[] for _ in range(n)]
     totals = [0] * n
     for lane in sorted(lanes, key=lambda l: -LANE_WEIGHT.get(l, 5)):
+        via = LANES[lane].get('export_via')
         i = totals.index(min(totals))
+        if via in lanes:            # keep a lane with the lane it exports through
+            i = next((k for k, q in enumerate(queues) if via in q), i)
         queues[i].append(lane)
         totals[i] += LANE_WEIGHT.get(lane, 5)
-    order = dict((l, k) for k, l in enumerate(lanes))
-    return [sorted(q, key=order.get) for q in queues if q]
+        for k, q in enumerate(queues):      # ... and that lane with it, if placed later
+            if k != i and any(LANES[x].get('export_via') == lane for x in q):
+                queues[i].remove(lane)
+                q.append(lane)
+                totals[i] -= LANE_WEIGHT.get(lane, 5)
+                totals[k] += LANE_WEIGHT.get(lane, 5)
+    rank = dict((l, k) for k, l in enumerate(lanes))
+    for l in lanes:                 # an export lane runs first in its queue
+        if any(LANES[x].get('export_via') == l for x in lanes):
+            rank[l] = -1
+    return [sorted(q, key=rank.get) for q in queues if q]
 
 
 # What `scripts/test-matrix.sh` (and plain `nox`) runs. Edit this line as adapters land.
-DEFAULT_LANES = ['tensorflow', 'mxnet', 'cntk36', 'numpy']
+DEFAULT_LANES = ['tensorflow', 'pytensor', 'theano36', 'mxnet', 'cntk36', 'numpy']
 
 # Which lane `scripts/run-example.sh` uses for each KERAS_BACKEND value.
 EXAMPLE_LANE = {'tensorflow': 'tensorflow', 'theano': 'pytensor', 'cntk': 'cntk36',
@@ -340,6 +355,14 @@ def _run_lane(session, lane, key, python_path, python_version):
         return
 
     session.env['KERAS_BACKEND'] = spec['backend']
+    via = spec.get('export_via')
+    if via and 'MINIKERAS_EXPORT_PYTHON' not in os.environ:
+        via_path, via_version = find_python(LANES[via]['python'])
+        if via_path:
+            python = os.path.join(ENVS, '%s-%s' % (via, lane_key(via, via_path, via_version)),
+                                  'bin', 'python')
+            if os.path.exists(python):
+                session.env['MINIKERAS_EXPORT_PYTHON'] = python
     session.env['MINIKERAS_LANE'] = lane      # names this lane's files in the portability folder
     paths = [a for a in args if not a.startswith('-') and os.path.exists(a.split('::')[0])]
     tests = [] if paths else list(spec['tests'])

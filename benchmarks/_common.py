@@ -86,3 +86,25 @@ def print_keras_ratio(mk_ms, mk_compile_s, python, model, engine, impl, args, we
         note = ' (minikeras on %s, Keras on classic %s)' % (impl, engine)
     print('ratio minikeras / Keras: %.3f%s' % (mk_ms / ms, note))
     print('compile-time ratio minikeras / Keras: %.2f' % (mk_compile_s / compile_s))
+
+
+def print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, compile_s,
+                            missing_name, target=''):
+    """Time the hand-written step from the same initial weights and print its figures and
+    the ratios against minikeras's ``mk`` seconds per step and ``compile_s``."""
+    import time
+    if handwritten is None:
+        print('hand-written step: none for this engine (benchmarks/handwritten/%s.py)'
+              % missing_name)
+        return
+    start = time.perf_counter()
+    hw_step = handwritten.make_step(initial)
+    hw_step(*batches[0])
+    hw_compile = time.perf_counter() - start
+    for _ in range(args.warmup):
+        hw_step(*batches[0])
+    hw = time_steps(hw_step, batches, args.steps, args.repeats)
+    print('hand-written step: %.2f ms  (%.1f GFLOP/s; first call incl. compile %.2f s)'
+          % (hw * 1e3, flops / hw / 1e9, hw_compile))
+    print('ratio minikeras / hand-written: %.3f%s' % (mk / hw, target))
+    print('compile-time ratio: %.2f' % (compile_s / hw_compile))

@@ -107,21 +107,9 @@ def main():
                           initial)
     if args.no_handwritten:
         return
-    if handwritten is None:
-        print('hand-written step: none for engine %s (benchmarks/handwritten/lstm_%s.py)'
-              % (engine, engine))
-        return
-    start = time.perf_counter()
-    hw_step = handwritten.make_step(initial)
-    hw_step(*batches[0])
-    hw_compile = time.perf_counter() - start
-    for _ in range(args.warmup):
-        hw_step(*batches[0])
-    hw = time_steps(hw_step, batches, args.steps, args.repeats)
-    print('hand-written step: %.2f ms  (%.1f GFLOP/s; first call incl. compile %.2f s)'
-          % (hw * 1e3, flops / hw / 1e9, hw_compile))
-    print('ratio minikeras / hand-written: %.3f' % (mk / hw))
-    print('compile-time ratio: %.2f' % (compile_s / hw_compile))
+    from _common import print_handwritten_ratio
+    print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, compile_s,
+                            'lstm_%s' % engine, '')
 
 
 if __name__ == '__main__':

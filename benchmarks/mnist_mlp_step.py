@@ -34,26 +34,11 @@ def parse():
     return p.parse_args()
 
 
-def median(values):
-    values = sorted(values)
-    return values[len(values) // 2]
-
-
-def time_steps(step, batches, steps, repeats):
-    per_step = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for i in range(steps):
-            step(*batches[i % len(batches)])
-        per_step.append((time.perf_counter() - start) / steps)
-    return median(per_step)
-
-
 def main():
     args = parse()
-    for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
-                'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS'):
-        os.environ.setdefault(var, str(args.threads))
+    sys.path.insert(0, HERE)
+    from _common import set_thread_env, time_steps
+    set_thread_env(args.threads)
     import numpy as np
     import minikeras
     from minikeras import backend as K
@@ -62,7 +47,6 @@ def main():
     from minikeras.optimizers import RMSprop
 
     engine = K.backend()
-    sys.path.insert(0, HERE)
     try:
         handwritten = importlib.import_module('handwritten.%s' % engine)
     except ImportError:
@@ -106,22 +90,9 @@ def main():
                           K.engine_info().get('implementation'), args, initial)
     if args.no_handwritten:
         return
-    if handwritten is None:
-        print('hand-written step: none for engine %s (benchmarks/handwritten/%s.py)'
-              % (engine, engine))
-        return
-    start = time.perf_counter()
-    hw_step = handwritten.make_step(initial)
-    hw_step(*batches[0])
-    hw_compile = time.perf_counter() - start
-    for _ in range(args.warmup):
-        hw_step(*batches[0])
-    hw = time_steps(hw_step, batches, args.steps, args.repeats)
-    print('hand-written step: %.2f ms  (%.1f GFLOP/s; first call incl. compile %.2f s)'
-          % (hw * 1e3, flops / hw / 1e9, hw_compile))
-    print('ratio minikeras / hand-written: %.3f (target <= 1.10)' % (mk / hw))
-    print('compile-time ratio: %.2f' % (compile_s / hw_compile))
-
+    from _common import print_handwritten_ratio
+    print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, compile_s,
+                            '%s' % engine, ' (target <= 1.10)')
 
 if __name__ == '__main__':
     main()

@@ -13,6 +13,8 @@ from minikeras.backend import state
 from minikeras.backend.cntk.core import C, CntkTensor, _is_float, _storage_of, _to_tensor
 from minikeras.backend.cntk import math as M
 from minikeras.backend.cntk import random as R
+from minikeras.backend.conv_geometry import (  # noqa: F401
+    normalize_tuple as _tuple, padding_amounts as _padding_amounts)
 
 __all__ = [
     'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
@@ -241,34 +243,6 @@ def bias_add(x, bias, data_format=None):
 
 
 # --- convolution ----------------------------------------------------------------------
-
-def _tuple(value, n, what):
-    if isinstance(value, (int, np.integer)):
-        return (int(value),) * n
-    value = tuple(int(v) for v in value)
-    if len(value) != n:
-        raise ValueError('%s: expected %d integers, received %r' % (what, n, value))
-    return value
-
-
-def _padding_amounts(size, k, stride, dilation, padding):
-    span = dilation * (k - 1) + 1
-    if padding == 'valid':
-        pads, out = (0, 0), (size - span) // stride + 1
-    elif padding == 'same':
-        out = -(-size // stride)
-        total = max(0, (out - 1) * stride + span - size)
-        pads = (total // 2, total - total // 2)
-    elif padding == 'causal':
-        pads, out = (span - 1, 0), (size - 1) // stride + 1
-    else:
-        raise ValueError("padding must be 'valid', 'same' or 'causal', received %r"
-                         % (padding,))
-    if out < 1:
-        raise ValueError('a kernel spanning %d entries does not fit in an input of length %d '
-                         'with padding %r' % (span, size, padding))
-    return pads, out
-
 
 def _channels_first(data_format):
     return state.normalize_data_format(data_format) == 'channels_first'

@@ -14,6 +14,8 @@ from mxnet import npx
 from minikeras.backend import state
 from minikeras.backend.mxnet.core import NDArray, _random_tensor, _t
 from minikeras.backend.mxnet.math import _logical_and
+from minikeras.backend.conv_geometry import (  # noqa: F401
+    normalize_tuple as _tuple, padding_amounts as _padding_amounts, geometry as _geometry)
 
 __all__ = [
     'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
@@ -185,43 +187,6 @@ def bias_add(x, bias, data_format=None):
 
 
 # --- convolution geometry (TensorFlow's) --------------------------------------------
-
-def _tuple(value, n, what):
-    if isinstance(value, (int, onp.integer)):
-        return (int(value),) * n
-    value = tuple(int(v) for v in value)
-    if len(value) != n:
-        raise ValueError('%s: expected %d integers, received %r' % (what, n, value))
-    return value
-
-
-def _padding_amounts(size, k, stride, dilation, padding):
-    span = dilation * (k - 1) + 1
-    if padding == 'valid':
-        pads, out = (0, 0), (size - span) // stride + 1
-    elif padding == 'same':
-        out = -(-size // stride)
-        total = max(0, (out - 1) * stride + span - size)
-        pads = (total // 2, total - total // 2)
-    elif padding == 'causal':
-        pads, out = (span - 1, 0), (size - 1) // stride + 1
-    else:
-        raise ValueError("padding must be 'valid', 'same' or 'causal', received %r"
-                         % (padding,))
-    if out < 1:
-        raise ValueError('a kernel spanning %d entries does not fit in an input of length %d '
-                         'with padding %r' % (span, size, padding))
-    return pads, out
-
-
-def _geometry(spatial, kernel_spatial, strides, dilation, padding):
-    pads, outs = [], []
-    for size, k, s, d in zip(spatial, kernel_spatial, strides, dilation):
-        p, o = _padding_amounts(size, k, s, d, padding)
-        pads.append(p)
-        outs.append(o)
-    return pads, outs
-
 
 def _op_padding(x, pads):
     """Padding for an MXNet op on channels_first ``x``: symmetric amounts go to the op,

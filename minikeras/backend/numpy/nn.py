@@ -10,6 +10,8 @@ import numpy as np
 
 from minikeras.backend import state
 from minikeras.backend.numpy.core import _as_array, _random_state, _value_of
+from minikeras.backend.conv_geometry import (  # noqa: F401
+    normalize_tuple as _tuple, padding_amounts as _padding_amounts, geometry as _conv_geometry)
 
 __all__ = [
     'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
@@ -170,45 +172,6 @@ def bias_add(x, bias, data_format=None):
 
 
 # --- convolution --------------------------------------------------------------------
-
-def _tuple(value, n, what):
-    if isinstance(value, (int, np.integer)):
-        return (int(value),) * n
-    value = tuple(int(v) for v in value)
-    if len(value) != n:
-        raise ValueError('%s: expected %d integers, received %r' % (what, n, value))
-    return value
-
-
-def _padding_amounts(size, k, stride, dilation, padding):
-    """(before, after) zero padding and output length along one spatial axis, the
-    TensorFlow way: 'same' gives ceil(size / stride) outputs, extra padding after."""
-    span = dilation * (k - 1) + 1
-    if padding == 'valid':
-        pads, out = (0, 0), (size - span) // stride + 1
-    elif padding == 'same':
-        out = -(-size // stride)
-        total = max(0, (out - 1) * stride + span - size)
-        pads = (total // 2, total - total // 2)
-    elif padding == 'causal':
-        pads, out = (span - 1, 0), (size - 1) // stride + 1
-    else:
-        raise ValueError("padding must be 'valid', 'same' or 'causal', received %r"
-                         % (padding,))
-    if out < 1:
-        raise ValueError('a kernel spanning %d entries does not fit in an input of length %d '
-                         'with padding %r' % (span, size, padding))
-    return pads, out
-
-
-def _conv_geometry(spatial, kernel_spatial, strides, dilation, padding):
-    pads, outs = [], []
-    for size, k, s, d in zip(spatial, kernel_spatial, strides, dilation):
-        p, o = _padding_amounts(size, k, s, d, padding)
-        pads.append(p)
-        outs.append(o)
-    return pads, outs
-
 
 def _window(tap, outs, strides, dilation):
     """Index of the input entries that kernel ``tap`` meets, for every output position."""

@@ -114,3 +114,42 @@ def test_random_streams_inside_scan_advance():
     a, b = f(x)[0], f(x)[0]
     assert a.shape == (3, 4, 2)
     assert not np.array_equal(a, b)
+
+
+# The matrix runs this suite with the Python linker (mode=FAST_COMPILE: no C compiles,
+# so a cold lane stays short). What users get by default is the C linker; this test
+# trains the same small conv + recurrent model both ways and requires equal results.
+_C_LINKER = 'mode=Mode,linker=cvm,optimizer=fast_compile,optimizer_excluding='
+_TRAIN_TWO_STEPS = '''
+import json, numpy as np
+import minikeras.backend as K
+from minikeras.layers import Conv2D, Dense, Flatten, LSTM, Reshape
+from minikeras.models import Sequential
+np.random.seed(3)
+model = Sequential([Conv2D(3, 3, activation="relu", input_shape=(6, 6, 1)),
+                    Reshape((4, 12)), LSTM(5), Dense(2, activation="softmax")])
+model.compile("rmsprop", "categorical_crossentropy")
+x = np.random.rand(8, 6, 6, 1).astype("float32")
+y = np.eye(2, dtype="float32")[np.arange(8) % 2]
+model.train_on_batch(x, y); model.train_on_batch(x, y)
+info = K.engine_info()
+print(json.dumps({"mode": str(info["mode"]), "linker": str(info["linker"]),
+                  "weights": [w.ravel().tolist() for w in model.get_weights()]}))
+'''
+
+
+def _two_steps(flags):
+    rc, out, err = _python(_TRAIN_TWO_STEPS, **{FLAGS_VAR: flags})
+    assert rc == 0, err
+    import json
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_c_linker_trains_like_the_suite_mode():
+    lane_flags = os.environ.get(FLAGS_VAR, '')
+    c_run = _two_steps(','.join(f for f in (lane_flags, _C_LINKER) if f))
+    assert (c_run['mode'], c_run['linker']) == ('Mode', 'cvm'), c_run
+    here = _two_steps(lane_flags or None)
+    assert len(c_run['weights']) == len(here['weights']) == 8
+    for a, b in zip(c_run['weights'], here['weights']):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

@@ -126,10 +126,10 @@ NATIVE_CONV = _th_conv2d is not None
 def _config_summary():
     c = th.config
     if IMPL == 'theano':
-        return {'floatX': c.floatX, 'optimizer': c.optimizer, 'linker': c.linker,
-                'blas': c.blas.ldflags}
-    return {'floatX': c.floatX, 'optimizer': c.optimizer, 'linker': c.linker,
-            'blas': c.blas__ldflags}
+        return {'floatX': c.floatX, 'mode': c.mode, 'optimizer': c.optimizer,
+                'linker': c.linker, 'blas': c.blas.ldflags}
+    return {'floatX': c.floatX, 'mode': c.mode, 'optimizer': c.optimizer,
+            'linker': c.linker, 'blas': c.blas__ldflags}
 
 
 def _tensor_input(dtype, shape, name=None):

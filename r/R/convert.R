@@ -18,11 +18,12 @@
                  "shape", "batch_shape")
 .axis_args <- c("axis", "axes")
 
-as_whole <- function(x, what) {
-  if (is.numeric(x) && !is.factor(x) && all(!is.na(x)) && all(is.finite(x)) &&
-      all(x == round(x)) && all(abs(x) < .Machine$integer.max))
+as_whole <- function(x, what, scalar = FALSE) {
+  if (is.numeric(x) && !is.factor(x) && (!scalar || length(x) == 1L) && length(x) &&
+      all(is.finite(x)) && all(x == round(x)) && all(abs(x) < .Machine$integer.max))
     return(as.integer(x))
-  abort(sprintf("`%s` must be whole numbers (like 32 or 32L), not %s", what, describe(x)))
+  abort(sprintf("`%s` must be %s (like 32 or 32L), not %s", what,
+                if (scalar) "one whole number" else "whole numbers", describe(x)))
 }
 
 as_py_shape <- function(x, what) {
@@ -43,7 +44,7 @@ as_axis <- function(x, what) {
 # One keyword argument, converted by its name.
 convert_arg <- function(name, value) {
   if (is.null(value) || inherits(value, "python.builtin.object")) return(value)
-  if (name %in% .int_args) return(as_whole(value, name))
+  if (name %in% .int_args) return(as_whole(value, name, scalar = TRUE))
   if (name %in% .shape_args) return(as_py_shape(value, name))
   if (name %in% .axis_args) return(as_axis(value, name))
   if (name %in% .int_or_tuple_args && is.numeric(value)) {
@@ -96,4 +97,22 @@ py_to_r_array <- function(x) {
   shape <- as.integer(unlist(res$shape))
   if (length(shape) <= 1L) return(values)
   aperm(array(values, dim = rev(shape)), rev(seq_along(shape)))
+}
+
+#' Reshape an array with row-major (C) semantics, as numpy and Keras do, so that
+#' array_reshape(x, c(n, 784)) flattens 28 x 28 images as Python's x.reshape(n, 784).
+#' Same signature as reticulate::array_reshape(), which needs reticulate's numpy bridge
+#' (unusable with numpy 2 before reticulate 1.36); this one is plain R. One entry of
+#' `dim` may be -1 (inferred).
+array_reshape <- function(x, dim, order = c("C", "F")) {
+  order <- match.arg(order)
+  dim <- as_whole(dim, "dim")
+  size <- length(x)
+  if (sum(dim == -1L) == 1L && prod(dim[dim != -1L]) > 0) dim[dim == -1L] <- size %/% prod(dim[dim != -1L])
+  if (any(dim < 0L) || prod(dim) != size)
+    abort(sprintf("array_reshape(): cannot reshape %d values into dim %s", size, describe(dim)))
+  if (order == "F") return(array(as.vector(x), dim))
+  old <- if (is.null(base::dim(x))) size else base::dim(x)
+  row_major <- as.vector(aperm(array(as.vector(x), old), rev(seq_along(old))))
+  aperm(array(row_major, rev(dim)), rev(seq_along(dim)))
 }

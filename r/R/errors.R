@@ -21,6 +21,7 @@ python_message <- function(e) {
 # Call a Python callable with converted arguments; a Python exception becomes an R error
 # naming the R function the user called.
 py_call <- function(fun, args = list(), call = sys.call(-1)) {
+  if (!is.function(fun)) fun <- fun[["__call__"]]    # e.g. a layer called on a tensor
   tryCatch(do.call(fun, args), error = function(e) {
     if (inherits(e, "minikerasr_error")) stop(e)
     msg <- python_message(e)

@@ -58,7 +58,8 @@ plot.keras_training_history <- function(x, y, metrics = NULL, ...) {
       curve <- part[part$data == data, ]
       graphics::lines(curve$epoch, curve$value, type = "o", pch = 16, col = colours[[data]])
     }
-    graphics::legend("topright", legend = unique(part$data), col = colours[unique(part$data)],
+    rising <- part$value[nrow(part)] > part$value[1]
+    graphics::legend(if (rising) "bottomright" else "topright", legend = unique(part$data), col = colours[unique(part$data)],
                      lty = 1, pch = 16, bty = "n")
   }
   invisible(df)

@@ -104,23 +104,31 @@ read_pointer <- function(path) {
 minikeras <- function() {
   if (is.null(.state$minikeras)) {
     if (is.null(.state$chosen)) use_backend()
-    module <- tryCatch(reticulate::import("minikeras", convert = FALSE), error = function(e) {
+    tryCatch({
+      bridge <- reticulate::import_from_path(
+        "minikerasr_bridge", system.file("python", package = "minikerasr"), convert = TRUE)
+      bridge$restore_base_prefix()     # before the engine may look for Python's C headers
+      module <- reticulate::import("minikeras", convert = FALSE)
+    }, error = function(e) {
       abort(sprintf(paste0("minikeras could not be imported by the Python at %s (%s). ",
                            "Install minikeras and its engine in that Python, or point ",
                            "use_backend(python = ...) / MINIKERASR_PYTHON at one that has them"),
                     tryCatch(reticulate::py_config()$python, error = function(e) "?"),
                     python_message(e)))
     })
-    .state$bridge <- reticulate::import_from_path(
-      "minikerasr_bridge", system.file("python", package = "minikerasr"), convert = TRUE)
+    .state$bridge <- bridge
+    # the same module returning Python objects (numpy arrays stay numpy whatever numpy)
+    .state$bridge_py <- reticulate::import_from_path(
+      "minikerasr_bridge", system.file("python", package = "minikerasr"), convert = FALSE)
     .state$minikeras <- module
   }
   .state$minikeras
 }
 
-bridge <- function() {
+# minikerasr_bridge.py: results converted to R values, or (convert = FALSE) kept Python
+bridge <- function(convert = TRUE) {
   minikeras()
-  .state$bridge
+  if (convert) .state$bridge else .state$bridge_py
 }
 
 #' The engine minikeras runs on ("tensorflow", "cntk", ...); starts Python if needed.

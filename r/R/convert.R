@@ -80,7 +80,7 @@ as_py_data <- function(x, what = "x") {
 
 r_to_numpy <- function(x, dtype) {
   shape <- if (is.null(dim(x))) length(x) else dim(x)
-  bridge()$as_array(as.vector(x), as.list(as.integer(shape)), dtype)
+  bridge(convert = FALSE)$as_array(as.vector(x), as.list(as.integer(shape)), dtype)
 }
 
 floatx <- function() {

@@ -67,3 +67,38 @@ def init_params(cls):
         if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
             break
     return names
+
+
+def restore_base_prefix():
+    """Python embedded by reticulate (before 1.30 or so) in a virtual environment starts
+    with PYTHONHOME set to the environment, so ``sys.base_prefix`` names the environment
+    instead of the Python it was made from, and the C headers (``Python.h``) are looked
+    for where they are not: Theano and PyTensor then cannot compile. Put back the base
+    that ``pyvenv.cfg`` names (what a normal start of that interpreter reports). Returns
+    the base prefix now in effect."""
+    import os
+    import sys
+    import sysconfig
+    cfg = os.path.join(sys.prefix, 'pyvenv.cfg')
+    if sys.base_prefix != sys.prefix or not os.path.isfile(cfg):
+        return sys.base_prefix
+    home = None
+    with open(cfg) as f:
+        for line in f:
+            key, _, value = line.partition('=')
+            if key.strip() == 'home':
+                home = value.strip()
+    if not home or not os.path.isdir(home):
+        return sys.base_prefix
+    base = os.path.dirname(os.path.normpath(home))      # home is the base's bin/ folder
+    sys.base_prefix = sys.base_exec_prefix = base
+    for name in ('_BASE_PREFIX', '_BASE_EXEC_PREFIX'):
+        if hasattr(sysconfig, name):
+            setattr(sysconfig, name, base)
+    config = getattr(sysconfig, '_CONFIG_VARS', None)
+    if config:
+        config['installed_base'] = config['installed_platbase'] = base
+    distutils_config = sys.modules.get('distutils.sysconfig')
+    if distutils_config is not None:
+        distutils_config.BASE_PREFIX = distutils_config.BASE_EXEC_PREFIX = base
+    return base

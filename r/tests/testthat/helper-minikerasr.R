@@ -1,8 +1,10 @@
-# The engine is the one KERAS_BACKEND names (scripts/r-lane.sh sets it, with
-# MINIKERASR_PYTHON for the interpreter); minikeras must import: tests fail, not skip,
-# when it does not.
+# The engine: MINIKERASR_LANE (a lane of the minikeras matrix, as scripts/r-lane.sh sets
+# it: its interpreter comes from $MINIKERAS_CACHE/envs/<lane>.sh), else KERAS_BACKEND
+# (interpreter: MINIKERASR_PYTHON, else that engine's lane). minikeras must import:
+# the tests fail, not skip, when it does not.
 library(minikerasr)
-use_backend(Sys.getenv("KERAS_BACKEND", "tensorflow"))
+lane <- Sys.getenv("MINIKERASR_LANE", Sys.getenv("KERAS_BACKEND", "tensorflow"))
+use_backend(lane)
 mk <- minikerasr:::minikeras()
 bridge <- minikerasr:::bridge()
 py_value <- function(x) bridge$plain(x)          # Python value -> R value

@@ -1,6 +1,13 @@
-test_that("the engine is the one KERAS_BACKEND names, in the chosen Python", {
-  expect_equal(backend_name(), Sys.getenv("KERAS_BACKEND", "tensorflow"))
+test_that("the engine and the Python are the ones the lane or KERAS_BACKEND names", {
+  engines <- minikerasr:::.lane_engine
+  expect_equal(backend_name(), if (lane %in% names(engines)) engines[[lane]] else lane)
+  expect_equal(Sys.getenv("KERAS_BACKEND"), backend_name())
   python <- Sys.getenv("MINIKERASR_PYTHON")
+  if (!nzchar(python) && nzchar(Sys.getenv("MINIKERASR_LANE"))) {
+    cache <- Sys.getenv("MINIKERAS_CACHE", file.path(path.expand("~"), ".cache", "minikeras"))
+    pointer <- file.path(cache, "envs", paste0(lane, ".sh"))
+    python <- minikerasr:::read_pointer(pointer)$MINIKERAS_LANE_PYTHON
+  }
   if (nzchar(python))
     expect_equal(normalizePath(reticulate::py_config()$python), normalizePath(python))
 })

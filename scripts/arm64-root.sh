@@ -19,7 +19,7 @@ cache="${MINIKERAS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/minikeras}"
 root="${MINIKERAS_ARM64_ROOT:-$cache/arm64-root}"
 mirror="${MINIKERAS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 pins="$repo/requirements/deploy-arm64.txt"
-py="${PYTHON:-python3.11}"
+py="${PYTHON:-$(command -v python3.11 || command -v python3)}"   # runs pip only (--platform)
 key="$(cat "$0" "$pins" | sha256sum | cut -c1-16)"
 
 if [ "${1:-}" != "--force" ] && [ -f "$root/.minikeras-key" ] && [ "$(cat "$root/.minikeras-key")" = "$key" ]; then

@@ -4,10 +4,15 @@ a spec and as an MLModel object (without compiling it: that needs macOS), its ty
 specification version, inputs and outputs (names, shapes with null for a flexible
 dimension, types) and the ML program's op set. Exit code 3: no coremltools here."""
 import json
+import os
 import logging
 import sys
 import warnings
 
+
+if __name__ == '__main__' and sys.path and \
+        os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+    del sys.path[0]   # this folder's modules (web.py, cli.py, ...) are not top-level modules
 
 def _feature(f):
     kind = f.type.WhichOneof('Type')
@@ -37,7 +42,8 @@ def main(path):
     warnings.simplefilter('ignore')
     try:
         import coremltools as ct
-    except ImportError:
+    except ImportError as e:
+        sys.stderr.write('cannot import coremltools: %s\n' % e)
         return 3
     spec = ct.utils.load_spec(path)
     ct.models.MLModel(path, skip_model_load=True)   # the package loads as a model object

@@ -3,11 +3,16 @@
 (machine, Python, LiteRT and NumPy versions). Needs only numpy and ai-edge-litert, no
 minikeras: it runs inside the arm64 Debian root under qemu-user."""
 import json
+import os
 import platform
 import sys
 
 import numpy as np
 
+
+if __name__ == '__main__' and sys.path and \
+        os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+    del sys.path[0]   # this folder's modules (web.py, cli.py, ...) are not top-level modules
 
 def main(model, inputs, outputs):
     from ai_edge_litert.interpreter import Interpreter

@@ -188,11 +188,14 @@ def coreml_summary(path):
         os.environ.get(export.PYTHON_ENV)
     if python is None:
         raise NotRun('coremltools is not installed: %s' % COREML_INSTALL)
-    proc = subprocess.run([python, script, path], stdout=subprocess.PIPE,
+    # the export engine's KERAS_BACKEND: coremltools imports TensorFlow, which imports the
+    # keras package, which fails on a KERAS_BACKEND it does not know (numpy, cntk, ...)
+    proc = subprocess.run([python, script, path], stdout=subprocess.PIPE, env=export_env(),
                           stderr=subprocess.PIPE, universal_newlines=True)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode == 3:
-        raise NotRun('coremltools is not installed in %s: %s' % (python, COREML_INSTALL))
+        raise NotRun('coremltools cannot be imported in %s (%s): %s'
+                     % (python, proc.stderr.strip().splitlines()[-1:], COREML_INSTALL))
     if proc.returncode != 0 or not lines:
         raise CheckError('the Core ML spec check failed:\n%s' % proc.stderr[-2000:])
     return json.loads(lines[-1])

@@ -20,6 +20,7 @@ converters:
 activations calibrated on ``representative_data``, float32 inputs and outputs).
 """
 import importlib
+import io
 import logging
 import os
 import shutil
@@ -191,8 +192,7 @@ def _write_coreml(saved_model, inputs, output_names, path):
     for name, shape, dtype in inputs:
         dims = [ct.RangeDim(1, 1024, 1) if d is None else int(d) for d in shape]
         types.append(ct.TensorType(name=name, shape=ct.Shape(dims)))
-    quiet = os.environ.get('TQDM_DISABLE')
-    os.environ['TQDM_DISABLE'] = '1'    # coremltools draws progress bars with tqdm
+    progress, sys.stderr = sys.stderr, io.StringIO()   # coremltools draws tqdm progress bars
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
@@ -202,10 +202,7 @@ def _write_coreml(saved_model, inputs, output_names, path):
                                  compute_precision=ct.precision.FLOAT32,
                                  skip_model_load=True)
     finally:
-        if quiet is None:
-            os.environ.pop('TQDM_DISABLE', None)
-        else:
-            os.environ['TQDM_DISABLE'] = quiet
+        sys.stderr = progress
     spec = mlmodel.get_spec()
     produced = [o.name for o in spec.description.output]
     if len(produced) != len(output_names):

@@ -235,14 +235,17 @@ def _cells(row):
     return [row['target'], row['status'], row['file'], size, diff]
 
 
-def format_row(row):
+def format_row(row, widths=None):
     cells = _cells(row)
-    line = ' '.join(c.ljust(w) for c, (_, w) in zip(cells, COLUMNS)) + ' ' + row['where']
+    widths = widths or [w for _, w in COLUMNS]
+    line = ' '.join(c.ljust(w) for c, w in zip(cells, widths)) + ' ' + row['where']
     if row['note']:
         line += '\n' + ' ' * 4 + row['note']
     return line
 
 
 def format_table(rows):
-    head = ' '.join(h.ljust(w) for h, w in COLUMNS) + ' where it ran'
-    return '\n'.join([head, '-' * len(head)] + [format_row(r) for r in rows])
+    widths = [max([len(h)] + [len(_cells(r)[i]) for r in rows])
+              for i, (h, _) in enumerate(COLUMNS)]
+    head = ' '.join(h.ljust(w) for (h, _), w in zip(COLUMNS, widths)) + ' where it ran'
+    return '\n'.join([head, '-' * len(head)] + [format_row(r, widths) for r in rows])

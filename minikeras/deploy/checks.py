@@ -74,6 +74,16 @@ def tail(path, n=2000):
         return ''
 
 
+def stop(proc, grace=20):
+    """End a process this module started: SIGTERM, then SIGKILL after ``grace`` s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 # --- TF Serving ---------------------------------------------------------------------------
 
 def free_port():
@@ -143,12 +153,7 @@ def serve_and_query(base, name, feeds, names, real, timeout=180):
             got = dict((n, np.asarray([p[n] for p in predictions])) for n in names)
         return got, '%s, HTTP %s/v1/models/%s:predict' % (what, url, name), ''
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import numpy as np
 
 from minikeras import export
-from minikeras.deploy.checks import CheckError, NotRun, tail
+from minikeras.deploy.checks import CheckError, NotRun, stop, tail
 
 SETUP = 'bash scripts/deploy-setup.sh   (apt-get install chromium nodejs npm; npm ci in deploy/web)'
 PAGE_FILES = ('index.html', 'app.js')
@@ -175,12 +175,7 @@ def open_in_chromium(url, event, timeout=180, extra_flags=()):
                     raise CheckError('the page did not report within %d s; chromium '
                                      'log:\n%s' % (timeout, tail(log)))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
         return chromium_version(binary)
     finally:
         shutil.rmtree(profile, ignore_errors=True)

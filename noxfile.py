@@ -106,6 +106,16 @@ LANES = {
         'requirements': 'requirements/numpy.txt', 'tests': ['tests/backend'],
         'check': 'import numpy; print(numpy.__version__)',
     },
+    # Deployment targets run for real (docs/DEPLOY.md): TF Serving's REST API, Chromium +
+    # Node.js (npm ci), LiteRT on x86 and on arm64 under qemu, Core ML spec checks.
+    # tests/deploy is collected only here (tests/conftest.py); `setup` runs every time
+    # (it skips what is done: apt packages, deploy/web/node_modules, the arm64 root).
+    'deploy': {
+        'python': '3.11', 'backend': 'tensorflow', 'engine': 'tensorflow',
+        'requirements': 'requirements/deploy.txt', 'tests': ['tests/deploy'],
+        'setup': 'scripts/deploy-setup.sh',
+        'check': 'import tensorflow as tf, ai_edge_litert, coremltools; print(tf.__version__)',
+    },
 }
 
 # What the NOT RUN message suggests installing when a lane's Python is missing.
@@ -115,7 +125,7 @@ SUGGESTED_PYTHON = {'3.6': '3.6.15', '3.11': '3.11.7'}
 # lanes into two queues of similar total that run side by side (2 cores; Theano's time is
 # single-threaded C compilation).
 LANE_WEIGHT = {'theano36': 13, 'pytensor': 15, 'tensorflow': 8, 'mxnet': 3, 'cntk36': 3,
-               'numpy': 1}
+               'numpy': 1, 'deploy': 5}
 
 
 def lane_queues(lanes, n=2):
@@ -317,6 +327,9 @@ def _build(session, lane, key, python_version, status):
         stamp = _read_json(stamp_path)
     else:
         session.log('reusing the %s environment %s (key %s)' % (lane, venv, key))
+    if spec.get('setup'):
+        status['step'] = spec['setup']
+        session.run('bash', os.path.join(REPO, spec['setup']), external=True)
     status['step'] = 'pip install -e . (minikeras itself)'
     # minikeras itself, editable, from this clone (re-pointed when the clone moved).
     origin = _last_line(session.run(

@@ -22,4 +22,11 @@ def _engine_specific_files():
             if n[len('test_'):-len('_specific.py')] != K.backend()]
 
 
-collect_ignore = _engine_specific_files()
+def _lane_specific_folders():
+    """tests/deploy/ needs the deploy lane's tools (scripts/deploy-setup.sh): only that
+    lane (MINIKERAS_LANE=deploy) collects it."""
+    import os
+    return [] if os.environ.get('MINIKERAS_LANE') == 'deploy' else ['deploy']
+
+
+collect_ignore = _engine_specific_files() + _lane_specific_folders()

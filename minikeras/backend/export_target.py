@@ -13,3 +13,7 @@ def active():
     """True when the engine in use is the export engine (export runs in-process)."""
     from minikeras.backend.state import backend
     return backend() == ENGINE
+
+
+# The REST stand-in for TensorFlow Serving (run as ``python -m SERVING_MODULE``).
+SERVING_MODULE = 'minikeras.backend.tensorflow.serving'

@@ -36,7 +36,14 @@ __all__ = ['FORMATS', 'SUPPORTED_LAYERS', 'ExportError', 'VerificationError', 'e
            'verify', 'run_exported', 'supported_layers', 'check_layers']
 
 FORMATS = ('saved_model', 'tflite', 'onnx')
-EXTENSIONS = {'saved_model': '', 'tflite': '.tflite', 'onnx': '.onnx'}
+# Formats written here but not run on this platform: Core ML predicts on macOS only.
+EXTRA_FORMATS = ('coreml',)
+ALL_FORMATS = FORMATS + EXTRA_FORMATS
+EXTENSIONS = {'saved_model': '', 'tflite': '.tflite', 'onnx': '.onnx', 'coreml': '.mlpackage'}
+FOLDER_FORMATS = ('saved_model', 'coreml')
+# Options each format takes (export_model(..., **options)).
+OPTIONS = {'onnx': ('opset',), 'tflite': ('quantize', 'representative_data')}
+QUANTIZE = ('float16', 'int8')
 PYTHON_ENV = 'MINIKERAS_EXPORT_PYTHON'
 EXPORT_INSTALL = 'pip install "minikeras[export]"'
 ORT_INSTALL = 'pip install "minikeras[export]"   (or: pip install onnxruntime==1.31.1)'
@@ -62,10 +69,10 @@ _CORE = (
 )
 _RECURRENT = ('RNN', 'SimpleRNN', 'LSTM', 'GRU', 'SimpleRNNCell', 'LSTMCell', 'GRUCell',
               'StackedRNNCells')
-SUPPORTED_LAYERS = dict((fmt, tuple(sorted(_CORE + _RECURRENT))) for fmt in FORMATS)
+SUPPORTED_LAYERS = dict((fmt, tuple(sorted(_CORE + _RECURRENT))) for fmt in ALL_FORMATS)
 # Formats whose converters cannot take TensorFlow's dynamic while-loop: recurrent layers
 # are unrolled at export time, which needs a fixed number of time steps.
-_UNROLL_FORMATS = ('tflite', 'onnx')
+_UNROLL_FORMATS = ('tflite', 'onnx', 'coreml')
 
 
 class ExportError(ValueError):
@@ -86,9 +93,9 @@ ALIASES = {'tf_saved_model': 'saved_model'}   # Keras 3's name for the same form
 
 def _check_format(format):
     format = ALIASES.get(format, format) if isinstance(format, str) else format
-    if not isinstance(format, str) or format not in FORMATS:
+    if not isinstance(format, str) or format not in ALL_FORMATS:
         raise ExportError('export format must be one of %s, received %r'
-                          % (', '.join(repr(f) for f in FORMATS), format))
+                          % (', '.join(repr(f) for f in ALL_FORMATS), format))
     return format
 
 
@@ -220,9 +227,10 @@ def _prepare_target(path, format, overwrite):
     if os.path.exists(path) and not overwrite:
         raise FileExistsError('cannot export to %s: it already exists (pass overwrite=True '
                               'to replace it)' % path)
-    if format == 'saved_model' and os.path.isfile(path):
-        raise ExportError('a SavedModel is a folder, but %s is an existing file' % path)
-    if format != 'saved_model' and os.path.isdir(path):
+    if format in FOLDER_FORMATS and os.path.isfile(path):
+        raise ExportError('a %s export is a folder, but %s is an existing file'
+                          % (format, path))
+    if format not in FOLDER_FORMATS and os.path.isdir(path):
         raise ExportError('a %s export is one file, but %s is an existing folder'
                           % (format, path))
     try:
@@ -300,16 +308,20 @@ def _export_here(model, target, format, options):
 
 def export_model(model, path, format='saved_model', overwrite=True, **options):
     """Export ``model`` to ``path`` as ``format``: 'saved_model' (a folder), 'tflite' or
-    'onnx' (one file). Options: ``opset`` (ONNX opset, default 13). Returns the absolute
+    'onnx' (one file), 'coreml' (an .mlpackage folder; needs coremltools). Options:
+    ``opset`` (ONNX opset, default 13); for tflite ``quantize`` ('float16' or 'int8') and
+    ``representative_data`` (sample inputs that calibrate int8). Returns the absolute
     path written. Nothing is left at ``path`` (or beside it) when the export fails."""
     format = _check_format(format)
-    unknown = sorted(set(options) - set(['opset']))
-    if unknown:
-        raise TypeError('export_model: unexpected options %s (known: opset)'
-                        % ', '.join(unknown))
     if options.get('opset') is not None and format != 'onnx':
         raise ExportError('the opset option applies to the onnx format only, received it '
                           'for %r' % format)
+    known = OPTIONS.get(format, ())
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise TypeError('export_model: unexpected options %s for format %r (known: %s)'
+                        % (', '.join(unknown), format, ', '.join(known) or 'none'))
+    _check_quantize(options)
     _check_model(model)
     check_layers(model, format)
     path, staging = _prepare_target(path, format, overwrite)
@@ -325,6 +337,19 @@ def export_model(model, path, format='saved_model', overwrite=True, **options):
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return path
+
+
+def _check_quantize(options):
+    mode = options.get('quantize')
+    if mode is not None and mode not in QUANTIZE:
+        raise ExportError('quantize must be one of %s or None, received %r'
+                          % (', '.join(repr(q) for q in QUANTIZE), mode))
+    if mode == 'int8' and options.get('representative_data') is None:
+        raise ExportError("quantize='int8' needs representative_data: a few hundred sample "
+                          "inputs (an array, or one array per model input) that calibrate "
+                          "the int8 ranges")
+    if mode != 'int8' and options.get('representative_data') is not None:
+        raise ExportError("representative_data is used by quantize='int8' only")
 
 
 # --- the subprocess for models on other engines ----------------------------------------------
@@ -416,6 +441,11 @@ def _export_in_subprocess(model, target, format, options, staging):
         except Exception as e:
             raise ExportError('model %r cannot be written to h5 for the export subprocess: '
                               '%s' % (model.name, e))
+        data = options.get('representative_data')
+        if data is not None:    # arrays travel as an .npz file
+            arrays = data if isinstance(data, (list, tuple)) else [data]
+            options = dict(options, representative_data=os.path.join(scratch, 'repr.npz'))
+            np.savez(options['representative_data'], *[np.asarray(a) for a in arrays])
         _run_worker({'action': 'export', 'model': h5, 'format': format, 'path': target,
                      'options': options, 'input_names': input_names(model),
                      'output_names': output_names(model)}, scratch)
@@ -463,6 +493,12 @@ def run_exported(path, format, feeds):
     path = _fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError('no exported %s at %s' % (format, path))
+    if format in EXTRA_FORMATS:
+        raise NotImplementedError(
+            'a %s model cannot be run on this platform: Core ML predicts only on macOS/iOS '
+            '(coremltools calls Apple\'s Core ML framework). On Linux, '
+            'minikeras.deploy.coreml_summary(path) checks its spec (names, shapes, ops)'
+            % format)
     feeds = dict((k, np.asarray(v)) for k, v in feeds.items())
     if format == 'onnx' and (_onnxruntime_here() or _in_process()):
         return _run_onnx(path, feeds)

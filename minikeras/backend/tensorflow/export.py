@@ -13,8 +13,14 @@ converters:
 - ``tflite``: the same function saved as a SavedModel in a temporary folder, then
   ``tf.lite.TFLiteConverter.from_saved_model`` (float32, no quantization).
 - ``onnx``: ``tf2onnx.convert.from_function`` (weights frozen into initializers).
+- ``coreml``: the SavedModel converted by ``coremltools`` (an ML program, ``.mlpackage``,
+  float32 compute precision, inputs and outputs renamed after the model's).
+
+``tflite`` options: ``quantize`` ('float16': float16 weights; 'int8': int8 weights and
+activations calibrated on ``representative_data``, float32 inputs and outputs).
 """
 import importlib
+import io
 import logging
 import os
 import shutil
@@ -32,6 +38,7 @@ SIGNATURE_KEY = 'serving_default'
 DEFAULT_ONNX_OPSET = 13
 
 ONNX_INSTALL = 'pip install "minikeras[export]"   (or: pip install tf2onnx==1.17.0 onnx==1.23.2)'
+COREML_INSTALL = 'pip install coremltools==9.0'
 
 
 def _require_tf2onnx():
@@ -105,11 +112,19 @@ def write(fn, inputs, output_names, variables, path, fmt, options=None):
             _save(_module(tf_function, variables), tf_function, scratch)
             converter = tf.lite.TFLiteConverter.from_saved_model(
                 scratch, signature_keys=[SIGNATURE_KEY])
+            _quantization(converter, options, inputs)
             flatbuffer = converter.convert()
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         with open(path, 'wb') as f:
             f.write(flatbuffer)
+    elif fmt == 'coreml':
+        scratch = tempfile.mkdtemp(prefix='minikeras-coreml-')
+        try:
+            _save(_module(tf_function, variables), tf_function, scratch)
+            _write_coreml(scratch, inputs, output_names, path)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     elif fmt == 'onnx':
         tf2onnx = _require_tf2onnx()
         opset = int(options.get('opset') or DEFAULT_ONNX_OPSET)
@@ -127,8 +142,80 @@ def write(fn, inputs, output_names, variables, path, fmt, options=None):
         with open(path, 'wb') as f:
             f.write(model_proto.SerializeToString())
     else:
-        raise ValueError("export: unknown format %r; expected 'saved_model', 'tflite' or "
-                         "'onnx'" % (fmt,))
+        raise ValueError("export: unknown format %r; expected 'saved_model', 'tflite', "
+                         "'onnx' or 'coreml'" % (fmt,))
+
+
+def _quantization(converter, options, inputs):
+    """Post-training quantization of a TFLite converter: 'float16' or 'int8'."""
+    mode = options.get('quantize')
+    if mode is None:
+        return
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if mode == 'float16':
+        converter.target_spec.supported_types = [tf.float16]
+        return
+    data = options.get('representative_data')
+    if isinstance(data, str):
+        with np.load(data, allow_pickle=False) as f:
+            data = [f['arr_%d' % i] for i in range(len(f.files))]
+    if data is None:
+        raise ValueError("quantize='int8' needs representative_data: sample inputs "
+                         "(an array, or a list with one array per model input)")
+    arrays = [np.asarray(a) for a in (data if isinstance(data, (list, tuple)) else [data])]
+    if len(arrays) != len(inputs):
+        raise ValueError('representative_data has %d arrays for %d model inputs'
+                         % (len(arrays), len(inputs)))
+    names = [name for name, _, _ in inputs]
+    dtypes = [dtype for _, _, dtype in inputs]
+
+    def samples():
+        for i in range(len(arrays[0])):
+            yield dict((n, arrays[k][i:i + 1].astype(dtypes[k]))
+                       for k, n in enumerate(names))
+    converter.representative_dataset = samples
+
+
+def _coremltools():
+    try:
+        return importlib.import_module('coremltools')
+    except ImportError as e:
+        raise ImportError('exporting to Core ML needs coremltools (%s). Install it with: %s'
+                          % (e, COREML_INSTALL))
+
+
+def _write_coreml(saved_model, inputs, output_names, path):
+    """Convert the SavedModel folder to an ML program at ``path`` (.mlpackage)."""
+    ct = _coremltools()
+    logging.getLogger('coremltools').setLevel(logging.ERROR)
+    types = []
+    for name, shape, dtype in inputs:
+        dims = [ct.RangeDim(1, 1024, 1) if d is None else int(d) for d in shape]
+        types.append(ct.TensorType(name=name, shape=ct.Shape(dims)))
+    progress, sys.stderr = sys.stderr, io.StringIO()   # coremltools draws tqdm progress bars
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            mlmodel = ct.convert(saved_model, source='tensorflow', inputs=types,
+                                 convert_to='mlprogram',
+                                 minimum_deployment_target=ct.target.iOS15,
+                                 compute_precision=ct.precision.FLOAT32,
+                                 skip_model_load=True)
+    finally:
+        sys.stderr = progress
+    spec = mlmodel.get_spec()
+    produced = [o.name for o in spec.description.output]
+    if len(produced) != len(output_names):
+        raise RuntimeError('coremltools produced outputs %s for the model outputs %s'
+                           % (produced, list(output_names)))
+    # coremltools names the outputs after TensorFlow's graph ops (Identity, Identity_1, ...),
+    # in the order of the signature's sorted output keys
+    for old, new in zip(produced, sorted(output_names)):
+        if old != new:
+            ct.utils.rename_feature(spec, old, new, rename_inputs=False)
+    mlmodel = ct.models.MLModel(spec, weights_dir=mlmodel.weights_dir, skip_model_load=True)
+    mlmodel.short_description = 'minikeras model exported with coremltools %s' % ct.__version__
+    mlmodel.save(path)
 
 
 def _order_outputs(graph, output_names):

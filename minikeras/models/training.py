@@ -467,6 +467,10 @@ class Model(Network):
         from minikeras.saving import model_config
         return model_config.to_json(self, **kwargs)
 
+    def to_yaml(self, **kwargs):
+        from minikeras.saving import model_config
+        return model_config.to_yaml(self, **kwargs)
+
 
 def _batch_size(batch_size):
     if batch_size is None:

@@ -4,6 +4,7 @@ import json
 import minikeras
 import minikeras.backend as K
 from minikeras.layers.input_layer import InputLayer
+from minikeras.utils import object_registration
 from minikeras.utils import nest
 
 
@@ -67,7 +68,7 @@ def network_from_config(cls, config, custom_objects=None):
             keys = [(ref[0], ref[1]) for ref in node_data]
             if all(k in outputs_of for k in keys):
                 inputs = [outputs_of[(ref[0], ref[1])][ref[2]] for ref in node_data]
-                kwargs = node_data[0][3] if len(node_data[0]) > 3 else {}
+                kwargs = node_kwargs(layer, node_data[0][3] if len(node_data[0]) > 3 else {})
                 out = layer(nest.unpack_singleton(inputs), **kwargs)
                 outputs_of[(layer.name, len(layer._inbound_nodes) - 1)] = nest.to_list(out)
                 progressed = True
@@ -82,6 +83,39 @@ def network_from_config(cls, config, custom_objects=None):
     outputs = [outputs_of[(r[0], r[1])][r[2]] for r in config['output_layers']]
     return cls(inputs=inputs if len(inputs) > 1 else inputs[0],
                outputs=outputs if len(outputs) > 1 else outputs[0], name=config.get('name'))
+
+
+# The call arguments a node in a file may pass to its layer (the ones Keras layers document),
+# and only as plain data: a file never hands a layer a callable or an arbitrary keyword.
+NODE_KWARGS = ('mask', 'training', 'initial_state', 'constants')
+
+
+def _is_data(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_data(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_data(v) for k, v in value.items())
+    return False
+
+
+def node_kwargs(layer, kwargs):
+    """The call keyword arguments of one inbound node, checked (see ``NODE_KWARGS``)."""
+    if not isinstance(kwargs, dict):
+        raise ValueError('layer %r: the call arguments of an inbound node must be a dict, '
+                         'the config has %r' % (layer.name, kwargs))
+    unknown = sorted(k for k in kwargs if k not in NODE_KWARGS)
+    if unknown:
+        raise ValueError('layer %r: an inbound node passes call argument(s) %s; a model '
+                         'config may only pass %s' % (layer.name, ', '.join(map(repr, unknown)),
+                                                      ', '.join(NODE_KWARGS)))
+    for k, v in kwargs.items():
+        if not _is_data(v):
+            raise ValueError('layer %r: call argument %s of an inbound node must be plain '
+                             'data (None, numbers, strings, lists), the config has %r'
+                             % (layer.name, k, v))
+    return kwargs
 
 
 def serialize_model(model):
@@ -103,28 +137,53 @@ def _json_default(obj):
     raise TypeError('cannot serialize %r to JSON' % (obj,))
 
 
-def model_from_config(config, custom_objects=None):
+def model_from_config(config, custom_objects=None, safe_mode=True):
+    """A model from ``{'class_name', 'config'}``; ``safe_mode`` as in ``load_model``."""
     from minikeras.models import Model, Sequential
-    if not isinstance(config, dict) or 'class_name' not in config:
+    if not isinstance(config, dict) or 'class_name' not in config or 'config' not in config:
         raise ValueError('model config must be a dict with class_name and config, received %r'
                          % (type(config).__name__,))
     name = config['class_name']
     classes = {'Sequential': Sequential, 'Model': Model, 'Functional': Model}
-    if custom_objects and name in custom_objects:
-        cls = custom_objects[name]
-    elif name in classes:
-        cls = classes[name]
-    else:
+    cls = object_registration.get_registered_object(name, custom_objects, classes)
+    if not isinstance(cls, type) or not issubclass(cls, Model):
         raise ValueError('unknown model class %r (known: Sequential, Model; pass custom '
-                         'classes in custom_objects)' % name)
-    if cls is Sequential or issubclass(cls, Sequential):
+                         'classes in custom_objects)' % (name,))
+    with object_registration.entry_scope(safe_mode):
         return cls.from_config(config['config'], custom_objects=custom_objects)
-    return cls.from_config(config['config'], custom_objects=custom_objects)
 
 
-def model_from_json(json_string, custom_objects=None):
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
+    """A model from ``model.to_json()``. ``safe_mode=True`` (default): the JSON may not
+    make minikeras import or run code (Lambda functions must be custom objects, registered,
+    or backend ops; see docs/SECURITY.md); ``safe_mode=False`` for JSON you trust."""
     try:
         config = json.loads(json_string)
-    except ValueError as e:
+    except (ValueError, TypeError) as e:
         raise ValueError('model_from_json: not valid JSON: %s' % e)
-    return model_from_config(config, custom_objects)
+    return model_from_config(config, custom_objects, safe_mode=safe_mode)
+
+
+def _yaml():
+    try:
+        import yaml
+    except ImportError:
+        raise ImportError('YAML model configs need PyYAML: pip install pyyaml')
+    return yaml
+
+
+def to_yaml(model, **kwargs):
+    """The model's architecture as YAML (``yaml.safe_dump``: plain data only)."""
+    data = json.loads(to_json(model))   # plain lists/dicts/numbers, no Python tags
+    return _yaml().safe_dump(data, **kwargs)
+
+
+def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
+    """A model from ``model.to_yaml()``; read with ``yaml.safe_load`` (no Python tags), and
+    ``safe_mode`` as in ``model_from_json``."""
+    yaml = _yaml()
+    try:
+        config = yaml.safe_load(yaml_string)
+    except yaml.YAMLError as e:
+        raise ValueError('model_from_yaml: not valid YAML: %s' % e)
+    return model_from_config(config, custom_objects, safe_mode=safe_mode)

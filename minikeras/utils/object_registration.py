@@ -186,7 +186,9 @@ def resolve_function(ref, custom_objects, owner, what, safe_mode=None):
     if not isinstance(ref, dict) or not isinstance(ref.get('name'), str):
         raise ValueError('%s: its %s must be stored as {"module": ..., "name": ...}, the '
                          'config has %r' % (owner, what, ref))
-    keys = [k for k in (ref.get('registered_name'), ref['name']) if isinstance(k, str)]
+    # the plain name first: a registry entry is always 'package>name', so a plain name
+    # found here was given by the user (custom_objects or a scope) and overrides it
+    keys = [k for k in (ref['name'], ref.get('registered_name')) if isinstance(k, str)]
     for table in (custom_objects, _GLOBAL_CUSTOM_OBJECTS):
         for key in keys:
             if table and key in table:

@@ -41,8 +41,16 @@ def write_weights_group(group, model):
             if name in names:
                 name = '%s_%d' % (name, i)
             names.append(name)
-            g.create_dataset(name, data=v)
+            write_dataset(g, name, v)
         g.attrs['weight_names'] = [n.encode('utf8') for n in names]
+
+
+def write_dataset(group, name, value):
+    """One array, with a Fletcher-32 checksum when it can be chunked (not scalars), so
+    a damaged byte in the data is a read error instead of a silently different weight."""
+    value = np.asarray(value)
+    checksum = value.ndim > 0 and value.size > 0
+    group.create_dataset(name, data=value, fletcher32=checksum)
 
 
 def match_weights(model, layers, reader, where, by_name=False, skip_mismatch=False):
@@ -118,7 +126,8 @@ def atomic_h5(path, overwrite, write):
     try:
         if os.path.lexists(tmp):
             os.remove(tmp)      # left by a killed save (or a link planted there)
-        with h5py.File(tmp, 'w') as f:
+        # HDF5 1.8 format: object headers carry checksums, and HDF5 >= 1.8 reads it
+        with h5py.File(tmp, 'w', libver=('v108', 'v108')) as f:
             write(f)
         os.replace(tmp, path)
     except BaseException:

@@ -1,8 +1,7 @@
 """Whole-model files: architecture (JSON) + weights + optimizer state, no pickle."""
 import json
 import os
-
-import numpy as np
+import re
 
 import minikeras.backend as K
 from minikeras.saving import h5_reader, hdf5, model_config
@@ -43,7 +42,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
             names = []
             for i, v in enumerate(values):
                 name = 'param_%d' % i
-                g.create_dataset(name, data=v)
+                hdf5.write_dataset(g, name, v)
                 names.append(name.encode('utf8'))
             g.attrs['weight_names'] = names
     hdf5.atomic_h5(filepath, overwrite, write)
@@ -77,8 +76,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             layers = reader.weight_group(group, 'group model_weights')
             model = _rebuild(reader, config, custom_objects)
             pairs = hdf5.match_weights(model, layers, reader, 'group model_weights')
-            training = reader.json_attr(f, 'training_config', 'root group', required=False)
-            if compile and training is not None:
+            if compile and reader.attr(f, 'training_config', 'root group',
+                                       required=False) is not None:
+                training = reader.json_attr(f, 'training_config', 'root group')
                 pairs += _compile_from_file(reader, f, model, training)
             values = reader.read(pairs)
     hdf5.assign(values)
@@ -104,6 +104,9 @@ def _compile_from_file(reader, f, model, training):
     """Compile ``model`` from the file's training_config and pair its optimizer's
     variables with the file's optimizer_weights (checked, not read)."""
     from minikeras import optimizers
+    if not isinstance(training, dict):
+        raise reader.error('training_config', 'expected a JSON object with optimizer_config '
+                           'and loss, the file has %r' % (training,))
     try:
         optimizer = optimizers.deserialize(training['optimizer_config'])
         model.compile(optimizer=optimizer, loss=training['loss'],
@@ -118,7 +121,7 @@ def _compile_from_file(reader, f, model, training):
         return []
     where = 'group optimizer_weights'
     g = reader.child(f, 'optimizer_weights', 'root group', want_group=True)
-    names = reader.text_list(g, 'weight_names', where)
+    names = _by_index(reader.text_list(g, 'weight_names', where))
     unbuilt = len(optimizer.weights)
     if names and len(names) != unbuilt:
         # a model saved after training has the optimizer's slots; one saved compiled but
@@ -137,3 +140,14 @@ def _compile_from_file(reader, f, model, training):
             raise reader.error('%s, dataset %r' % (where, name), problem)
         pairs.append((variable, ds, '%s, dataset %r' % (where, name)))
     return pairs
+
+
+def _by_index(names):
+    """minikeras names optimizer datasets param_<i>: order by i, so the order of the
+    weight_names list does not matter (other files: their list order)."""
+    found = [re.match(r'^param_(\d+)$', n) for n in names]
+    if names and all(found):
+        indices = [int(m.group(1)) for m in found]
+        if sorted(indices) == list(range(len(names))):
+            return [n for _, n in sorted(zip(indices, names))]
+    return names

@@ -25,12 +25,22 @@ def _weighted_layers(model):
     return [l for l in model.layers if l.weights]
 
 
+def fixed_text(text):
+    """UTF-8 text (or a list of it) as fixed-length HDF5 strings, as Keras 2 writes them:
+    stored inside the object header, which HDF5 checksums, rather than in the global
+    heap as variable-length strings (where a damaged byte can hang the HDF5 library)."""
+    if isinstance(text, str):
+        return np.bytes_(text.encode('utf8'))
+    return np.array([t.encode('utf8') for t in text], dtype='S%d' % max(
+        [1] + [len(t.encode('utf8')) for t in text]))
+
+
 def write_weights_group(group, model):
     layers = model.layers
-    group.attrs['layer_names'] = [l.name.encode('utf8') for l in layers]
-    group.attrs['backend'] = K.backend().encode('utf8')
-    group.attrs['keras_version'] = ('minikeras ' + minikeras.__version__).encode('utf8')
-    group.attrs['minikeras_layout'] = json.dumps(LAYOUT).encode('utf8')
+    group.attrs['layer_names'] = fixed_text([l.name for l in layers])
+    group.attrs['backend'] = fixed_text(K.backend())
+    group.attrs['keras_version'] = fixed_text('minikeras ' + minikeras.__version__)
+    group.attrs['minikeras_layout'] = fixed_text(json.dumps(LAYOUT))
     for layer in layers:
         g = group.create_group(layer.name)
         weights = layer.weights
@@ -42,7 +52,7 @@ def write_weights_group(group, model):
                 name = '%s_%d' % (name, i)
             names.append(name)
             write_dataset(g, name, v)
-        g.attrs['weight_names'] = [n.encode('utf8') for n in names]
+        g.attrs['weight_names'] = fixed_text(names)
 
 
 def write_dataset(group, name, value):
@@ -126,8 +136,9 @@ def atomic_h5(path, overwrite, write):
     try:
         if os.path.lexists(tmp):
             os.remove(tmp)      # left by a killed save (or a link planted there)
-        # HDF5 1.8 format: object headers carry checksums, and HDF5 >= 1.8 reads it
-        with h5py.File(tmp, 'w', libver=('v108', 'v108')) as f:
+        # HDF5 1.10 format: object headers and chunk indexes carry checksums (read by
+        # HDF5 >= 1.10, i.e. every h5py wheel since 2.10)
+        with h5py.File(tmp, 'w', libver=('v110', 'v110')) as f:
             write(f)
         os.replace(tmp, path)
     except BaseException:

@@ -31,20 +31,20 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     config_json = model_config.to_json(model)
 
     def write(f):
-        f.attrs['model_config'] = config_json.encode('utf8')
-        f.attrs['backend'] = K.backend().encode('utf8')
+        f.attrs['model_config'] = hdf5.fixed_text(config_json)
+        f.attrs['backend'] = hdf5.fixed_text(K.backend())
         hdf5.write_weights_group(f.create_group('model_weights'), model)
         if include_optimizer and model.optimizer is not None:
-            f.attrs['training_config'] = json.dumps(
-                _training_config(model), default=model_config._json_default).encode('utf8')
+            f.attrs['training_config'] = hdf5.fixed_text(json.dumps(
+                _training_config(model), default=model_config._json_default))
             g = f.create_group('optimizer_weights')
             values = model.optimizer.get_weights()
             names = []
             for i, v in enumerate(values):
                 name = 'param_%d' % i
                 hdf5.write_dataset(g, name, v)
-                names.append(name.encode('utf8'))
-            g.attrs['weight_names'] = names
+                names.append(name)
+            g.attrs['weight_names'] = hdf5.fixed_text(names)
     hdf5.atomic_h5(filepath, overwrite, write)
 
 

@@ -76,10 +76,14 @@ def delete_object(rng, path, scratch):
 
 
 def change_shape(rng, path, scratch):
+    """A dataset replaced by one of another shape (always different from the old one)."""
+    def make(g, n, old):
+        shape = old.shape
+        while shape == old.shape:
+            shape = tuple(rng.randint(1, 7, size=rng.randint(0, 4)))
+        g.create_dataset(n, data=rng.rand(*shape).astype(old.dtype))
     with h5py.File(path, 'r+') as f:
-        shape = tuple(rng.randint(1, 7, size=rng.randint(0, 4)))
-        _replace(f, _pick(rng, _datasets(f)),
-                 lambda g, n, old: g.create_dataset(n, data=rng.rand(*shape).astype(old.dtype)))
+        _replace(f, _pick(rng, _datasets(f)), make)
 
 
 def change_dtype(rng, path, scratch):

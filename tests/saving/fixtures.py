@@ -14,7 +14,7 @@ def small_model(seed=0, compiled=True, with_slots=True):
                         BatchNormalization(name='bn'),
                         Dense(3, activation='softmax', name='d2')])
     rng = np.random.RandomState(seed)
-    model.set_weights([rng.uniform(-1, 1, w.shape).astype(w.dtype)
+    model.set_weights([rng.uniform(0.1, 1, w.shape).astype(w.dtype)   # > 0: a valid variance
                        for w in model.get_weights()])
     if compiled:
         model.compile(optimizers.Adam(lr=0.01), 'categorical_crossentropy',

@@ -4,20 +4,26 @@ not fit the output they go to. Every message names the input or output and the s
 import numpy as np
 
 
+def check_value(name, array, what='input'):
+    """One input (or target) array, before its shape is checked: not None, numbers, with
+    a batch axis. Returns it as a numpy array."""
+    if array is None:
+        raise ValueError('Error when checking %s: no data for %s (received None); pass a '
+                         'numpy array of numbers' % (what, name))
+    array = np.asarray(array)
+    if array.dtype.kind not in 'biuf':
+        raise ValueError('Error when checking %s: %s must hold numbers, received an array '
+                         'of dtype %s%s' % (what, name, array.dtype, _first_value(array)))
+    if array.ndim == 0:
+        raise ValueError('Error when checking %s: %s is a scalar (%r); pass an array with '
+                         'a batch axis' % (what, name, array.item()))
+    return array
+
+
 def check_inputs(arrays, names, what='input'):
     """``arrays``: one per model input (after ``standardize_arrays``), in ``names`` order."""
     for name, array in zip(names, arrays):
-        if array is None:
-            raise ValueError('Error when checking %s: no data for %s (received None); pass a '
-                             'numpy array of numbers' % (what, name))
-        array = np.asarray(array)
-        if array.dtype.kind not in 'biuf':
-            raise ValueError('Error when checking %s: %s must hold numbers, received an array '
-                             'of dtype %s%s' % (what, name, array.dtype,
-                                                _first_value(array)))
-        if array.ndim == 0:
-            raise ValueError('Error when checking %s: %s is a scalar (%r); pass an array with '
-                             'a batch axis' % (what, name, array.item()))
+        check_value(name, array, what)
     lengths = [len(a) for a in arrays]
     if len(set(lengths)) > 1:
         raise ValueError('Error when checking %s: all %ss must have the same number of '

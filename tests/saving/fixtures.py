@@ -21,7 +21,7 @@ def small_model(seed=0, compiled=True, with_slots=True):
                       metrics=['accuracy'])
         if with_slots:
             model.optimizer.build(model.trainable_weights)
-            model.optimizer.set_weights([rng.uniform(0, 1, np.shape(w)).astype(np.asarray(w).dtype)
+            model.optimizer.set_weights([rng.uniform(0, 1, np.shape(w)).astype(w.dtype)
                                          for w in model.optimizer.get_weights()])
     return model
 

@@ -57,6 +57,8 @@ def _attempt(origin, out, hasher, timeout):
             raise IOError('URL fetch failure on %s: %s -- %s' % (origin, e.code, e.msg))
         raise _Retry('%s -- %s' % (e.code, e.msg))
     except urllib.error.URLError as e:
+        if origin.lower().startswith('file:'):      # a local file: nothing to wait for
+            raise IOError('URL fetch failure on %s: %s' % (origin, e.reason))
         raise _Retry(str(e.reason))
     except ValueError as e:
         raise ValueError('cannot download %r: %s' % (origin, e))

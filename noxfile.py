@@ -96,7 +96,8 @@ LANES = {
     },
     'numpy': {
         'python': '3.11', 'backend': 'numpy', 'engine': 'numpy',
-        'requirements': 'requirements/numpy.txt', 'tests': ['tests/backend'],
+        # tests/saving: engine-free loading checks and the loader fuzz test (issue 11)
+        'requirements': 'requirements/numpy.txt', 'tests': ['tests/backend', 'tests/saving'],
         'check': 'import numpy; print(numpy.__version__)',
     },
 }

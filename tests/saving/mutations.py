@@ -26,7 +26,7 @@ def _pick(rng, items):
     return items[rng.randint(len(items))] if items else None
 
 
-def _replace(f, name, make):
+def replace_dataset(f, name, make):
     """Swap dataset ``name`` for what ``make(parent_group, basename, old_array)``
     creates there."""
     old = f[name][()]
@@ -83,7 +83,7 @@ def change_shape(rng, path, scratch):
             shape = tuple(rng.randint(1, 7, size=rng.randint(0, 4)))
         g.create_dataset(n, data=rng.rand(*shape).astype(old.dtype))
     with h5py.File(path, 'r+') as f:
-        _replace(f, _pick(rng, _datasets(f)), make)
+        replace_dataset(f, _pick(rng, _datasets(f)), make)
 
 
 def change_dtype(rng, path, scratch):
@@ -102,13 +102,13 @@ def change_dtype(rng, path, scratch):
             g.create_dataset(n, data=np.zeros(old.shape).astype(kind if kind != 'float64'
                                                                  else 'int64'))
     with h5py.File(path, 'r+') as f:
-        _replace(f, _pick(rng, _datasets(f)), make)
+        replace_dataset(f, _pick(rng, _datasets(f)), make)
 
 
 def huge_shape(rng, path, scratch):
     shape = _pick(rng, [(1 << 20, 1 << 20), (1 << 40,), (1 << 16, 1 << 16, 1 << 16)])
     with h5py.File(path, 'r+') as f:
-        _replace(f, _pick(rng, _datasets(f)),
+        replace_dataset(f, _pick(rng, _datasets(f)),
                  lambda g, n, old: g.create_dataset(n, shape=shape, dtype='float32'))
 
 
@@ -139,7 +139,7 @@ def external_storage(rng, path, scratch):
         g.create_dataset(n, shape=data.shape, dtype=data.dtype,
                          external=[(outside, 0, max(1, data.nbytes))])
     with h5py.File(path, 'r+') as f:
-        _replace(f, _pick(rng, [d for d in _datasets(f) if f[d].shape]), make)
+        replace_dataset(f, _pick(rng, [d for d in _datasets(f) if f[d].shape]), make)
 
 
 def soft_link(rng, path, scratch):

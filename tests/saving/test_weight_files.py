@@ -12,6 +12,7 @@ import minikeras.backend as K
 from minikeras.models import load_model
 from minikeras.saving import ModelFileError
 from tests.saving.fixtures import same_weights, small_model, x_data
+from tests.saving.mutations import replace_dataset
 
 
 def saved(tmp_path, kind='weights', **kwargs):
@@ -26,10 +27,7 @@ def saved(tmp_path, kind='weights', **kwargs):
 
 def replace(path, name, make):
     with h5py.File(path, 'r+') as f:
-        old = f[name][()]
-        parent, base = os.path.split(name)
-        del f[parent][base]
-        make(f[parent], base, np.asarray(old))
+        replace_dataset(f, name, make)
 
 
 def refused(target, path, *words):

@@ -8,5 +8,5 @@ from minikeras.utils.object_registration import register_keras_serializable  # n
 from minikeras.utils.np_utils import normalize, to_categorical  # noqa: F401
 
 __all__ = ['Sequence', 'get_file', 'CustomObjectScope', 'Progbar', 'custom_object_scope',
-           'deserialize_keras_object', 'get_custom_objects', 'serialize_keras_object', 'register_keras_serializable',
-           'normalize', 'to_categorical']
+           'deserialize_keras_object', 'get_custom_objects', 'serialize_keras_object',
+           'register_keras_serializable', 'normalize', 'to_categorical']

@@ -7,7 +7,6 @@ import time
 
 import h5py
 import numpy as np
-import pytest
 
 from minikeras.models import load_model
 from minikeras.saving import ModelFileError

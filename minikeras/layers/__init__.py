@@ -29,15 +29,14 @@ from minikeras.utils.object_registration import get_registered_name
 
 
 def _layer_classes():
-    """Name -> class of every layer this package exports (and the model classes, which
-    are layers too and may be nested in a model's config)."""
+    """Name -> class of every layer this package exports, plus the model classes (layers
+    too, and nested in a model's config), which ``minikeras.models`` adds to
+    ``object_registration.BUILTIN_LAYERS`` when it is imported: layers never import
+    models."""
     objects = dict((name, obj) for name, obj in globals().items()
                    if isinstance(obj, type) and issubclass(obj, Layer)
                    and not name.startswith('_'))
-    import minikeras.models as models  # late import: models import layers
-    for name in ('Model', 'Sequential'):
-        if hasattr(models, name):
-            objects[name] = getattr(models, name)
+    objects.update(object_registration.BUILTIN_LAYERS)
     return objects
 
 

@@ -1,6 +1,9 @@
 """Models: Model (functional and subclassed), Sequential, and loading/saving."""
 from minikeras.models.training import Model  # noqa: F401
 from minikeras.models.sequential import Sequential  # noqa: F401
+from minikeras.utils import object_registration
+
+object_registration.BUILTIN_LAYERS.update(Model=Model, Sequential=Sequential)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -15,17 +18,17 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
 
 
 def model_from_json(json_string, custom_objects=None, safe_mode=True):
-    """See ``minikeras.saving.model_config.model_from_json``."""
-    from minikeras.saving import model_config
+    """See ``minikeras.models.model_config.model_from_json``."""
+    from minikeras.models import model_config
     return model_config.model_from_json(json_string, custom_objects, safe_mode=safe_mode)
 
 
 def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
-    """See ``minikeras.saving.model_config.model_from_yaml`` (needs PyYAML)."""
-    from minikeras.saving import model_config
+    """See ``minikeras.models.model_config.model_from_yaml`` (needs PyYAML)."""
+    from minikeras.models import model_config
     return model_config.model_from_yaml(yaml_string, custom_objects, safe_mode=safe_mode)
 
 
 def model_from_config(config, custom_objects=None, safe_mode=True):
-    from minikeras.saving import model_config
+    from minikeras.models import model_config
     return model_config.model_from_config(config, custom_objects, safe_mode=safe_mode)

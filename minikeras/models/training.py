@@ -459,20 +459,20 @@ class Model(Network):
         return export_model(self, filepath, format=format, overwrite=overwrite, **options)
 
     def get_config(self):
-        from minikeras.saving import model_config
+        from minikeras.models import model_config
         return model_config.network_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from minikeras.saving import model_config
+        from minikeras.models import model_config
         return model_config.network_from_config(cls, config, custom_objects)
 
     def to_json(self, **kwargs):
-        from minikeras.saving import model_config
+        from minikeras.models import model_config
         return model_config.to_json(self, **kwargs)
 
     def to_yaml(self, **kwargs):
-        from minikeras.saving import model_config
+        from minikeras.models import model_config
         return model_config.to_yaml(self, **kwargs)
 
 

@@ -4,7 +4,8 @@ import os
 import re
 
 import minikeras.backend as K
-from minikeras.saving import h5_reader, hdf5, model_config
+from minikeras.models import model_config
+from minikeras.saving import h5_reader, hdf5
 from minikeras.utils.object_registration import SafeModeError
 
 

@@ -13,6 +13,10 @@ import threading
 
 _GLOBAL_CUSTOM_OBJECTS = {}
 _GLOBAL_CUSTOM_NAMES = {}
+# Built-in layer classes defined above ``minikeras.layers`` (Model, Sequential): the
+# package that defines them adds them here, so layers.deserialize finds them without
+# layers importing that package.
+BUILTIN_LAYERS = {}
 _STATE = threading.local()
 
 

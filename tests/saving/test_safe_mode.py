@@ -145,7 +145,7 @@ def test_node_call_arguments_are_whitelisted_data(marker):
     with pytest.raises(ValueError) as e:
         model_from_json(json.dumps(with_kwargs({'function': EVIL})))
     assert "'function'" in str(e.value) and 'training' in str(e.value)
-    from minikeras.saving.model_config import model_from_config
+    from minikeras.models.model_config import model_from_config
     from tests.saving import evil_module
     with pytest.raises(ValueError) as e:
         model_from_config(with_kwargs({'training': evil_module.touch}))

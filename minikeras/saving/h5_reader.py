@@ -201,10 +201,13 @@ def order_by_names(model_names, file_names):
     return list(range(len(file_names)))
 
 
-def fits(variable_dtype, variable_shape, ds):
-    """None if dataset ``ds`` can hold the variable's value, else the reason (metadata)."""
+def fits(variable_dtype, variable_shape, ds, counter=False):
+    """None if dataset ``ds`` can hold the variable's value, else the reason (metadata).
+    ``counter``: an optimizer's scalar step counter, which Keras 2 files store as int64."""
     want_float = np.dtype(variable_dtype).kind == 'f'
     kind = ds.dtype.kind
+    if counter and ds.shape == () and kind in 'iu':
+        return None
     if want_float and kind != 'f':
         return 'the file stores dtype %s for a %s weight' % (ds.dtype, variable_dtype)
     if not want_float and kind not in 'iu':

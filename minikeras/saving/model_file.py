@@ -136,7 +136,8 @@ def _compile_from_file(reader, f, model, training):
     pairs = []
     for name, variable in zip(names, optimizer.weights):
         ds = reader.child(g, name, where, want_group=False)
-        problem = h5_reader.fits(K.dtype(variable), K.int_shape(variable), ds)
+        problem = h5_reader.fits(K.dtype(variable), K.int_shape(variable), ds,
+                                 counter=variable is optimizer.iterations)
         if problem:
             raise reader.error('%s, dataset %r' % (where, name), problem)
         pairs.append((variable, ds, '%s, dataset %r' % (where, name)))

@@ -228,3 +228,16 @@ def test_saved_file_has_normal_permissions(tmp_path):
     finally:
         os.umask(old)
     assert mode == 0o644, oct(mode)
+
+
+def test_keras2_int64_step_counter_loads_but_int_weights_do_not(tmp_path):
+    _, path = saved(tmp_path, 'model')
+    replace(path, 'optimizer_weights/param_0',
+            lambda g, n, old: g.create_dataset(n, data=np.int64(7)))   # as Keras 2 writes
+    loaded = load_model(path)
+    assert float(K.get_value(loaded.optimizer.iterations)) == 7.
+    replace(path, 'optimizer_weights/param_1',
+            lambda g, n, old: g.create_dataset(n, data=old.astype('int64')))
+    with pytest.raises(ModelFileError) as e:
+        load_model(path)
+    assert 'param_1' in str(e.value) and 'int64' in str(e.value)

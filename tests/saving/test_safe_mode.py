@@ -216,3 +216,34 @@ def test_yaml_missing_says_how_to_install(monkeypatch):
     with pytest.raises(ImportError) as e:
         lambda_model().to_yaml()
     assert 'pip install pyyaml' in str(e.value)
+
+
+@register_keras_serializable(package='safe_mode_test')
+class Scale(layers.Layer):
+    def __init__(self, factor=2., **kwargs):
+        super(Scale, self).__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, inputs):
+        return inputs * self.factor
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super(Scale, self).get_config()
+        config['factor'] = self.factor
+        return config
+
+
+def test_registered_layer_class_round_trips_in_safe_mode(tmp_path):
+    model = Sequential([Dense(2, input_shape=(3,)), Scale(3., name='scale')])
+    assert layers.serialize(model.layers[1])['class_name'] == 'safe_mode_test>Scale'
+    path = str(tmp_path / 'm.h5')
+    model.save(path)
+    loaded = load_model(path)
+    assert type(loaded.layers[1]) is Scale and loaded.layers[1].factor == 3.
+    x = np.ones((2, 3), 'float32')
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    with pytest.raises(ValueError):
+        register_keras_serializable(package='safe_mode_test')(type('Scale', (), {}))

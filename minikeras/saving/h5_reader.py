@@ -94,7 +94,7 @@ class Reader(object):
         text = self.text(value, where, 'attribute %r' % name)
         try:
             return json.loads(text)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             raise self.error(where, 'attribute %r is not valid JSON (%s)' % (name, e))
 
     # --- objects -----------------------------------------------------------------------

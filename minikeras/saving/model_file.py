@@ -86,9 +86,18 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     return model
 
 
+# A file holds its weights: it can hold at most this many values per byte (generous, for
+# compressed files from other writers), plus a small floor for tiny files.
+_VALUES_PER_BYTE = 25
+_MIN_VALUES = 1 << 22
+
+
 def _rebuild(reader, config, custom_objects):
+    from minikeras.utils.object_registration import WeightBudget
+    budget = WeightBudget(reader.file_size * _VALUES_PER_BYTE + _MIN_VALUES, reader.path)
     try:
-        return model_config.model_from_config(config, custom_objects)
+        with budget:
+            return model_config.model_from_config(config, custom_objects)
     except SafeModeError:
         raise
     except Exception as e:

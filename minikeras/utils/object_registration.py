@@ -231,3 +231,40 @@ def refuse_bytecode(owner, what, safe_mode=None):
             'mode (the default) never executes code from a file. If you trust this file, '
             'load it with safe_mode=False, or pass the function in custom_objects'
             % (owner, what))
+
+
+# --- weights a config may make us allocate -----------------------------------------------
+class WeightBudget(object):
+    """``with WeightBudget(values, source):`` layers built inside may create at most
+    ``values`` weight values in all (``Layer.add_weight`` calls ``charge_weights``). A
+    model file must hold its weights, so a config whose layers need far more values than
+    the file could store (Dense(units=10**9) in a 20 KB file) is refused before the
+    memory is allocated."""
+
+    def __init__(self, values, source):
+        self.left = int(values)
+        self.source = source
+        self.backup = None
+
+    def __enter__(self):
+        self.backup = getattr(_STATE, 'budget', None)
+        _STATE.budget = self
+        return self
+
+    def __exit__(self, *args):
+        _STATE.budget = self.backup
+
+
+def charge_weights(owner, name, shape):
+    """Count a new weight of ``shape`` against the innermost ``WeightBudget``, if any."""
+    budget = getattr(_STATE, 'budget', None)
+    if budget is None:
+        return
+    size = 1
+    for d in shape:
+        size *= int(d)
+    budget.left -= size
+    if budget.left < 0:
+        raise ValueError('layer %s: weight %s of shape %s needs %d values, more than %s '
+                         'can hold; the config does not describe the weights stored there'
+                         % (owner, name, tuple(shape), size, budget.source))

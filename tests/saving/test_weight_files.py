@@ -241,3 +241,23 @@ def test_keras2_int64_step_counter_loads_but_int_weights_do_not(tmp_path):
     with pytest.raises(ModelFileError) as e:
         load_model(path)
     assert 'param_1' in str(e.value) and 'int64' in str(e.value)
+
+
+def test_config_asking_for_more_weights_than_the_file_holds_is_refused_unallocated(tmp_path):
+    _, path = saved(tmp_path, 'model')
+    with h5py.File(path, 'r') as f:
+        config = json.loads(f.attrs['model_config'])
+    config['config']['layers'][0]['config']['units'] = 10 ** 9    # 4e9 kernel values
+    with h5py.File(path, 'r+') as f:
+        f.attrs['model_config'] = np.bytes_(json.dumps(config).encode('utf8'))
+    with pytest.raises(ModelFileError) as e:
+        load_model(path)
+    assert 'd1' in str(e.value) and 'more than' in str(e.value), str(e.value)
+
+
+def test_deeply_nested_json_is_a_model_file_error(tmp_path):
+    _, path = saved(tmp_path, 'model')
+    with h5py.File(path, 'r+') as f:
+        f.attrs['model_config'] = np.bytes_(b'[' * 100000 + b']' * 100000)
+    with pytest.raises(ModelFileError):
+        load_model(path)

@@ -103,7 +103,8 @@ LANES = {
     },
     'numpy': {
         'python': '3.11', 'backend': 'numpy', 'engine': 'numpy',
-        'requirements': 'requirements/numpy.txt', 'tests': ['tests/backend'],
+        # tests/saving: engine-free loading checks and the loader fuzz test (issue 11)
+        'requirements': 'requirements/numpy.txt', 'tests': ['tests/backend', 'tests/saving'],
         'check': 'import numpy; print(numpy.__version__)',
     },
     # Deployment targets run for real (docs/DEPLOY.md): TF Serving's REST API, Chromium +

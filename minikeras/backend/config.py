@@ -44,10 +44,15 @@ def check_epsilon(value, where='epsilon'):
 
 def _read_file(path):
     try:
-        with open(path) as f:
-            text = f.read()
+        with open(path, 'rb') as f:
+            raw = f.read()
     except OSError as e:
         raise ConfigError('cannot read minikeras config file %s: %s' % (path, e))
+    try:
+        text = raw.decode('utf-8-sig')
+    except UnicodeDecodeError as e:
+        raise ConfigError('minikeras config file %s is not UTF-8 text (%s); it should hold '
+                          'JSON such as {"backend": "tensorflow"}' % (path, e))
     try:
         data = json.loads(text)
     except ValueError as e:

@@ -2,6 +2,7 @@
 import functools
 import importlib
 import inspect
+import re
 
 from minikeras.backend.contract import CONTRACT, METADATA_OPS
 from minikeras.backend.engines import ENGINES, valid_names
@@ -9,11 +10,21 @@ from minikeras.backend.errors import EngineError
 from minikeras.backend import symbolic
 
 
+# a custom engine is named by an absolute dotted module path (my_pkg.my_backend); a
+# relative name ('.numpy') or a file path is refused before importlib sees it
+_MODULE_PATH = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$')
+
+
 def resolve_module(name):
     if name in ENGINES:
         return ENGINES[name]['module']
-    if '.' in name:
+    if _MODULE_PATH.match(name):
         return name
+    if '.' in name or '/' in name or '\\' in name:
+        raise EngineError('minikeras engine %r (from KERAS_BACKEND or the config file) is '
+                          'neither an engine name (%s) nor an absolute dotted module path '
+                          'such as my_pkg.my_backend (relative names and file paths are not '
+                          'accepted)' % (name, valid_names()))
     raise EngineError('unknown minikeras engine %r (from KERAS_BACKEND or the config file); '
                       'valid engines: %s, or a module path such as my_pkg.my_backend'
                       % (name, valid_names()))

@@ -24,36 +24,44 @@ from minikeras.layers.noise import AlphaDropout, GaussianDropout, GaussianNoise 
 from minikeras.layers.recurrent import (  # noqa: F401
     GRU, GRUCell, LSTM, LSTMCell, RNN, SimpleRNN, SimpleRNNCell, StackedRNNCells)
 from minikeras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper  # noqa: F401
+from minikeras.utils import object_registration
+from minikeras.utils.object_registration import get_registered_name
 
 
 def _layer_classes():
-    """Name -> class of every layer this package exports (and the model classes, which
-    are layers too and may be nested in a model's config)."""
+    """Name -> class of every layer this package exports, plus the model classes (layers
+    too, and nested in a model's config), which ``minikeras.models`` adds to
+    ``object_registration.BUILTIN_LAYERS`` when it is imported: layers never import
+    models."""
     objects = dict((name, obj) for name, obj in globals().items()
                    if isinstance(obj, type) and issubclass(obj, Layer)
                    and not name.startswith('_'))
-    import minikeras.models as models  # late import: models import layers
-    for name in ('Model', 'Sequential'):
-        if hasattr(models, name):
-            objects[name] = getattr(models, name)
+    objects.update(object_registration.BUILTIN_LAYERS)
     return objects
 
 
 def serialize(layer):
-    """``{'class_name': ..., 'config': layer.get_config()}``."""
+    """``{'class_name': ..., 'config': layer.get_config()}`` (a registered class is named
+    ``'package>Name'``)."""
     if not isinstance(layer, Layer):
         raise TypeError('layers.serialize expects a Layer, received %r' % (layer,))
-    return {'class_name': type(layer).__name__, 'config': layer.get_config()}
+    return {'class_name': get_registered_name(type(layer)), 'config': layer.get_config()}
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config, custom_objects=None, safe_mode=True):
     """A layer from ``{'class_name', 'config'}``. Class names are looked up in
-    ``custom_objects``, then the global custom objects
-    (``minikeras.utils.generic_utils.custom_object_scope``), then the built-in layers."""
+    ``custom_objects``, then the global custom objects (``custom_object_scope``,
+    ``register_keras_serializable``), then the built-in layers.
+
+    ``safe_mode=True`` (the default): a config that names a function (a Lambda's function,
+    mask or output_shape) is refused unless that function is a custom object, registered,
+    or a minikeras backend op; no module is imported and no bytecode run because a config
+    says so. ``safe_mode=False`` is for configs you trust as much as your own code."""
     from minikeras.utils.generic_utils import deserialize_keras_object
     if not isinstance(config, dict):
         raise ValueError("layers.deserialize expects a dict with keys 'class_name' and "
                          "'config', received %r" % (config,))
-    return deserialize_keras_object(config, module_objects=_layer_classes(),
-                                    custom_objects=custom_objects,
-                                    printable_module_name='layer')
+    with object_registration.entry_scope(safe_mode):
+        return deserialize_keras_object(config, module_objects=_layer_classes(),
+                                        custom_objects=custom_objects,
+                                        printable_module_name='layer')

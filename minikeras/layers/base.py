@@ -6,7 +6,7 @@ import numpy as np
 
 import minikeras.backend as K
 from minikeras.backend.symbolic import KerasTensor, Node
-from minikeras.utils import nest
+from minikeras.utils import nest, object_registration
 
 
 class CallContext(object):
@@ -108,6 +108,7 @@ class Layer(object):
                    regularizer=None, trainable=True, constraint=None):
         from minikeras import constraints, initializers, regularizers
         shape = tuple(int(d) for d in shape)
+        object_registration.charge_weights(self.name, name, shape)  # bounded when loading
         dtype = dtype or self.dtype or K.floatx()
         init = initializers.get(initializer or 'glorot_uniform')
         value = init(shape, dtype=dtype)

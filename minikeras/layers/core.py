@@ -1,6 +1,5 @@
 """Core layers (Keras 2): Dense, Activation, Dropout, Flatten, Reshape, Permute,
 RepeatVector, Lambda, ActivityRegularization, Masking."""
-import importlib
 import inspect
 import numbers
 
@@ -8,6 +7,7 @@ import numpy as np
 
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec, Layer
+from minikeras.utils import object_registration
 
 
 # --- argument checks shared by the built-in layers -------------------------------------
@@ -385,7 +385,8 @@ class RepeatVector(Layer):
 
 
 def _function_reference(fn, layer, what):
-    """A named module-level function as {'module', 'name'}; lambdas cannot be saved."""
+    """A named module-level function as {'module', 'name'} (plus 'registered_name' when
+    it was registered); lambdas cannot be saved."""
     name = getattr(fn, '__qualname__', None) or getattr(fn, '__name__', None)
     module = getattr(fn, '__module__', None)
     if (not inspect.isfunction(fn) and not inspect.isbuiltin(fn)) or not name \
@@ -398,29 +399,33 @@ def _function_reference(fn, layer, what):
     # backend ops carry their contract stub's module: they live in minikeras.backend
     if getattr(K, name, None) is fn:
         return {'module': K.__name__, 'name': name}
-    # (a function that cannot be imported again by this name must come from
-    # custom_objects when the config is loaded)
-    return {'module': module, 'name': name}
+    ref = {'module': module, 'name': name}
+    registered = object_registration.get_registered_name(fn)
+    if registered != getattr(fn, '__name__', None):
+        ref['registered_name'] = registered
+    return ref
 
 
-def _resolve(ref):
-    obj = importlib.import_module(ref['module'])
-    for part in ref['name'].split('.'):
-        obj = getattr(obj, part)
-    return obj
-
-
-def _function_from_reference(ref, custom_objects, what):
-    if custom_objects and ref['name'] in custom_objects:
-        return custom_objects[ref['name']]
-    from minikeras.utils.generic_utils import get_custom_objects
-    if ref['name'] in get_custom_objects():
-        return get_custom_objects()[ref['name']]
-    try:
-        return _resolve(ref)
-    except (ImportError, AttributeError) as e:
-        raise ValueError('Lambda: cannot find its %s %s.%s (%s); pass it in custom_objects'
-                         % (what, ref['module'], ref['name'], e))
+def _function_from_config(config, key, owner, custom_objects, safe_mode):
+    """The function stored under ``config[key]`` (kind in ``config[key + '_type']``),
+    resolved by ``object_registration`` rules; Keras 2 bytecode only outside safe mode."""
+    what = 'function' if key == 'function' else key + ' function'
+    kind = config.pop(key + '_type', 'function' if key == 'function' else 'raw')
+    module = config.pop('module' if key == 'function' else key + '_module', None)
+    value = config.get(key)
+    if kind == 'raw':
+        return value
+    if kind == 'lambda':
+        object_registration.refuse_bytecode(owner, what, safe_mode)
+        from minikeras.utils.generic_utils import func_load
+        return func_load(value)
+    if kind != 'function':
+        raise ValueError('%s: unknown %s_type %r (expected function, lambda or raw)'
+                         % (owner, key, kind))
+    if isinstance(value, str):  # Keras 2 stores a bare name (and the module separately)
+        value = {'module': module or '__main__', 'name': value}
+    return object_registration.resolve_function(value, custom_objects, owner, what,
+                                                safe_mode)
 
 
 class Lambda(Layer):
@@ -502,23 +507,15 @@ class Lambda(Layer):
         return base_config(self, config)
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
+        """In safe mode (the default, see ``object_registration``) the function, mask and
+        output_shape functions must be custom objects, registered, or minikeras backend
+        ops/activations; ``safe_mode=False`` imports what the config names and runs Keras 2
+        bytecode (trusted files only)."""
         config = dict(config)
-        function_type = config.pop('function_type', 'function')
-        if function_type != 'function':
-            raise ValueError('Lambda.from_config: function_type %r is not supported (only '
-                             "named functions, 'function', are; code is never unpickled)"
-                             % (function_type,))
-        fn = config['function']
-        if isinstance(fn, str):  # Keras 2 stores a bare name for named functions
-            fn = {'module': '__main__', 'name': fn}
-        config['function'] = _function_from_reference(fn, custom_objects, 'function')
-        if config.pop('output_shape_type', 'raw') == 'function':
-            config['output_shape'] = _function_from_reference(
-                config['output_shape'], custom_objects, 'output_shape function')
-        if config.pop('mask_type', 'raw') == 'function':
-            config['mask'] = _function_from_reference(config['mask'], custom_objects,
-                                                      'mask function')
+        owner = 'layer %r (Lambda)' % (config.get('name'),)
+        for key in ('function', 'output_shape', 'mask'):
+            config[key] = _function_from_config(config, key, owner, custom_objects, safe_mode)
         return cls(**config)
 
 

@@ -1,22 +1,34 @@
 """Models: Model (functional and subclassed), Sequential, and loading/saving."""
 from minikeras.models.training import Model  # noqa: F401
 from minikeras.models.sequential import Sequential  # noqa: F401
+from minikeras.utils import object_registration
+
+object_registration.BUILTIN_LAYERS.update(Model=Model, Sequential=Sequential)
 
 
-def load_model(filepath, custom_objects=None, compile=True):
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """See ``minikeras.saving.load_model``."""
     from minikeras import saving
-    return saving.load_model(filepath, custom_objects=custom_objects, compile=compile)
+    return saving.load_model(filepath, custom_objects=custom_objects, compile=compile,
+                             safe_mode=safe_mode)
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True):
     model.save(filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
 
-def model_from_json(json_string, custom_objects=None):
-    from minikeras.saving import model_config
-    return model_config.model_from_json(json_string, custom_objects)
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
+    """See ``minikeras.models.model_config.model_from_json``."""
+    from minikeras.models import model_config
+    return model_config.model_from_json(json_string, custom_objects, safe_mode=safe_mode)
 
 
-def model_from_config(config, custom_objects=None):
-    from minikeras.saving import model_config
-    return model_config.model_from_config(config, custom_objects)
+def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
+    """See ``minikeras.models.model_config.model_from_yaml`` (needs PyYAML)."""
+    from minikeras.models import model_config
+    return model_config.model_from_yaml(yaml_string, custom_objects, safe_mode=safe_mode)
+
+
+def model_from_config(config, custom_objects=None, safe_mode=True):
+    from minikeras.models import model_config
+    return model_config.model_from_config(config, custom_objects, safe_mode=safe_mode)

@@ -2,6 +2,7 @@
 import numpy as np
 
 import minikeras.backend as K
+from minikeras.models import input_checks
 from minikeras.utils import nest
 
 
@@ -25,7 +26,7 @@ def standardize_arrays(data, names, shapes, what, check_shapes=True):
                                                             len(arrays)))
     out = []
     for name, shape, array in zip(names, shapes, arrays):
-        array = np.asarray(array)
+        array = input_checks.check_value(name, array, what)
         if array.ndim == 1 and shape is not None and len(shape) == 2:
             array = np.expand_dims(array, 1)
         if check_shapes and shape is not None:

@@ -11,6 +11,7 @@ from minikeras import metrics as metrics_module
 from minikeras import optimizers
 from minikeras.layers.base import call_context
 from minikeras.models import data as data_utils
+from minikeras.models import input_checks
 from minikeras.models.network import Network
 from minikeras.utils import nest
 
@@ -233,6 +234,7 @@ class Model(Network):
         ins = self._model_inputs()
         arrays = data_utils.standardize_arrays(x, self._in_names(), [t.shape for t in ins],
                                                'input')
+        input_checks.check_inputs(arrays, self._in_names())
         return [a.astype(t.dtype, copy=False) for a, t in zip(arrays, ins)]
 
     def _targets(self, y):
@@ -250,6 +252,8 @@ class Model(Network):
         self._check_compiled('training or evaluating it')
         xs = self._inputs(x)
         ys = self._targets(y)
+        input_checks.check_targets(ys, self._out_names(),
+                                   [t.shape for t in self._model_outputs()], self._loss_fns)
         sw_list = self._per_output(sample_weight, 'sample_weight', None) \
             if isinstance(sample_weight, (dict, list)) else [sample_weight] * len(ys)
         cw_list = self._per_output(class_weight, 'class_weight', None) \
@@ -455,17 +459,21 @@ class Model(Network):
         return export_model(self, filepath, format=format, overwrite=overwrite, **options)
 
     def get_config(self):
-        from minikeras.saving import model_config
+        from minikeras.models import model_config
         return model_config.network_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from minikeras.saving import model_config
+        from minikeras.models import model_config
         return model_config.network_from_config(cls, config, custom_objects)
 
     def to_json(self, **kwargs):
-        from minikeras.saving import model_config
+        from minikeras.models import model_config
         return model_config.to_json(self, **kwargs)
+
+    def to_yaml(self, **kwargs):
+        from minikeras.models import model_config
+        return model_config.to_yaml(self, **kwargs)
 
 
 def _batch_size(batch_size):

@@ -1,17 +1,19 @@
 """Weights and whole models in HDF5 files (Keras 2 layout, via h5py).
 
 Files are written to a temporary file in the same folder and renamed into place, so an
-interrupted save leaves the previous file intact. Loading checks everything before it
-assigns anything, so a mismatched file changes no weight.
+interrupted save leaves the previous file intact. Loading (``h5_reader``) checks every
+dataset from metadata before it reads any, and reads all before it assigns any, so a
+mismatched or damaged file changes no weight.
 """
 import json
 import os
-import tempfile
 
 import numpy as np
 
 import minikeras
 import minikeras.backend as K
+from minikeras.saving import h5_reader
+from minikeras.saving.errors import ModelFileError
 
 # The library's single weight layout (see docs/DESIGN.md). Stored in every file so a
 # later layout change can convert old files.
@@ -19,28 +21,26 @@ LAYOUT = {'version': 1, 'conv_kernel': 'hwio_cross_correlation',
           'dense_kernel': 'in_out', 'rnn_gates': 'keras2'}
 
 
-def _h5py():
-    try:
-        import h5py
-    except ImportError:
-        raise ImportError('saving and loading weights needs h5py: pip install h5py')
-    return h5py
-
-
-def _text(values):
-    return [v.decode('utf8') if isinstance(v, bytes) else str(v) for v in values]
-
-
 def _weighted_layers(model):
     return [l for l in model.layers if l.weights]
 
 
+def fixed_text(text):
+    """UTF-8 text (or a list of it) as fixed-length HDF5 strings, as Keras 2 writes them:
+    stored inside the object header, which HDF5 checksums, rather than in the global
+    heap as variable-length strings (where a damaged byte can hang the HDF5 library)."""
+    if isinstance(text, str):
+        return np.bytes_(text.encode('utf8'))
+    return np.array([t.encode('utf8') for t in text], dtype='S%d' % max(
+        [1] + [len(t.encode('utf8')) for t in text]))
+
+
 def write_weights_group(group, model):
     layers = model.layers
-    group.attrs['layer_names'] = [l.name.encode('utf8') for l in layers]
-    group.attrs['backend'] = K.backend().encode('utf8')
-    group.attrs['keras_version'] = ('minikeras ' + minikeras.__version__).encode('utf8')
-    group.attrs['minikeras_layout'] = json.dumps(LAYOUT).encode('utf8')
+    group.attrs['layer_names'] = fixed_text([l.name for l in layers])
+    group.attrs['backend'] = fixed_text(K.backend())
+    group.attrs['keras_version'] = fixed_text('minikeras ' + minikeras.__version__)
+    group.attrs['minikeras_layout'] = fixed_text(json.dumps(LAYOUT))
     for layer in layers:
         g = group.create_group(layer.name)
         weights = layer.weights
@@ -51,104 +51,114 @@ def write_weights_group(group, model):
             if name in names:
                 name = '%s_%d' % (name, i)
             names.append(name)
-            g.create_dataset(name, data=v)
-        g.attrs['weight_names'] = [n.encode('utf8') for n in names]
+            write_dataset(g, name, v)
+        g.attrs['weight_names'] = fixed_text(names)
 
 
-def _read_layers(group, path):
-    """{layer_name: [arrays]} in file order, plus the order."""
-    if 'layer_names' not in group.attrs:
-        raise ValueError('%s is not a weights file (no layer_names attribute)' % path)
-    layout = group.attrs.get('minikeras_layout')
-    if layout is not None:
-        layout = json.loads(layout.decode('utf8') if isinstance(layout, bytes) else layout)
-        if layout.get('version') != LAYOUT['version']:
-            raise ValueError('%s uses weight layout version %s; this minikeras reads version %s'
-                             % (path, layout.get('version'), LAYOUT['version']))
-    names = _text(group.attrs['layer_names'])
-    data = {}
-    for name in names:
-        g = group[name]
-        wnames = _text(g.attrs.get('weight_names', []))
-        data[name] = [np.asarray(g[w]) for w in wnames]
-    return names, data
+def write_dataset(group, name, value):
+    """One array, with a Fletcher-32 checksum when it can be chunked (not scalars), so
+    a damaged byte in the data is a read error instead of a silently different weight."""
+    value = np.asarray(value)
+    checksum = value.ndim > 0 and value.size > 0
+    group.create_dataset(name, data=value, fletcher32=checksum)
 
 
-def assign_weights(model, names, data, path, by_name=False, skip_mismatch=False):
-    """Match file arrays to model weights; raise before assigning on any mismatch."""
+def match_weights(model, layers, reader, where, by_name=False, skip_mismatch=False):
+    """``[(variable, dataset, where)]`` pairing the model's weights with the checked file
+    ``layers`` (see ``h5_reader.Reader.weight_group``); raises before anything is read
+    or assigned if any pair does not fit."""
     pairs = []
     if by_name:
+        data = dict(layers)
         for layer in _weighted_layers(model):
             if layer.name not in data:
                 continue
-            arrays = data[layer.name]
-            weights = layer.weights
-            problem = _mismatch(layer, weights, arrays)
-            if problem:
-                if skip_mismatch:
-                    import warnings
-                    warnings.warn('skipping weights of layer %s: %s' % (layer.name, problem))
-                    continue
-                raise ValueError('cannot load %s into model %s: %s' % (path, model.name, problem))
-            pairs.extend(zip(weights, arrays))
-    else:
-        file_layers = [n for n in names if data[n]]
-        model_layers = _weighted_layers(model)
-        if len(file_layers) != len(model_layers):
-            raise ValueError('cannot load %s into model %s: the file has weights for %d layers '
-                             '(%s) but the model has %d layers with weights (%s); no weight was '
-                             'changed' % (path, model.name, len(file_layers),
-                                          ', '.join(file_layers), len(model_layers),
-                                          ', '.join(l.name for l in model_layers)))
-        for layer, fname in zip(model_layers, file_layers):
-            problem = _mismatch(layer, layer.weights, data[fname])
-            if problem:
-                raise ValueError('cannot load %s into model %s: file layer %s -> %s; no weight '
-                                 'was changed' % (path, model.name, fname, problem))
-            pairs.extend(zip(layer.weights, data[fname]))
-    K.batch_set_value(pairs)
+            try:
+                pairs.extend(_layer_pairs(layer, layer.name, data[layer.name], where))
+            except ModelFileError as e:
+                if not skip_mismatch:
+                    raise reader.error(where, '%s; no weight was changed' % e)
+                import warnings
+                warnings.warn('skipping weights of layer %s: %s' % (layer.name, e))
+        return pairs
+    file_layers = [(n, ws) for n, ws in layers if ws]
+    model_layers = _weighted_layers(model)
+    if len(file_layers) != len(model_layers):
+        raise reader.error(where, 'the file has weights for %d layers (%s) but model %s has %d '
+                           'layers with weights (%s); no weight was changed'
+                           % (len(file_layers), ', '.join(n for n, _ in file_layers),
+                              model.name, len(model_layers),
+                              ', '.join(l.name for l in model_layers)))
+    for layer, (fname, weights) in zip(model_layers, file_layers):
+        try:
+            pairs.extend(_layer_pairs(layer, fname, weights, where))
+        except ModelFileError as e:
+            raise reader.error(where, 'file layer %s -> %s; no weight was changed' % (fname, e))
+    return pairs
 
 
-def _mismatch(layer, weights, arrays):
-    if len(weights) != len(arrays):
-        return 'layer %s has %d weights, the file has %d' % (layer.name, len(weights), len(arrays))
-    for w, a in zip(weights, arrays):
-        if tuple(K.int_shape(w)) != tuple(a.shape):
-            return 'layer %s weight %s has shape %s, the file has shape %s' % (
-                layer.name, layer.weight_name(w), K.int_shape(w), a.shape)
-    return None
+def _layer_pairs(layer, fname, file_weights, where):
+    weights = layer.weights
+    if len(weights) != len(file_weights):
+        raise ModelFileError('layer %s has %d weights, the file has %d'
+                             % (layer.name, len(weights), len(file_weights)))
+    model_names = [layer.weight_name(w) or '' for w in weights]
+    order = h5_reader.order_by_names(model_names, [n for n, _ in file_weights])
+    pairs = []
+    for w, mname, i in zip(weights, model_names, order):
+        wname, ds = file_weights[i]
+        problem = h5_reader.fits(K.dtype(w), K.int_shape(w), ds)
+        if problem:
+            raise ModelFileError('layer %s weight %s (file dataset %s): %s'
+                                 % (layer.name, mname, wname, problem))
+        pairs.append((w, ds, '%s, layer %r, dataset %r' % (where, fname, wname)))
+    return pairs
+
+
+def assign(values):
+    """Set every ``(variable, numpy value)`` at once, in the variable's dtype."""
+    K.batch_set_value([(v, np.asarray(a, dtype=K.dtype(v))) for v, a in values])
 
 
 def atomic_h5(path, overwrite, write):
-    """Write an HDF5 file via ``write(h5file)`` into a temp file, then rename."""
-    h5py = _h5py()
+    """Write an HDF5 file via ``write(h5file)`` into ``.<name>.tmp`` next to ``path``, then
+    rename it into place. The temp name is fixed, so a save killed half-way leaves at most
+    that one file, which the next save to ``path`` reuses (and a failed save removes); the
+    file gets the permissions any new file gets (umask), not ``mkstemp``'s 0600."""
+    h5py = h5_reader.h5py_module()
     path = os.fspath(path) if hasattr(os, 'fspath') else path
     if not overwrite and os.path.exists(path):
         raise ValueError('%s exists and overwrite=False' % path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError('cannot save to %s: folder %s does not exist' % (path, folder))
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', suffix='.tmp',
-                               dir=folder)
-    os.close(fd)
+    tmp = os.path.join(folder, '.' + os.path.basename(path) + '.tmp')
     try:
-        with h5py.File(tmp, 'w') as f:
+        if os.path.lexists(tmp):
+            os.remove(tmp)      # left by a killed save (or a link planted there)
+        # HDF5 1.10 format: object headers and chunk indexes carry checksums (read by
+        # HDF5 >= 1.10, i.e. every h5py wheel since 2.10)
+        with h5py.File(tmp, 'w', libver=('v110', 'v110')) as f:
             write(f)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
+        if os.path.lexists(tmp):
             os.remove(tmp)
         raise
 
 
 def open_h5(path):
-    h5py = _h5py()
-    if not os.path.exists(path):
-        raise IOError('no such weights or model file: %s' % path)
+    """The HDF5 file at ``path``, read-only; ``ModelFileError`` if it is missing or
+    cannot be opened as HDF5."""
+    h5py = h5_reader.h5py_module()
+    path = os.fspath(path) if hasattr(os, 'fspath') else path
+    if not os.path.isfile(path):
+        raise ModelFileError('%s: no such weights or model file' % (path,))
     try:
         return h5py.File(path, 'r')
-    except OSError as e:
-        raise IOError('cannot read %s as HDF5 (truncated or not an HDF5 file): %s' % (path, e))
+    except Exception as e:      # h5py raises OSError, ValueError or RuntimeError here
+        raise ModelFileError('%s: cannot be read as HDF5 (truncated or not an HDF5 file): %s'
+                             % (path, e))
 
 
 def save_weights(model, filepath, overwrite=True):
@@ -156,11 +166,22 @@ def save_weights(model, filepath, overwrite=True):
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False):
+    """Load ``filepath`` (from ``save_weights`` or ``save``) into ``model``: every dataset
+    is checked against the model from HDF5 metadata, then all are read, then all are
+    assigned; any problem is a ``ModelFileError`` and leaves every weight unchanged."""
     with open_h5(filepath) as f:
-        group = f['model_weights'] if 'model_weights' in f and 'layer_names' not in f.attrs \
-            else f
+        reader = h5_reader.Reader(f, filepath)
         try:
-            names, data = _read_layers(group, filepath)
-        except (KeyError, OSError, RuntimeError) as e:
-            raise IOError('cannot read weights from %s (damaged file): %s' % (filepath, e))
-    assign_weights(model, names, data, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+            is_model_file = 'model_weights' in f and 'layer_names' not in f.attrs
+        except Exception as e:
+            raise reader.error('root group', 'cannot be listed (%s)' % e)
+        if is_model_file:
+            group = reader.child(f, 'model_weights', 'root group', want_group=True)
+            where = 'group model_weights'
+        else:
+            group, where = f, 'root group'
+        layers = reader.weight_group(group, where)
+        pairs = match_weights(model, layers, reader, where, by_name=by_name,
+                              skip_mismatch=skip_mismatch)
+        values = reader.read(pairs)
+    assign(values)

@@ -2,7 +2,9 @@
 import hashlib
 import os
 import sys
-import tempfile
+
+from minikeras.utils import archives
+from minikeras.utils.download import download as _fetch
 
 
 class Sequence(object):
@@ -57,129 +59,9 @@ def validate_file(fpath, file_hash, algorithm='auto', chunk_size=65535):
     return _hash_file(fpath, algorithm, chunk_size) == str(file_hash).lower()
 
 
-class _DownloadProgress(object):
-    """Download progress on stderr: redrawn in place on a terminal, else start/end lines."""
-
-    def __init__(self, origin):
-        self.origin = origin
-        stream = sys.stderr
-        try:
-            self.dynamic = bool(stream.isatty())
-        except (AttributeError, ValueError, OSError):
-            self.dynamic = False
-        stream.write('Downloading data from %s\n' % origin)
-        stream.flush()
-
-    def update(self, done, total):
-        if not self.dynamic:
-            return
-        if total:
-            text = '\r%10d/%d bytes (%3d%%)' % (done, total, 100 * done // max(1, total))
-        else:
-            text = '\r%10d bytes' % done
-        sys.stderr.write(text)
-        sys.stderr.flush()
-
-    def finish(self, done):
-        if self.dynamic:
-            sys.stderr.write('\n')
-        sys.stderr.write('Downloaded %d bytes\n' % done)
-        sys.stderr.flush()
-
-
-def _download(origin, fpath, file_hash, algorithm):
-    """Stream ``origin`` to a temporary file beside ``fpath``, check its hash, then rename
-    it to ``fpath``. Nothing is left behind on failure."""
-    import urllib.error
-    import urllib.request
-    directory = os.path.dirname(fpath) or '.'
-    fd, tmp_path = tempfile.mkstemp(dir=directory, prefix='.' + os.path.basename(fpath) + '.',
-                                    suffix='.part')
-    hasher = None
-    if file_hash is not None:
-        hasher = hashlib.sha256() if algorithm == 'sha256' else hashlib.md5()
-    try:
-        with os.fdopen(fd, 'wb') as out:
-            try:
-                response = urllib.request.urlopen(origin)
-            except urllib.error.HTTPError as e:
-                raise IOError('URL fetch failure on %s: %s -- %s' % (origin, e.code, e.msg))
-            except urllib.error.URLError as e:
-                raise IOError('URL fetch failure on %s: %s' % (origin, e.reason))
-            except ValueError as e:
-                raise ValueError('cannot download %r: %s' % (origin, e))
-            with response:
-                total = response.headers.get('Content-Length') if response.headers else None
-                total = int(total) if total and str(total).isdigit() else None
-                progress = _DownloadProgress(origin)
-                done = 0
-                while True:
-                    chunk = response.read(1 << 16)
-                    if not chunk:
-                        break
-                    out.write(chunk)
-                    if hasher is not None:
-                        hasher.update(chunk)
-                    done += len(chunk)
-                    progress.update(done, total)
-                progress.finish(done)
-        if total is not None and done != total:
-            raise IOError('download of %s is incomplete: received %d of %d bytes'
-                          % (origin, done, total))
-        if hasher is not None and hasher.hexdigest() != str(file_hash).lower():
-            raise ValueError('checksum mismatch for %s downloaded from %s: expected %s %s, '
-                             'received %s. The downloaded file was removed.'
-                             % (os.path.basename(fpath), origin, algorithm, file_hash,
-                                hasher.hexdigest()))
-        os.replace(tmp_path, fpath)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
-
-
-def _safe_members(names, path):
-    root = os.path.realpath(path)
-    for name in names:
-        target = os.path.realpath(os.path.join(root, name))
-        if target != root and not target.startswith(root + os.sep):
-            raise ValueError('archive member %r would be extracted outside %s; refusing'
-                             % (name, path))
-
-
-def _extract_archive(file_path, path='.', archive_format='auto'):
-    """Extract a tar(.gz/.bz2) or zip archive into ``path``; True if it was one."""
-    import tarfile
-    import zipfile
-    if archive_format is None:
-        return False
-    if archive_format == 'auto':
-        archive_format = ['tar', 'zip']
-    if isinstance(archive_format, str):
-        archive_format = [archive_format]
-    for fmt in archive_format:
-        if fmt == 'tar' and tarfile.is_tarfile(file_path):
-            with tarfile.open(file_path) as archive:
-                _safe_members(archive.getnames(), path)
-                if hasattr(tarfile, 'data_filter'):  # Python 3.12+ (and 3.8-3.11 updates)
-                    archive.extractall(path, filter='data')
-                else:
-                    archive.extractall(path)
-            return True
-        if fmt == 'zip' and zipfile.is_zipfile(file_path):
-            with zipfile.ZipFile(file_path) as archive:
-                _safe_members(archive.namelist(), path)
-                archive.extractall(path)
-            return True
-        if fmt not in ('tar', 'zip'):
-            raise ValueError("archive_format must be 'auto', 'tar', 'zip', a list of these or "
-                             "None, received %r" % (fmt,))
-    return False
-
-
 def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None,
              cache_subdir='datasets', hash_algorithm='auto', extract=False,
-             archive_format='auto', cache_dir=None):
+             archive_format='auto', cache_dir=None, timeout=60, retries=3):
     """Download ``origin`` (http(s), ftp or file URL) to
     ``<cache_dir>/<cache_subdir>/<fname>`` unless already there, and return that path.
 
@@ -189,6 +71,14 @@ def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None,
     ``ValueError`` and is removed. Downloads go to a temporary file that is renamed when
     complete. ``extract=True`` unpacks a tar or zip archive beside the file;
     ``untar=True`` (Keras 1 style) treats ``fname`` as the folder of ``fname.tar.gz``.
+    Archive members that would land outside that folder (paths, symlinks or hardlinks
+    escaping it, device files) are refused with ``ArchiveError`` before anything is written.
+
+    Without ``file_hash`` the download is NOT verified: whatever the server (or anyone on
+    the way, for http) sends is cached and used. Give a sha256 for anything you execute or
+    load. Each connection attempt and read waits at most ``timeout`` seconds; network
+    errors and HTTP 5xx are retried up to ``retries`` attempts in all, then an ``IOError``
+    names the URL and the last error.
     """
     if not isinstance(fname, str) or not fname:
         raise ValueError('get_file: fname must be a non-empty file name, received %r' % (fname,))
@@ -220,14 +110,14 @@ def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None,
         os.remove(fpath)
         download = True
     if download:
-        _download(origin, fpath, file_hash, algorithm)
+        _fetch(origin, fpath, file_hash, algorithm, timeout, retries)
 
     if untar:
         if not os.path.exists(untar_fpath):
-            _extract_archive(fpath, datadir, archive_format='tar')
+            archives.extract_archive(fpath, datadir, archive_format='tar')
         return untar_fpath
     if extract:
-        if not _extract_archive(fpath, datadir, archive_format):
+        if not archives.extract_archive(fpath, datadir, archive_format):
             raise ValueError('get_file(extract=True): %s is not a %s archive'
                              % (fpath, archive_format))
     return fpath

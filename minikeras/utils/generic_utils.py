@@ -11,44 +11,10 @@ import types
 
 import numpy as np
 
-_GLOBAL_CUSTOM_OBJECTS = {}
-
-
-class CustomObjectScope(object):
-    """Make custom classes/functions known to ``deserialize_keras_object`` inside a
-    ``with`` block::
-
-        with CustomObjectScope({'MyLayer': MyLayer}):
-            model = load_model(path)
-    """
-
-    def __init__(self, *args):
-        for i, objects in enumerate(args):
-            if not isinstance(objects, dict):
-                raise TypeError('CustomObjectScope expects dicts name -> object; argument %d '
-                                'is %s' % (i, type(objects).__name__))
-        self.custom_objects = args
-        self.backup = None
-
-    def __enter__(self):
-        self.backup = _GLOBAL_CUSTOM_OBJECTS.copy()
-        for objects in self.custom_objects:
-            _GLOBAL_CUSTOM_OBJECTS.update(objects)
-        return self
-
-    def __exit__(self, *args, **kwargs):
-        _GLOBAL_CUSTOM_OBJECTS.clear()
-        _GLOBAL_CUSTOM_OBJECTS.update(self.backup)
-
-
-def custom_object_scope(*args):
-    """``CustomObjectScope(*args)``, for ``with custom_object_scope({...}):``."""
-    return CustomObjectScope(*args)
-
-
-def get_custom_objects():
-    """The global dict name -> custom object (mutable: ``get_custom_objects()['f'] = f``)."""
-    return _GLOBAL_CUSTOM_OBJECTS
+from minikeras.utils.object_registration import (  # noqa: F401  (Keras 2 home)
+    _GLOBAL_CUSTOM_OBJECTS, CustomObjectScope, SafeModeScope, custom_object_scope,
+    get_custom_objects, get_registered_name, get_registered_object,
+    register_keras_serializable)
 
 
 def serialize_keras_object(instance):
@@ -57,19 +23,19 @@ def serialize_keras_object(instance):
     if instance is None:
         return None
     if hasattr(instance, 'get_config'):
-        return {'class_name': instance.__class__.__name__, 'config': instance.get_config()}
+        return {'class_name': get_registered_name(instance.__class__),
+                'config': instance.get_config()}
     if hasattr(instance, '__name__'):
-        return instance.__name__
+        return get_registered_name(instance)
     raise ValueError('Cannot serialize %r: it has neither get_config() nor a __name__' %
                      (instance,))
 
 
 def _lookup(name, module_objects, custom_objects, printable_module_name):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    if name in _GLOBAL_CUSTOM_OBJECTS:
-        return _GLOBAL_CUSTOM_OBJECTS[name]
-    obj = (module_objects or {}).get(name)
+    if not isinstance(name, str):
+        raise ValueError('a %s must be named by a string, received %r'
+                         % (printable_module_name, name))
+    obj = get_registered_object(name, custom_objects, module_objects)
     if obj is None:
         known = sorted(k for k in (module_objects or {}) if not k.startswith('_'))
         raise ValueError('Unknown %s: %r. Known names: %s. Custom objects can be passed with '
@@ -92,6 +58,9 @@ def deserialize_keras_object(identifier, module_objects=None, custom_objects=Non
             raise ValueError('Improper config format for a %s: expected a dict with keys '
                              "'class_name' and 'config', received %r"
                              % (printable_module_name, config))
+        if not isinstance(config['config'], dict):
+            raise ValueError("Improper config format for a %s: 'config' must be a dict, "
+                             'received %r' % (printable_module_name, config['config']))
         cls = _lookup(config['class_name'], module_objects, custom_objects,
                       printable_module_name)
         custom_objects = custom_objects or {}

@@ -5,17 +5,21 @@ import pytest
 import minikeras.backend as K
 from minikeras import layers
 from minikeras.layers import Input
+from minikeras.saving import register_keras_serializable
 from tests.layers.layer_test import (case, layer_test, layer_tests, random_data, run,
                                      run_with_updates)
 
 rng = np.random.RandomState(0)
 
 
+@register_keras_serializable(package='tests')
 def square_plus(x, offset=0.):
-    """A named module-level function: Lambda can serialize it."""
+    """A named, registered module-level function: Lambda can serialize it and load it
+    back in safe mode."""
     return K.add(K.square(x), offset)
 
 
+@register_keras_serializable(package='tests')
 def double_shape(input_shape):
     return input_shape
 

@@ -153,7 +153,10 @@ def lane_queues(lanes, n=2):
 
 
 # What `scripts/test-matrix.sh` (and plain `nox`) runs. Edit this line as adapters land.
-DEFAULT_LANES = ['tensorflow', 'pytensor', 'theano36', 'mxnet', 'cntk36', 'numpy']
+DEFAULT_LANES = ['tensorflow', 'pytensor', 'theano36', 'mxnet', 'cntk36', 'numpy', 'deploy']
+
+# The engine lanes whose Python the R lane (scripts/r-lane.sh, r/) runs on after them.
+R_LANES = ['tensorflow', 'cntk36']
 
 # Which lane `scripts/run-example.sh` uses for each KERAS_BACKEND value.
 EXAMPLE_LANE = {'tensorflow': 'tensorflow', 'theano': 'pytensor', 'cntk': 'cntk36',

@@ -76,6 +76,21 @@ for q in noxfile.lane_queues(sys.argv[1:]):
 else
     run_nox -s "${lanes[@]}" -- "${build_only[@]}" "${pytest_args[@]}" || nox_rc=$?
 fi
+# The R lane (r/, through reticulate) runs on the Pythons of the engine lanes in R_LANES
+# (noxfile.py) that this run built: after them, so their environments exist.
+summary_lanes=("${lanes[@]}")
+r_rc=0
+if [ "${#build_only[@]}" -eq 0 ] && [ "${#pytest_args[@]}" -eq 0 ] && [ "${MINIKERAS_R_LANE:-1}" = 1 ]; then
+    r_lanes=()
+    for l in $(cd "$REPO" && "$BOOT_PY" -c 'import noxfile; print(" ".join(noxfile.R_LANES))'); do
+        case " ${lanes[*]} " in *" $l "*) r_lanes+=("$l") ;; esac
+    done
+    if [ "${#r_lanes[@]}" -gt 0 ]; then
+        echo "R lane: minikerasr on the Python of ${r_lanes[*]}"
+        "$REPO/scripts/r-lane.sh" --no-build "${r_lanes[@]}" || r_rc=$?
+        for l in "${r_lanes[@]}"; do summary_lanes+=("r-$l"); done
+    fi
+fi
 cross_rc=0
 if [ "${#build_only[@]}" -eq 0 ] && [ "${#pytest_args[@]}" -eq 0 ] && [ "${#lanes[@]}" -gt 1 ]; then
     echo "cross-engine pass: every lane loads the models every other lane saved"
@@ -84,7 +99,7 @@ if [ "${#build_only[@]}" -eq 0 ] && [ "${#pytest_args[@]}" -eq 0 ] && [ "${#lane
 fi
 echo "(nox exit status $nox_rc; matrix wall time $(( $(date +%s) - start )) s)"
 summary_rc=0
-"$BOOT_PY" "$REPO/tools/matrix_summary.py" "$MINIKERAS_RESULTS" "${lanes[@]}" || summary_rc=$?
+"$BOOT_PY" "$REPO/tools/matrix_summary.py" "$MINIKERAS_RESULTS" "${summary_lanes[@]}" || summary_rc=$?
 if [ -d "$MINIKERAS_RESULTS/cross-engine" ]; then
     echo
     echo "cross-engine loads (each lane loading every other lane's saved model):"
@@ -92,9 +107,10 @@ if [ -d "$MINIKERAS_RESULTS/cross-engine" ]; then
         > "$MINIKERAS_RESULTS/cross-engine/summary.txt" 2>&1 || summary_rc=$?
     grep -v '^matrix:' "$MINIKERAS_RESULTS/cross-engine/summary.txt" || true
     echo
-    "$BOOT_PY" "$REPO/tools/matrix_summary.py" "$MINIKERAS_RESULTS" "${lanes[@]}" | tail -n 1
+    "$BOOT_PY" "$REPO/tools/matrix_summary.py" "$MINIKERAS_RESULTS" "${summary_lanes[@]}" | tail -n 1
 fi
 if [ "$summary_rc" -ne 0 ]; then exit "$summary_rc"; fi
+if [ "$r_rc" -ne 0 ]; then echo "error: the R lane failed" >&2; exit "$r_rc"; fi
 if [ "$cross_rc" -ne 0 ]; then echo "error: the cross-engine pass failed" >&2; exit "$cross_rc"; fi
 # nox failing while every lane's result looks fine means something outside the lanes broke.
 if [ "$nox_rc" -ne 0 ]; then echo "error: nox exited with status $nox_rc" >&2; exit "$nox_rc"; fi

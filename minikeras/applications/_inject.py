@@ -30,11 +30,11 @@ class _Utils(object):
         return getattr(utils, name)
 
     @staticmethod
-    def get_file(fname, origin, **kwargs):
-        from minikeras.datasets._fetch import keras_cache_dir
-        from minikeras.utils.data_utils import get_file
-        kwargs.setdefault('cache_dir', keras_cache_dir())
-        return get_file(fname, origin, **kwargs)
+    def get_file(fname, origin, cache_subdir='datasets', **kwargs):
+        """Weights and class-index files into ``<Keras cache>/<cache_subdir>``; offline
+        and uncached, the error names the URL and the path to save it at."""
+        from minikeras.datasets._fetch import fetch
+        return fetch(fname, origin, cache_subdir=cache_subdir, **kwargs)
 
     @staticmethod
     def get_source_inputs(tensor, layer=None, node_index=None):

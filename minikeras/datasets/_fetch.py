@@ -23,22 +23,23 @@ def keras_cache_dir():
     return base
 
 
-def fetch(fname, origin, file_hash=None, cache_subdir='datasets', untar=False):
+def fetch(fname, origin, file_hash=None, cache_subdir='datasets', untar=False, **kwargs):
     """``get_file`` into the Keras cache; when the file is neither cached nor downloadable,
-    an ``IOError`` names the URL and the exact path to put the file at."""
+    an ``IOError`` names the URL and the exact path to put the file at. Other ``get_file``
+    arguments (``md5_hash``, ``hash_algorithm``, ``extract``) pass through."""
     from http.client import HTTPException
     from minikeras.utils.data_utils import get_file
     cache_dir = keras_cache_dir()
     target = os.path.join(cache_dir, cache_subdir, fname + ('.tar.gz' if untar else ''))
     try:
         return get_file(fname, origin=origin, file_hash=file_hash, cache_subdir=cache_subdir,
-                        untar=untar, cache_dir=cache_dir)
+                        untar=untar, cache_dir=cache_dir, **kwargs)
     except (IOError, OSError, HTTPException) as e:
         where = target
         if untar:
             where = '%s (or its extracted folder %s)' % (target, target[:-len('.tar.gz')])
         raise IOError('could not download %s (%s) and it is not in the Keras cache. To use '
-                      'it offline, download that URL yourself and put the file at %s '
+                      'it offline, download that URL yourself and save it as %s '
                       '(set KERAS_HOME to use another cache folder).'
                       % (origin, str(e).splitlines()[0] if str(e) else type(e).__name__,
                          where))

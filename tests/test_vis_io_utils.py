@@ -6,7 +6,8 @@ import pytest
 
 from minikeras.layers import Dense, Input, concatenate
 from minikeras.models import Model, Sequential
-from minikeras.utils import HDF5Matrix, print_summary
+from minikeras.utils.io_utils import HDF5Matrix
+from minikeras.utils.layer_utils import print_summary
 
 
 def branchy():
@@ -20,7 +21,7 @@ def test_model_to_dot_edges_and_labels():
     pytest.importorskip('pydot', reason='pydot is not installed in this lane')
     if shutil.which('dot') is None:
         pytest.skip('Graphviz `dot` is not on the PATH (apt-get install graphviz)')
-    from minikeras.utils import model_to_dot
+    from minikeras.utils.vis_utils import model_to_dot
     model = branchy()
     dot = model_to_dot(model, show_shapes=True)
     names = dict((str(id(l)), l.name) for l in model.layers)
@@ -35,7 +36,7 @@ def test_plot_model_draws_a_png(tmp_path):
     pytest.importorskip('pydot', reason='pydot is not installed in this lane')
     if shutil.which('dot') is None:
         pytest.skip('Graphviz `dot` is not on the PATH (apt-get install graphviz)')
-    from minikeras.utils import plot_model
+    from minikeras.utils.vis_utils import plot_model
     path = str(tmp_path / 'model.png')
     plot_model(Sequential([Dense(3, input_shape=(2,)), Dense(1)]), to_file=path,
                show_shapes=True, rankdir='LR')

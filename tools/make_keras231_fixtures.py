@@ -35,7 +35,8 @@ def models(keras):
         L.BatchNormalization(name='bn'),
         L.Activation('relu'),
         L.MaxPooling2D((2, 2)),
-        L.Conv2D(3, (2, 2), padding='same', strides=(1, 2), name='conv_b'),
+        # odd kernel: Keras-Theano's 'same' padding of even kernels differs from TF's
+        L.Conv2D(3, (3, 3), padding='same', strides=(1, 2), name='conv_b'),
         L.Flatten(),
         L.Dense(2, activation='softmax', name='out')])
     cnn.compile(keras.optimizers.RMSprop(), 'categorical_crossentropy')

@@ -74,8 +74,52 @@ def _read_layers(group, path):
     return names, data
 
 
-def assign_weights(model, names, data, path, by_name=False, skip_mismatch=False):
-    """Match file arrays to model weights; raise before assigning on any mismatch."""
+# Keras 2 under Theano computed true convolutions, so its files hold these layers' kernels
+# flipped; Keras converted them on loading into another engine (preprocess_weights_for_
+# loading), and minikeras cross-correlates on every engine, Theano included
+_FLIPPED_BY_KERAS_THEANO = {'Conv1D': 1, 'Conv2D': 1, 'Conv3D': 1, 'Conv2DTranspose': 1,
+                            'ConvLSTM2D': 2}
+
+
+def written_by_keras_theano(group):
+    """Whether a weight group was written by Keras's Theano backend (not by minikeras,
+    whose files carry ``minikeras_layout`` and one kernel layout on every engine)."""
+    if group.attrs.get('minikeras_layout') is not None:
+        return False
+    backend = group.attrs.get('backend')
+    return (backend.decode('utf8') if isinstance(backend, bytes) else backend) == 'theano'
+
+
+def _cross_correlation_kernels(model, names, data, by_name):
+    """``data`` with the kernels of Keras-Theano files flipped back, for the model layers
+    they will load into (matched by name, or in order as ``assign_weights`` matches)."""
+    weighted = _weighted_layers(model)
+    if by_name:
+        targets = dict((l.name, l) for l in weighted)
+    else:
+        targets = dict(zip([n for n in names if data[n]], weighted))
+    out = dict(data)
+    for name, layer in targets.items():
+        count = _FLIPPED_BY_KERAS_THEANO.get(type(layer).__name__, 0)
+        if count and getattr(layer, 'padding', None) == 'same' and \
+                any(k % 2 == 0 for k in getattr(layer, 'kernel_size', ())):
+            import warnings
+            warnings.warn("layer %s: Keras's Theano backend padded 'same' convolutions with "
+                          "even kernel sizes %s on the other side than TensorFlow (and "
+                          "minikeras) do, so its outputs differ from Keras-Theano's, as they "
+                          "did in Keras itself across engines" % (name, layer.kernel_size))
+        if name in out and count:
+            out[name] = [a[(slice(None, None, -1),) * (a.ndim - 2)] if i < count else a
+                         for i, a in enumerate(out[name])]
+    return out
+
+
+def assign_weights(model, names, data, path, by_name=False, skip_mismatch=False,
+                   keras_theano=False):
+    """Match file arrays to model weights; raise before assigning on any mismatch.
+    ``keras_theano``: the file came from Keras's Theano backend (kernels flipped)."""
+    if keras_theano:
+        data = _cross_correlation_kernels(model, names, data, by_name)
     pairs = []
     if by_name:
         for layer in _weighted_layers(model):
@@ -161,6 +205,8 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False):
             else f
         try:
             names, data = _read_layers(group, filepath)
+            keras_theano = written_by_keras_theano(group)
         except (KeyError, OSError, RuntimeError) as e:
             raise IOError('cannot read weights from %s (damaged file): %s' % (filepath, e))
-    assign_weights(model, names, data, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+    assign_weights(model, names, data, filepath, by_name=by_name, skip_mismatch=skip_mismatch,
+                   keras_theano=keras_theano)

@@ -57,6 +57,7 @@ def load_model(filepath, custom_objects=None, compile=True):
         raw = f.attrs['model_config']
         config = json.loads(raw.decode('utf8') if isinstance(raw, bytes) else raw)
         names, data = hdf5._read_layers(f['model_weights'], filepath)
+        keras_theano = hdf5.written_by_keras_theano(f['model_weights'])
         training = f.attrs.get('training_config')
         opt_values = None
         if 'optimizer_weights' in f:
@@ -64,7 +65,7 @@ def load_model(filepath, custom_objects=None, compile=True):
             opt_values = [np.asarray(g[n]) for n in hdf5._text(g.attrs['weight_names'])]
     with CustomObjectScope(custom_objects or {}):
         model = model_config.model_from_config(config, custom_objects)
-        hdf5.assign_weights(model, names, data, filepath)
+        hdf5.assign_weights(model, names, data, filepath, keras_theano=keras_theano)
         if compile and training is not None:
             tc = json.loads(training.decode('utf8') if isinstance(training, bytes) else training)
             optimizer = optimizers.deserialize(tc['optimizer_config'])

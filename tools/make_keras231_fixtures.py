@@ -4,7 +4,7 @@ Keras (run once per engine, NOT with minikeras):
     python3.6 -m venv /tmp/keras231 && /tmp/keras231/bin/pip install 'pip<22'
     /tmp/keras231/bin/pip install tensorflow-cpu==2.2.3 keras==2.3.1 theano==1.0.5 \\
         'numpy<1.19' 'h5py<3' scipy          # + cntk==2.7.post2 for the CNTK files
-    for engine in tensorflow theano; do
+    for engine in theano cntk tensorflow; do      # tensorflow last: it cross-checks
         KERAS_BACKEND=$engine /tmp/keras231/bin/python tools/make_keras231_fixtures.py
     done
 
@@ -15,6 +15,11 @@ For each engine it writes, into tests/fixtures/keras231/ (or the folder given as
 CNN with batch normalization (under Theano, Keras 2 stores convolution kernels flipped),
 and a two-input functional model with Embedding, LSTM, GRU and concatenate. Each is
 trained a few steps first, so the files hold non-initial weights and optimizer state.
+
+Run under TensorFlow, it also predicts with every other engine's files through Keras 2.3.1
+on TensorFlow (``<model>_<engine>_on_tensorflow.npz``) and records in that engine's
+manifest where Keras itself disagrees with its saving engine (Keras 2.3.1's CNTK LSTM does
+not compute the same function as its TensorFlow/Theano LSTM for the same weights).
 """
 import json
 import os
@@ -88,6 +93,34 @@ def main(out_dir):
                    'engine_version': engine_version(engine), 'files': made}, f, indent=1,
                   sort_keys=True)
     print('wrote %s fixtures for %s to %s' % (len(made), engine, out_dir))
+    if engine == 'tensorflow':
+        cross_check(keras, out_dir)
+
+
+def cross_check(keras, out_dir):
+    """Predict other engines' files with Keras on TensorFlow; note where Keras disagrees."""
+    import glob
+    for manifest in sorted(glob.glob(os.path.join(out_dir, 'manifest_*.json'))):
+        with open(manifest) as f:
+            info = json.load(f)
+        if info['engine'] == 'tensorflow':
+            continue
+        info['keras_tensorflow_disagrees'] = {}
+        for name, stem in sorted(info['files'].items()):
+            stem = os.path.join(out_dir, stem)
+            with np.load(stem + '.npz') as d:
+                xs = [d['x%d' % i] for i in range(len(d.files) - 1)]
+                own = d['pred']
+            model = keras.models.load_model(stem + '.h5')
+            pred = model.predict(xs if len(xs) > 1 else xs[0])
+            np.savez(stem + '_on_tensorflow.npz', pred=pred)
+            gap = float(np.abs(pred - own).max())
+            if gap > 1e-4:
+                info['keras_tensorflow_disagrees'][name] = gap
+        with open(manifest, 'w') as f:
+            json.dump(info, f, indent=1, sort_keys=True)
+        print('cross-checked %s on tensorflow: Keras disagrees on %s'
+              % (info['engine'], sorted(info['keras_tensorflow_disagrees']) or 'nothing'))
 
 
 def engine_version(engine):

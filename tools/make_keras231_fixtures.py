@@ -4,6 +4,10 @@ Keras (run once per engine, NOT with minikeras):
     python3.6 -m venv /tmp/keras231 && /tmp/keras231/bin/pip install 'pip<22'
     /tmp/keras231/bin/pip install tensorflow-cpu==2.2.3 keras==2.3.1 theano==1.0.5 \\
         'numpy<1.19' 'h5py<3' scipy          # + cntk==2.7.post2 for the CNTK files
+    # keras-mxnet (installs as `keras`, so its own venv, Python 3.7):
+    python3.7 -m venv /tmp/kerasmx && /tmp/kerasmx/bin/pip install keras-mxnet==2.2.4.3 \\
+        mxnet==1.9.1 'numpy<1.20' 'h5py<3' scipy
+    KERAS_BACKEND=mxnet /tmp/kerasmx/bin/python tools/make_keras231_fixtures.py
     for engine in theano cntk tensorflow; do      # tensorflow last: it cross-checks
         KERAS_BACKEND=$engine /tmp/keras231/bin/python tools/make_keras231_fixtures.py
     done
@@ -11,7 +15,7 @@ Keras (run once per engine, NOT with minikeras):
 For each engine it writes, into tests/fixtures/keras231/ (or the folder given as argument):
 ``<model>_<engine>.h5`` (``model.save``: config, weights, optimizer state),
 ``<model>_<engine>_weights.h5`` (``model.save_weights``) and ``<model>_<engine>.npz``
-(the inputs and Keras's own predictions for them). Models: a dense MLP with dropout, a
+(the inputs and the predictions Keras makes from the saved file). Models: a dense MLP with dropout, a
 CNN with batch normalization (under Theano, Keras 2 stores convolution kernels flipped),
 and a two-input functional model with Embedding, LSTM, GRU and concatenate. Each is
 trained a few steps first, so the files hold non-initial weights and optimizer state.
@@ -49,8 +53,9 @@ def models(keras):
     words = L.Input((6,), name='words', dtype='int32')
     extra = L.Input((3,), name='extra')
     e = L.Embedding(20, 5, name='embed')(words)
-    seq = L.LSTM(4, return_sequences=True, name='lstm')(e)
-    seq = L.GRU(3, name='gru')(seq)
+    # recurrent_activation explicit: its default changed from hard_sigmoid (2.2.4) to sigmoid
+    seq = L.LSTM(4, return_sequences=True, recurrent_activation='hard_sigmoid', name='lstm')(e)
+    seq = L.GRU(3, recurrent_activation='hard_sigmoid', name='gru')(seq)
     merged = L.concatenate([seq, L.Dense(2, activation='tanh', name='side')(extra)])
     rnn = keras.models.Model([words, extra], L.Dense(1, activation='sigmoid', name='out')(merged))
     rnn.compile(keras.optimizers.SGD(lr=0.1, momentum=0.9), 'binary_crossentropy')
@@ -70,9 +75,10 @@ def data(name, rng):
 
 def main(out_dir):
     import keras
-    if keras.__version__ != '2.3.1':
-        sys.exit('run this with Keras 2.3.1 (found %s)' % keras.__version__)
     engine = keras.backend.backend()
+    wanted = '2.2.4' if engine == 'mxnet' else '2.3.1'     # keras-mxnet 2.2.4.x for MXNet
+    if not keras.__version__.startswith(wanted):
+        sys.exit('run this with Keras %s (found %s)' % (wanted, keras.__version__))
     if keras.backend.image_data_format() != 'channels_last':
         sys.exit('the fixtures are channels_last')
     os.makedirs(out_dir, exist_ok=True)
@@ -85,7 +91,9 @@ def main(out_dir):
         stem = os.path.join(out_dir, '%s_%s' % (name, engine))
         model.save(stem + '.h5')
         model.save_weights(stem + '_weights.h5')
-        pred = model.predict(xs if len(xs) > 1 else xs[0])
+        # Keras's predictions from the saved file itself (keras-mxnet's in-memory model can
+        # be ahead of the weights it saved right after fit)
+        pred = keras.models.load_model(stem + '.h5').predict(xs if len(xs) > 1 else xs[0])
         np.savez(stem + '.npz', pred=pred, **dict(('x%d' % i, x) for i, x in enumerate(xs)))
         made[name] = os.path.basename(stem)
     with open(os.path.join(out_dir, 'manifest_%s.json' % engine), 'w') as f:
@@ -124,8 +132,8 @@ def cross_check(keras, out_dir):
 
 
 def engine_version(engine):
-    module = __import__({'tensorflow': 'tensorflow', 'theano': 'theano',
-                         'cntk': 'cntk'}[engine])
+    module = __import__({'tensorflow': 'tensorflow', 'theano': 'theano', 'cntk': 'cntk',
+                         'mxnet': 'mxnet'}[engine])
     return getattr(module, '__version__', '?')
 
 

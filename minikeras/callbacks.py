@@ -716,3 +716,9 @@ def configure_callbacks(callbacks, model, epochs, steps, samples, batch_size, ve
 __all__ = ['Callback', 'CallbackList', 'BaseLogger', 'TerminateOnNaN', 'ProgbarLogger',
            'History', 'ModelCheckpoint', 'EarlyStopping', 'LearningRateScheduler',
            'ReduceLROnPlateau', 'CSVLogger', 'LambdaCallback', 'configure_callbacks']
+
+
+from minikeras.callbacks_remote import RemoteMonitor  # noqa: E402
+from minikeras.callbacks_tensorboard import TensorBoard  # noqa: E402
+
+__all__ += ['RemoteMonitor', 'TensorBoard']

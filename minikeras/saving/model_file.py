@@ -82,6 +82,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                 training = reader.json_attr(f, 'training_config', 'root group')
                 pairs += _compile_from_file(reader, f, model, training)
             values = reader.read(pairs)
+            if hdf5.written_by_keras_theano(group):
+                values = hdf5.cross_correlation_kernels(model, values)
     hdf5.assign(values)
     return model
 

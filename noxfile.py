@@ -51,6 +51,7 @@ LANES = {
     'tensorflow': {
         'python': '3.11', 'backend': 'tensorflow', 'engine': 'tensorflow',
         'requirements': 'requirements/tensorflow.txt', 'tests': ['tests'],
+        'apt': ['graphviz'],
         'check': 'import tensorflow as tf; float(tf.reduce_sum(tf.ones((2, 2)))); '
                  'print(tf.__version__)',
     },
@@ -60,7 +61,7 @@ LANES = {
         # which runs before this lane in the same queue: the non-TF export path is tested
         'export_via': 'tensorflow',
         'requirements': 'requirements/pytensor.txt', 'tests': ['tests'],
-        'apt': ['libopenblas-dev', 'g++'],
+        'apt': ['libopenblas-dev', 'g++', 'graphviz'],
         # The suite runs with the Python linker (no C compiles: a cold lane stays short);
         # tests/backend/test_theano_specific.py checks the C linker trains the same.
         'env': {'PYTENSOR_FLAGS': 'base_compiledir={cache}/pytensor,mode=FAST_COMPILE,'
@@ -73,6 +74,7 @@ LANES = {
     'mxnet': {
         'python': '3.11', 'backend': 'mxnet', 'engine': 'mxnet',
         'requirements': 'requirements/mxnet.txt', 'tests': ['tests'],
+        'apt': ['graphviz'],
         'check': 'import mxnet as mx; assert mx.nd.ones((2, 2)).sum().asscalar() == 4; '
                  'print(mx.__version__)',
     },
@@ -80,7 +82,7 @@ LANES = {
         'python': '3.6', 'backend': 'theano', 'engine': 'theano',
         'requirements': 'requirements/theano36.txt', 'tests': ['tests'],
         'pre_pip': ['pip<22'],
-        'apt': ['libopenblas-dev', 'g++'],
+        'apt': ['libopenblas-dev', 'g++', 'graphviz'],
         # As for pytensor: the Python linker; Theano's CorrMM convolution is C-only, so
         # the suite keeps the abstract convolution op, which has a Python implementation.
         'env': {'THEANO_FLAGS': 'base_compiledir={cache}/theano,mode=FAST_COMPILE,'
@@ -95,7 +97,7 @@ LANES = {
         'python': '3.6', 'backend': 'cntk', 'engine': 'cntk',
         'requirements': 'requirements/cntk36.txt', 'tests': ['tests'],
         'pre_pip': ['pip<22'],
-        'apt': ['libopenmpi3', 'openmpi-bin'],
+        'apt': ['libopenmpi3', 'openmpi-bin', 'graphviz'],
         'post_install': 'link_cntk_mpi',
         'check': 'import cntk as C, numpy as np; '
                  'r = C.times(np.array([[1., 2.]], "f"), np.array([[3.], [4.]], "f")).eval(); '

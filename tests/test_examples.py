@@ -6,19 +6,13 @@ import subprocess
 import sys
 
 import minikeras.backend as K
+from tests.example_env import example_env
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The Theano-family lanes run the suite with the Python linker (noxfile.py); examples run
-# as a user runs them, with the C linker (later flags win).
-USER_LINKER = ',mode=Mode,linker=cvm,optimizer=fast_compile,optimizer_excluding='
 
 
 def run_example(name, *args):
-    env = dict(os.environ, KERAS_BACKEND=K.backend(),
-               PYTHONPATH=REPO + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    for var in ('THEANO_FLAGS', 'PYTENSOR_FLAGS'):
-        if env.get(var):
-            env[var] += USER_LINKER
+    env = example_env()
     proc = subprocess.Popen([sys.executable, os.path.join(REPO, 'examples', name)] + list(args),
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             universal_newlines=True)

@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 
 import minikeras.backend as K
+from tests.example_env import example_env
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = os.path.join(REPO, 'examples')
 
 
 def offline_env(tmp_path):
-    env = dict(os.environ, KERAS_BACKEND=K.backend(), KERAS_HOME=str(tmp_path / 'keras'),
-               PYTHONPATH=REPO + os.pathsep + os.environ.get('PYTHONPATH', ''),
-               http_proxy='http://127.0.0.1:9', https_proxy='http://127.0.0.1:9')
+    env = example_env(KERAS_HOME=str(tmp_path / 'keras'),
+                      http_proxy='http://127.0.0.1:9', https_proxy='http://127.0.0.1:9')
     env.pop('no_proxy', None)
     env.pop('NO_PROXY', None)
     return env

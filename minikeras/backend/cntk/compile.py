@@ -24,12 +24,11 @@ needs a dynamic batch axis to count samples, which these static graphs do not ha
 """
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.cntk.core import (
     C, CntkTensor, CntkVariable, _dtype_name, _is_float, _storage_of, _to_numpy, _to_tensor,
     _write)
 
-__all__ = ['gradients', 'compiled_function']
 
 _TRACES = []
 
@@ -131,14 +130,7 @@ def _eager_gradients(loss, wrt):
 # --- compiled functions ---------------------------------------------------------------
 
 def _check_input(i, array, spec):
-    shape = spec[0]
-    if array.ndim != len(shape):
-        raise ValueError('compiled function input %d: expected %d axes (shape %s), received '
-                         'an array of shape %s' % (i, len(shape), tuple(shape), array.shape))
-    for want, got in zip(shape, array.shape):
-        if want is not None and want != got:
-            raise ValueError('compiled function input %d: expected shape %s, received an '
-                             'array of shape %s' % (i, tuple(shape), array.shape))
+    adapter.check_input(i, array, spec)
     if 0 in array.shape:
         raise ValueError('compiled function input %d: CNTK cannot run on empty arrays '
                          '(shape %s)' % (i, array.shape))

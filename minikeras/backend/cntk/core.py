@@ -18,14 +18,7 @@ import warnings
 
 import numpy as np
 
-from minikeras.backend import state
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'stop_gradient',
-]
+from minikeras.backend import adapter, state
 
 
 def _silenced_stderr(fn):
@@ -455,3 +448,7 @@ def stop_gradient(variables):
         return [stop_gradient(v) for v in variables]
     x = _to_tensor(variables)
     return CntkTensor(C.stop_gradient(x.node), x._dtype)
+
+
+def engine_info():
+    return adapter.describe(__package__, 'cntk', 'cntk', C.__version__)

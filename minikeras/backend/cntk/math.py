@@ -7,18 +7,6 @@ from minikeras.backend import state
 from minikeras.backend.cntk.core import (
     C, CntkTensor, _dtype_name, _is_float, _static_int_values, _storage_of, _to_tensor)
 
-__all__ = [
-    'add', 'subtract', 'multiply', 'divide', 'negative',
-    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
-    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
-    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
-    'clip', 'maximum', 'minimum', 'pow',
-    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
-    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
-    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
-    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
-    'temporal_padding', 'spatial_2d_padding', 'resize_images',
-]
 
 _py_slice = builtins.slice
 

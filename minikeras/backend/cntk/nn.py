@@ -16,14 +16,6 @@ from minikeras.backend.cntk import random as R
 from minikeras.backend.conv_geometry import (  # noqa: F401
     normalize_tuple as _tuple, padding_amounts as _padding_amounts)
 
-__all__ = [
-    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
-    'softplus', 'softsign',
-    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
-    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
-    'pool2d', 'batch_normalization',
-]
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805

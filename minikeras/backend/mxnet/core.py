@@ -22,14 +22,7 @@ import mxnet as mx
 from mxnet import autograd
 from mxnet import np as mnp
 
-from minikeras.backend import state
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'gradients', 'stop_gradient', 'engine_info',
-]
+from minikeras.backend import adapter, state
 
 
 def _activate_numpy_semantics():
@@ -387,8 +380,4 @@ def _random_tensor(key, seed, sample, dtype):
 
 
 def engine_info():
-    import minikeras.backend.mxnet as engine
-    gaps = sorted(op for op in engine.__all__
-                  if getattr(getattr(engine, op), 'unsupported', False))
-    return {'name': 'mxnet', 'implementation': 'mxnet', 'version': mx.__version__,
-            'unsupported': gaps}
+    return adapter.describe(__package__, 'mxnet', 'mxnet', mx.__version__)

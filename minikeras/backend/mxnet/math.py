@@ -13,19 +13,6 @@ from mxnet import npx
 from minikeras.backend import state
 from minikeras.backend.mxnet.core import NDArray, _shape_tuple, _t
 
-__all__ = [
-    'add', 'subtract', 'multiply', 'divide', 'negative',
-    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
-    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
-    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
-    'clip', 'maximum', 'minimum', 'pow',
-    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
-    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
-    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
-    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
-    'temporal_padding', 'spatial_2d_padding', 'resize_images',
-]
-
 
 def _axis(axis):
     if isinstance(axis, (list, tuple)):

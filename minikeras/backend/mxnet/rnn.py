@@ -5,13 +5,8 @@ autograd records every step, so RNNs train with ``unroll=False``.
 """
 from mxnet import np as mnp
 
+from minikeras.backend import adapter
 from minikeras.backend.mxnet.core import _t
-
-__all__ = ['rnn']
-
-
-def _to_list(x):
-    return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
 def _keep_where(mask_t, new, old):
@@ -39,15 +34,15 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
                              % (mask.shape, inputs.shape[:2]))
         if mask.dtype != bool:
             mask = mask != 0
-    states = [_t(s) for s in _to_list(initial_states)]
-    constants = _to_list(constants) if constants is not None else []
+    states = [_t(s) for s in adapter.to_list(initial_states)]
+    constants = adapter.to_list(constants)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
 
     outputs, previous = [], None
     for t in order:
         output, new_states = step_function(inputs[:, t], states + constants)
         output = _t(output)
-        new_states = [_t(s) for s in _to_list(new_states)]
+        new_states = [_t(s) for s in adapter.to_list(new_states)]
         if mask is not None:
             if previous is None:
                 previous = mnp.zeros_like(output)

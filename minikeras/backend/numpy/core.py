@@ -6,15 +6,8 @@ the reference is also run on probe values for symbolic shape inference.
 """
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.unsupported import unsupported
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'gradients', 'stop_gradient', 'compiled_function', 'engine_info',
-]
 
 
 class NumpyVariable(object):
@@ -244,17 +237,6 @@ def _random_state(seed):
     return streams[key]
 
 
-def _check_input(i, array, spec):
-    shape, dtype_name = spec
-    if array.ndim != len(shape):
-        raise ValueError('compiled function input %d: expected %d axes (shape %s), received '
-                         'an array of shape %s' % (i, len(shape), tuple(shape), array.shape))
-    for want, got in zip(shape, array.shape):
-        if want is not None and want != got:
-            raise ValueError('compiled function input %d: expected shape %s, received an '
-                             'array of shape %s' % (i, tuple(shape), array.shape))
-
-
 def compiled_function(fn, input_specs, name=None):
     specs = [(tuple(s), d) for s, d in input_specs]
     streams = {'calls': 0}
@@ -266,7 +248,7 @@ def compiled_function(fn, input_specs, name=None):
         tensors = []
         for i, (array, spec) in enumerate(zip(arrays, specs)):
             array = np.asarray(_value_of(array))
-            _check_input(i, array, spec)
+            adapter.check_input(i, array, spec)
             tensors.append(array.astype(spec[1] or state.floatx(), copy=False))
         streams['calls'] = 0
         _active_streams.append(streams)
@@ -284,8 +266,4 @@ def compiled_function(fn, input_specs, name=None):
 
 
 def engine_info():
-    import minikeras.backend.numpy as engine
-    gaps = sorted(op for op in engine.__all__
-                  if getattr(getattr(engine, op), 'unsupported', False))
-    return {'name': 'numpy', 'implementation': 'numpy', 'version': np.__version__,
-            'unsupported': gaps}
+    return adapter.describe(__package__, 'numpy', 'numpy', np.__version__)

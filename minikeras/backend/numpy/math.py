@@ -6,19 +6,6 @@ import numpy as np
 from minikeras.backend import state
 from minikeras.backend.numpy.core import _as_array, _shape_tuple, _value_of
 
-__all__ = [
-    'add', 'subtract', 'multiply', 'divide', 'negative',
-    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
-    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
-    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
-    'clip', 'maximum', 'minimum', 'pow',
-    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
-    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
-    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
-    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
-    'temporal_padding', 'spatial_2d_padding', 'resize_images',
-]
-
 
 def _axis(axis):
     """An axis argument for numpy: None, an int, or a tuple of ints."""

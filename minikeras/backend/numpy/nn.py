@@ -13,14 +13,6 @@ from minikeras.backend.numpy.core import _as_array, _random_state, _value_of
 from minikeras.backend.conv_geometry import (  # noqa: F401
     normalize_tuple as _tuple, padding_amounts as _padding_amounts, geometry as _conv_geometry)
 
-__all__ = [
-    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
-    'softplus', 'softsign',
-    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
-    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
-    'pool2d', 'batch_normalization',
-]
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805

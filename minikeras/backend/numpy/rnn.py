@@ -1,13 +1,8 @@
 """NumPy reference: the recurrent loop, as a plain Python loop over time."""
 import numpy as np
 
+from minikeras.backend import adapter
 from minikeras.backend.numpy.core import _as_array
-
-__all__ = ['rnn']
-
-
-def _to_list(x):
-    return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
 def _keep_where(mask_t, new, old):
@@ -34,15 +29,15 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
             raise ValueError('rnn: mask of shape %s does not match inputs (batch, time) = %s'
                              % (mask.shape, inputs.shape[:2]))
         mask = mask.astype(bool)
-    states = [_as_array(s) for s in _to_list(initial_states)]
-    constants = _to_list(constants) if constants is not None else []
+    states = [_as_array(s) for s in adapter.to_list(initial_states)]
+    constants = adapter.to_list(constants)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
 
     outputs, previous = [], None
     for t in order:
         output, new_states = step_function(inputs[:, t], states + constants)
         output = _as_array(output)
-        new_states = [_as_array(s) for s in _to_list(new_states)]
+        new_states = [_as_array(s) for s in adapter.to_list(new_states)]
         if mask is not None:
             if previous is None:
                 previous = np.zeros_like(output)

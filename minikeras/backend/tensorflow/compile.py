@@ -11,8 +11,6 @@ import numpy as np
 
 from minikeras.backend.tensorflow._tf import tf, _tf_dtype, _to_tensor
 
-__all__ = ['compiled_function']
-
 
 def _spec(i, spec):
     try:

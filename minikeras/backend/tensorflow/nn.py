@@ -10,15 +10,6 @@ from minikeras.backend.tensorflow._tf import (tf, _to_tensor, _pair, _static_sha
                                               _normalize_format, _epsilon)
 from minikeras.backend.tensorflow.random import random_uniform
 
-__all__ = [
-    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
-    'softplus', 'softsign',
-    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
-    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
-    'pool2d', 'batch_normalization',
-]
-
 
 def _t(x):
     return _to_tensor(x)

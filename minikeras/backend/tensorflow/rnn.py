@@ -4,15 +4,8 @@
 only at run time). The first step is computed before the loop so the loop variables get
 the step's real output shape. ``unroll=True``: a Python loop over a static time length.
 """
+from minikeras.backend import adapter
 from minikeras.backend.tensorflow._tf import tf, _to_tensor
-
-__all__ = ['rnn']
-
-
-def _to_list(x):
-    if x is None:
-        return []
-    return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
 def _keep_where(mask_t, new, old):
@@ -49,8 +42,8 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
     static_steps = inputs.shape[1]
     if static_steps == 0:
         raise ValueError('rnn: inputs have no time steps (shape %s)' % (inputs.shape,))
-    states = [_to_tensor(s) for s in _to_list(initial_states)]
-    constants = _to_list(constants)
+    states = [_to_tensor(s) for s in adapter.to_list(initial_states)]
+    constants = adapter.to_list(constants)
     if mask is not None:
         mask = _prepare_mask(mask, inputs)
 
@@ -65,7 +58,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
     def step(input_t, mask_t, previous, states):
         output, new_states = step_function(input_t, list(states) + constants)
         output = _to_tensor(output)
-        new_states = [_to_tensor(s) for s in _to_list(new_states)]
+        new_states = [_to_tensor(s) for s in adapter.to_list(new_states)]
         if len(new_states) != len(states):
             raise ValueError('rnn: step_function returned %d states, expected %d'
                              % (len(new_states), len(states)))

@@ -9,17 +9,9 @@ know; ``int_shape`` reads it.
 """
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.theano import _impl
 from minikeras.backend.theano._impl import T
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'gradients', 'stop_gradient', 'engine_info',
-]
-
 
 # --- helpers shared by the adapter's modules -------------------------------------------
 
@@ -306,10 +298,5 @@ def stop_gradient(variables):
 
 
 def engine_info():
-    import minikeras.backend.theano as engine
-    gaps = sorted(op for op in engine.__all__
-                  if getattr(getattr(engine, op), 'unsupported', False))
-    info = {'name': 'theano', 'implementation': _impl.IMPL, 'version': _impl.VERSION,
-            'unsupported': gaps}
-    info.update(_impl._config_summary())
-    return info
+    return adapter.describe(__package__, 'theano', _impl.IMPL, _impl.VERSION,
+                            **_impl._config_summary())

@@ -5,8 +5,6 @@ from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import _known_shape, _tag, _to_tensor
 from minikeras.backend.theano import compile as _compile
 
-__all__ = ['rnn']
-
 
 def _mask_like(mask_t, ref):
     """(batch,) bool mask broadcast against ``ref`` (batch, ...)."""

@@ -103,9 +103,6 @@ class CompiledFunction(object):
                                        jit_compile=False)
         self._concrete = None
 
-    def tracing_count(self):
-        return self.tf_function.experimental_get_tracing_count()
-
     def _check(self, i, a):
         shape, dt = self.specs[i]
         a = np.asarray(a)

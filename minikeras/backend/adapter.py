@@ -2,8 +2,8 @@
 
 The contract (``minikeras/backend/contract/``) is the only list of op names. An adapter
 package is split into topic modules; **every public function of a topic module is an op**
-(helpers start with an underscore; functions imported from outside the adapter package,
-such as ``unsupported``, are not ops unless ``unsupported`` made them). The package's ``__init__`` names its topic modules
+(helpers start with an underscore; a function imported from outside the adapter package
+is an op only if it has a contract op's name, e.g. one made by ``unsupported``). The package's ``__init__`` names its topic modules
 once and calls ``export_ops``::
 
     from minikeras.backend import adapter as _adapter
@@ -18,17 +18,20 @@ op, every extra one and every op whose arguments differ.
 import inspect
 import sys
 
+import numpy as np
+
 from minikeras.backend.errors import EngineError
 
 
 def topic_ops(module):
     """name -> function for the ops of a topic module: its public functions defined in
-    the adapter package (there or in a sibling topic) or made by ``unsupported``."""
+    the adapter package (there or in a sibling topic), and those named like a contract op
+    wherever they were made (``unsupported``, ``filled_variables``, ``numpy_like``)."""
+    from minikeras.backend.contract import CONTRACT
     package = module.__name__.rpartition('.')[0] + '.'
     return dict((name, value) for name, value in vars(module).items()
                 if not name.startswith('_') and inspect.isfunction(value)
-                and (value.__module__.startswith(package)
-                     or getattr(value, 'unsupported', False)))
+                and (value.__module__.startswith(package) or name in CONTRACT))
 
 
 def export_ops(namespace, topics, wrap=None):
@@ -95,3 +98,32 @@ def to_list(x):
     if isinstance(x, (list, tuple)):
         return list(x)
     return [x]
+
+
+def branches(then_expression, else_expression):
+    """``switch``'s two branches, calling the ones given as functions."""
+    if callable(then_expression):
+        then_expression = then_expression()
+    if callable(else_expression):
+        else_expression = else_expression()
+    return then_expression, else_expression
+
+
+def check_arity(label, specs, arrays):
+    if len(arrays) != len(specs):
+        raise ValueError('compiled function %s: expected %d inputs, received %d'
+                         % (label, len(specs), len(arrays)))
+
+
+def filled_variables(variable, static_shape):
+    """The contract's ``zeros``, ``ones`` and ``eye`` for an engine whose ``variable``
+    takes a numpy value; ``static_shape(shape, op)`` reads a shape argument."""
+    def zeros(shape, dtype=None, name=None):
+        return variable(np.zeros(static_shape(shape, 'zeros')), dtype=dtype, name=name)
+
+    def ones(shape, dtype=None, name=None):
+        return variable(np.ones(static_shape(shape, 'ones')), dtype=dtype, name=name)
+
+    def eye(size, dtype=None, name=None):
+        return variable(np.eye(int(size)), dtype=dtype, name=name)
+    return zeros, ones, eye

@@ -387,9 +387,7 @@ class CompiledFunction(object):
         self.__name__ = name
 
     def __call__(self, *arrays):
-        if len(arrays) != len(self.specs):
-            raise ValueError('compiled function %s: expected %d inputs, received %d'
-                             % (self.name, len(self.specs), len(arrays)))
+        adapter.check_arity(self.name, self.specs, arrays)
         converted = []
         for i, (array, spec) in enumerate(zip(arrays, self.specs)):
             if isinstance(array, CntkTensor):

@@ -414,16 +414,8 @@ def _filled(shape_, value, dtype):
     return array, name
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(_static_int_values(shape, 'zeros shape')), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(np.ones(_static_int_values(shape, 'ones shape')), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(np.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(
+    variable, lambda shape, op: _static_int_values(shape, op + ' shape'))
 
 
 def zeros_like(x, dtype=None, name=None):

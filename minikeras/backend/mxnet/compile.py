@@ -32,9 +32,7 @@ def compiled_function(fn, input_specs, name=None):
     label = str(name or getattr(fn, '__name__', None) or 'compiled_function')
 
     def call(*arrays):
-        if len(arrays) != len(specs):
-            raise ValueError('compiled function %s: expected %d inputs, received %d'
-                             % (label, len(specs), len(arrays)))
+        adapter.check_arity(label, specs, arrays)
         tensors = []
         for i, (array, spec) in enumerate(zip(arrays, specs)):
             if isinstance(array, NDArray):

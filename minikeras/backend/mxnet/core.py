@@ -225,16 +225,8 @@ def cast(x, dtype):
     return _t(x).astype(onp.dtype(dtype).name)
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(onp.zeros(_shape_tuple(shape)), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(onp.ones(_shape_tuple(shape)), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(onp.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(
+    variable, lambda shape, op: _shape_tuple(shape))
 
 
 def zeros_like(x, dtype=None, name=None):

@@ -10,7 +10,7 @@ import numpy as onp
 from mxnet import np as mnp
 from mxnet import npx
 
-from minikeras.backend import numpy_like, state
+from minikeras.backend import adapter, numpy_like, state
 from minikeras.backend.mxnet.core import NDArray, _shape_tuple, _t
 
 
@@ -390,10 +390,7 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _t(condition)
     if condition.dtype != onp.bool_:
         condition = condition != 0

@@ -178,16 +178,8 @@ def cast(x, dtype):
     return _as_array(x).astype(dtype)
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(_shape_tuple(shape)), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(np.ones(_shape_tuple(shape)), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(np.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(
+    variable, lambda shape, op: _shape_tuple(shape))
 
 
 def zeros_like(x, dtype=None, name=None):
@@ -242,9 +234,7 @@ def compiled_function(fn, input_specs, name=None):
     streams = {'calls': 0}
 
     def call(*arrays):
-        if len(arrays) != len(specs):
-            raise ValueError('compiled function %s: expected %d inputs, received %d'
-                             % (name or getattr(fn, '__name__', ''), len(specs), len(arrays)))
+        adapter.check_arity(name or getattr(fn, '__name__', ''), specs, arrays)
         tensors = []
         for i, (array, spec) in enumerate(zip(arrays, specs)):
             array = np.asarray(_value_of(array))

@@ -3,7 +3,7 @@ import builtins
 
 import numpy as np
 
-from minikeras.backend import numpy_like, state
+from minikeras.backend import adapter, numpy_like, state
 from minikeras.backend.numpy.core import _as_array, _shape_tuple, _value_of
 
 
@@ -292,10 +292,7 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _as_array(condition).astype(bool)
     then_expression, else_expression = _as_array(then_expression), _as_array(else_expression)
     # Keras 2: a condition with fewer axes than the branches gets trailing axes.

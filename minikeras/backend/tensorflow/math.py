@@ -3,19 +3,10 @@ import builtins
 
 import numpy as np
 
-from minikeras.backend.tensorflow._tf import (tf, _tf_dtype, _to_tensor, _pair, _axis_list,
-                                              _static_shape, _normalize_format, _floatx)
-
-
-def _t(x):
-    return _to_tensor(x)
-
-
-def _rank(x):
-    r = x.shape.rank
-    if r is None:
-        raise ValueError('tensor %r has unknown rank' % (x,))
-    return r
+from minikeras.backend import adapter
+from minikeras.backend.tensorflow._tf import (
+    tf, _t, _rank, _tf_dtype, _to_tensor, _pair, _axis_list, _static_shape, _normalize_format,
+    _floatx)
 
 
 def _float(x):
@@ -347,10 +338,7 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     then_expression, else_expression = _pair(then_expression, else_expression)
     condition = _t(condition)
     if condition.dtype != tf.bool:

@@ -95,9 +95,7 @@ def compiled_function(fn, input_specs, name=None):
     compiled = _compile_graph(inputs, outputs, list(updates or []), name=label)
 
     def call(*arrays):
-        if len(arrays) != len(specs):
-            raise ValueError('compiled function %s: expected %d inputs, received %d'
-                             % (label, len(specs), len(arrays)))
+        adapter.check_arity(label, specs, arrays)
         values = []
         for i, (array, spec) in enumerate(zip(arrays, specs)):
             array = np.asarray(array)

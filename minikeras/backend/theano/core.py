@@ -243,16 +243,8 @@ def _static(shape):
     return tuple(int(d) for d in shape)
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(_static(shape)), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(np.ones(_static(shape)), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(np.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(
+    variable, lambda shape, op: _static(shape))
 
 
 def zeros_like(x, dtype=None, name=None):

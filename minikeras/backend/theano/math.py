@@ -3,6 +3,7 @@ import builtins
 
 import numpy as np
 
+from minikeras.backend import adapter
 from minikeras.backend.theano import _impl
 from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import (
@@ -393,10 +394,7 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _to_tensor(condition)
     if condition.dtype != 'bool':
         condition = T.neq(condition, 0)

@@ -14,6 +14,15 @@ from minikeras.backend import adapter, state
 
 # --- argument checks ----------------------------------------------------------------
 
+def axis_arg(axis):
+    """An axis argument as the array namespace takes it: None, an int or a tuple."""
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(a) for a in axis)
+    if axis is None:
+        return None
+    return int(axis)
+
+
 def expect_ndim(op, x, ndim, what=''):
     if x.ndim != ndim:
         raise ValueError('%s: expected a %d-D %s, received shape %s'
@@ -65,6 +74,39 @@ def slice_index(x, start, size):
         raise ValueError('slice: start %r and size %r must have one entry per axis of a '
                          'tensor of shape %s' % (start, size, x.shape))
     return tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(start, size))
+
+
+# --- ops written once ----------------------------------------------------------------
+
+def layout_ops(xp, to_tensor, shape_tuple):
+    """The engine's ``permute_dimensions``, ``flatten``, ``batch_flatten``, ``reverse``
+    and ``slice``."""
+    def permute_dimensions(x, pattern):
+        return xp.transpose(to_tensor(x), tuple(int(p) for p in pattern))
+
+    def flatten(x):
+        return xp.reshape(to_tensor(x), (-1,))
+
+    def batch_flatten(x):
+        x = to_tensor(x)
+        return xp.reshape(x, (x.shape[0], -1))
+
+    def reverse(x, axes):
+        return xp.flip(to_tensor(x), axis=axis_arg(axes))
+
+    def slice(x, start, size):
+        x = to_tensor(x)
+        return x[slice_index(x, shape_tuple(start), shape_tuple(size))]
+    return permute_dimensions, flatten, batch_flatten, reverse, slice
+
+
+def where_broadcast(xp, condition, then_expression, else_expression):
+    """``switch``: Keras 2 gives a condition with fewer axes than the branches trailing
+    axes."""
+    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
+    while 0 < condition.ndim < branch_ndim:
+        condition = xp.expand_dims(condition, -1)
+    return xp.where(condition, then_expression, else_expression)
 
 
 # --- padding and resizing -----------------------------------------------------------

@@ -11,15 +11,8 @@ from mxnet import np as mnp
 from mxnet import npx
 
 from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.mxnet.core import NDArray, _shape_tuple, _t
-
-
-def _axis(axis):
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    if axis is None:
-        return None
-    return int(axis)
 
 
 def _is_float(x):
@@ -395,33 +388,11 @@ def switch(condition, then_expression, else_expression):
     if condition.dtype != onp.bool_:
         condition = condition != 0
     then_expression, else_expression = _same_dtype([then_expression, else_expression])
-    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
-    while 0 < condition.ndim < branch_ndim:
-        condition = mnp.expand_dims(condition, -1)
-    return mnp.where(condition, then_expression, else_expression)
+    return numpy_like.where_broadcast(mnp, condition, then_expression, else_expression)
 
 
-def permute_dimensions(x, pattern):
-    return mnp.transpose(_t(x), tuple(int(p) for p in pattern))
-
-
-def flatten(x):
-    return mnp.reshape(_t(x), (-1,))
-
-
-def batch_flatten(x):
-    x = _t(x)
-    return mnp.reshape(x, (x.shape[0], -1))
-
-
-def reverse(x, axes):
-    return mnp.flip(_t(x), axis=_axis(axes))
-
-
-def slice(x, start, size):
-    x = _t(x)
-    start, size = _shape_tuple(start), _shape_tuple(size)
-    return x[numpy_like.slice_index(x, start, size)]
+permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_ops(
+    mnp, _t, _shape_tuple)
 
 
 def arange(start, stop=None, step=1, dtype='int32'):

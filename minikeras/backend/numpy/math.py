@@ -1,19 +1,9 @@
 """NumPy reference: element-wise math, reductions and tensor manipulation."""
-import builtins
-
 import numpy as np
 
 from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.numpy.core import _as_array, _shape_tuple, _value_of
-
-
-def _axis(axis):
-    """An axis argument for numpy: None, an int, or a tuple of ints."""
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    if axis is None:
-        return None
-    return int(axis)
 
 
 def _is_float(array):
@@ -295,34 +285,11 @@ def switch(condition, then_expression, else_expression):
     then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _as_array(condition).astype(bool)
     then_expression, else_expression = _as_array(then_expression), _as_array(else_expression)
-    # Keras 2: a condition with fewer axes than the branches gets trailing axes.
-    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
-    while 0 < condition.ndim < branch_ndim:
-        condition = condition[..., None]
-    return np.where(condition, then_expression, else_expression)
+    return numpy_like.where_broadcast(np, condition, then_expression, else_expression)
 
 
-def permute_dimensions(x, pattern):
-    return np.transpose(_as_array(x), tuple(int(p) for p in pattern))
-
-
-def flatten(x):
-    return np.reshape(_as_array(x), (-1,))
-
-
-def batch_flatten(x):
-    x = _as_array(x)
-    return np.reshape(x, (x.shape[0], -1))
-
-
-def reverse(x, axes):
-    return np.flip(_as_array(x), axis=_axis(axes))
-
-
-def slice(x, start, size):
-    x = _as_array(x)
-    start, size = _shape_tuple(start), _shape_tuple(size)
-    return x[numpy_like.slice_index(x, start, size)]
+permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_ops(
+    np, _as_array, _shape_tuple)
 
 
 def arange(start, stop=None, step=1, dtype='int32'):

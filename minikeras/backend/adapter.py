@@ -127,3 +127,14 @@ def filled_variables(variable, static_shape):
     def eye(size, dtype=None, name=None):
         return variable(np.eye(int(size)), dtype=dtype, name=name)
     return zeros, ones, eye
+
+
+def constant_array(array, shape):
+    """numpy ``array`` as ``constant(value, shape=shape)`` wants it: a scalar fills
+    ``shape`` (a tuple), an array of as many values is reshaped."""
+    if array.ndim == 0:
+        return np.full(shape, array, dtype=array.dtype)
+    if array.size == int(np.prod(shape)):
+        return array.reshape(shape)
+    raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
+                     'scalar or %d values)' % (array.shape, shape, int(np.prod(shape))))

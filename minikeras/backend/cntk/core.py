@@ -311,13 +311,7 @@ def constant(value, dtype=None, shape=None, name=None):
     array = np.array(value, dtype=name_dtype)
     if shape is not None:
         shape = _static_int_values(shape, 'constant shape')
-        if array.ndim == 0:
-            array = np.full(shape, array, dtype=name_dtype)
-        elif array.size == int(np.prod(shape)):
-            array = array.reshape(shape)
-        else:
-            raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
-                             'scalar or %d values)' % (array.shape, shape, int(np.prod(shape))))
+        array = adapter.constant_array(array, shape)
     return CntkTensor(C.constant(array.astype(_storage_of(name_dtype)), name=str(name or '')),
                       name_dtype)
 

@@ -149,13 +149,7 @@ def constant(value, dtype=None, shape=None, name=None):
     array = onp.array(value, dtype=_np_dtype(dtype))
     if shape is not None:
         shape = _shape_tuple(shape)
-        if array.ndim == 0:
-            array = onp.full(shape, array, dtype=array.dtype)
-        elif array.size == int(onp.prod(shape)):
-            array = array.reshape(shape)
-        else:
-            raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
-                             'scalar or %d values)' % (array.shape, shape, int(onp.prod(shape))))
+        array = adapter.constant_array(array, shape)
     return mnp.array(array, dtype=array.dtype)
 
 

@@ -117,13 +117,7 @@ def constant(value, dtype=None, shape=None, name=None):
     array = np.array(_value_of(value), dtype=_float_dtype(dtype))
     if shape is None:
         return array
-    shape = _shape_tuple(shape)
-    if array.ndim == 0:
-        return np.full(shape, array, dtype=array.dtype)
-    if array.size == int(np.prod(shape)):
-        return array.reshape(shape)
-    raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
-                     'scalar or %d values)' % (array.shape, shape, int(np.prod(shape))))
+    return adapter.constant_array(array, _shape_tuple(shape))
 
 
 def is_tensor(x):

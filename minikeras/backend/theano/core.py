@@ -143,14 +143,7 @@ def constant(value, dtype=None, shape=None, name=None):
     if shape is not None:
         shape = tuple(int(d) for d in np.asarray(shape).reshape(-1)) \
             if not isinstance(shape, int) else (shape,)
-        if array.ndim == 0:
-            array = np.full(shape, array, dtype=array.dtype)
-        elif array.size == int(np.prod(shape)):
-            array = array.reshape(shape)
-        else:
-            raise ValueError('constant: a value of shape %s cannot fill shape %s (expected '
-                             'a scalar or %d values)' % (array.shape, shape,
-                                                        int(np.prod(shape))))
+        array = adapter.constant_array(array, shape)
     out = T.constant(array, name=name)
     out._keras_shape = array.shape
     return out

@@ -21,6 +21,7 @@ import sys
 import numpy as np
 
 from minikeras.backend.errors import EngineError
+from minikeras.utils import nest
 
 
 def topic_ops(module):
@@ -93,11 +94,7 @@ def check_input(i, array, spec):
 def to_list(x):
     """An op's list argument (states, constants): None -> [], a list or tuple -> a new
     list, anything else -> [x]."""
-    if x is None:
-        return []
-    if isinstance(x, (list, tuple)):
-        return list(x)
-    return [x]
+    return [] if x is None else nest.to_list(x)
 
 
 def branches(then_expression, else_expression):

@@ -50,6 +50,17 @@ def batch_dot_axes(x, y, axes):
     return ax_x, ax_y
 
 
+def bias_channel_axis(x, bias, data_format):
+    """The axis of ``x`` that ``bias_add`` adds the 1-D ``bias`` along, checked."""
+    channels_first = state.normalize_data_format(data_format) == 'channels_first'
+    channel_axis = 1 if channels_first and x.ndim > 2 else x.ndim - 1
+    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
+        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
+                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
+                                                bias.shape))
+    return channel_axis
+
+
 def check_squeeze(x, axis):
     if x.shape[int(axis)] != 1:
         raise ValueError('squeeze: axis %d of a tensor of shape %s has length %d, expected 1'

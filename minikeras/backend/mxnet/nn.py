@@ -11,7 +11,7 @@ import numpy as onp
 from mxnet import np as mnp
 from mxnet import npx
 
-from minikeras.backend import state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.mxnet.core import NDArray, _random_tensor, _t
 from minikeras.backend.mxnet.math import _logical_and
 from minikeras.backend.conv_geometry import (  # noqa: F401
@@ -77,15 +77,20 @@ def softsign(x):
 
 # --- losses -------------------------------------------------------------------------
 
+def _log_probabilities(output, axis, from_logits):
+    """log of the softmax of logits, or of probabilities normalized and clipped to
+    [epsilon, 1 - epsilon] along ``axis``."""
+    if from_logits:
+        return npx.log_softmax(output, axis=axis)
+    p = output / mnp.sum(output, axis=axis, keepdims=True)
+    eps = state.epsilon()
+    return mnp.log(mnp.clip(p, eps, 1 - eps))
+
+
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _t(target), _t(output)
     axis = int(axis)
-    if from_logits:
-        log_p = npx.log_softmax(output, axis=axis)
-    else:
-        p = output / mnp.sum(output, axis=axis, keepdims=True)
-        eps = state.epsilon()
-        log_p = mnp.log(mnp.clip(p, eps, 1 - eps))
+    log_p = _log_probabilities(output, axis, from_logits)
     if target.dtype != log_p.dtype:
         target = target.astype(log_p.dtype)
     return -mnp.sum(target * log_p, axis=axis)
@@ -105,12 +110,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
                          '%s for output of shape %s, received %s'
                          % (expected, output.shape, target.shape))
-    if from_logits:
-        log_p = npx.log_softmax(output, axis=axis)
-    else:
-        p = output / mnp.sum(output, axis=axis, keepdims=True)
-        eps = state.epsilon()
-        log_p = mnp.log(mnp.clip(p, eps, 1 - eps))
+    log_p = _log_probabilities(output, axis, from_logits)
     return -npx.pick(log_p, target.astype('int64'), axis=axis)
 
 
@@ -166,11 +166,7 @@ def _channels_first(data_format):
 
 def bias_add(x, bias, data_format=None):
     x, bias = _t(x), _t(bias)
-    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
-    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
-        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
-                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
-                                                bias.shape))
+    channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     if channel_axis == x.ndim - 1:
         return x + bias
     shape = [1] * x.ndim

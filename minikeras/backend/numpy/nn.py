@@ -8,7 +8,7 @@ import itertools
 
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.numpy.core import _as_array, _random_state, _value_of
 from minikeras.backend.conv_geometry import (  # noqa: F401
     normalize_tuple as _tuple, padding_amounts as _padding_amounts, geometry as _conv_geometry)
@@ -153,11 +153,7 @@ def _channels_first(data_format):
 
 def bias_add(x, bias, data_format=None):
     x, bias = _as_array(x), _as_array(bias)
-    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
-    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
-        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
-                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
-                                                bias.shape))
+    channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     shape = [1] * x.ndim
     shape[channel_axis] = -1
     return x + bias.reshape(shape)
@@ -210,6 +206,13 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
     return _from_channels_last(y, data_format)
 
 
+def _channels_last_2d(x, padding, strides, dilation_rate, data_format, op):
+    """A 2-D op's input as channels-last, with its strides and dilation as pairs."""
+    _check_2d(x, padding, op)
+    return (_to_channels_last(x, data_format), _tuple(strides, 2, 'strides'),
+            _tuple(dilation_rate, 2, 'dilation_rate'))
+
+
 def _check_2d(x, padding, op):
     if x.ndim != 4:
         raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
@@ -229,10 +232,8 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _as_array(x), _as_array(kernel)
-    _check_2d(x, padding, 'conv2d_transpose')
-    strides = _tuple(strides, 2, 'strides')
-    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
-    x = _to_channels_last(x, data_format)
+    x, strides, dilation = _channels_last_2d(x, padding, strides, dilation_rate, data_format,
+                                             'conv2d_transpose')
     output_shape = [None if d is None else int(_value_of(d)) for d in _value_of(output_shape)]
     if _channels_first(data_format):
         output_shape = [output_shape[0]] + output_shape[2:] + [output_shape[1]]
@@ -261,10 +262,8 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _as_array(x), _as_array(depthwise_kernel)
-    _check_2d(x, padding, 'depthwise_conv2d')
-    strides = _tuple(strides, 2, 'strides')
-    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
-    x = _to_channels_last(x, data_format)
+    x, strides, dilation = _channels_last_2d(x, padding, strides, dilation_rate, data_format,
+                                             'depthwise_conv2d')
     if kernel.ndim != 4 or kernel.shape[2] != x.shape[-1]:
         raise ValueError('depthwise_conv2d: kernel of shape %s does not fit input with %d '
                          'channels (expected (h, w, %d, multiplier))'

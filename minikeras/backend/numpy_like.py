@@ -10,6 +10,7 @@ import builtins
 import numpy as onp
 
 from minikeras.backend import adapter, state
+from minikeras.backend.conv_geometry import normalize_tuple
 
 
 # --- argument checks ----------------------------------------------------------------
@@ -59,6 +60,22 @@ def bias_channel_axis(x, bias, data_format):
                          'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
                                                 bias.shape))
     return channel_axis
+
+
+def check_2d(x, padding, op):
+    """The input of a 2-D convolution or pooling: 4 axes, padding 'valid' or 'same'."""
+    if x.ndim != 4:
+        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
+    if padding not in ('valid', 'same'):
+        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
+
+
+def pool2d_args(x, pool_size, strides, padding, pool_mode):
+    """pool2d's checked arguments: (pool_size, strides) as pairs."""
+    check_2d(x, padding, 'pool2d')
+    if pool_mode not in ('max', 'avg'):
+        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    return normalize_tuple(pool_size, 2, 'pool_size'), normalize_tuple(strides, 2, 'strides')
 
 
 def check_squeeze(x, axis):

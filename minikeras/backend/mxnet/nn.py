@@ -197,13 +197,6 @@ def _from_channels_first(y, data_format):
     return mnp.moveaxis(y, 1, -1)
 
 
-def _check_2d(x, padding, op):
-    if x.ndim != 4:
-        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
-
-
 def _convolve(x, weight, strides, padding, dilation, groups=1):
     """Cross-correlation of channels_first ``x`` with MXNet-layout ``weight``
     (out, in/groups, *k)."""
@@ -233,7 +226,7 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_2d(x, padding, 'conv2d')
+    numpy_like.check_2d(x, padding, 'conv2d')
     x = _to_channels_first(x, data_format)
     if kernel.ndim != 4 or kernel.shape[2] != x.shape[1]:
         raise ValueError('conv2d: kernel of shape %s does not fit input with %d channels '
@@ -247,7 +240,7 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_2d(x, padding, 'conv2d_transpose')
+    numpy_like.check_2d(x, padding, 'conv2d_transpose')
     strides = _tuple(strides, 2, 'strides')
     dilation = _tuple(dilation_rate, 2, 'dilation_rate')
     if isinstance(output_shape, NDArray):
@@ -286,7 +279,7 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(depthwise_kernel)
-    _check_2d(x, padding, 'depthwise_conv2d')
+    numpy_like.check_2d(x, padding, 'depthwise_conv2d')
     x = _to_channels_first(x, data_format)
     channels = x.shape[1]
     if kernel.ndim != 4 or kernel.shape[2] != channels:
@@ -342,11 +335,7 @@ def _padding_mask(spatial, pads, dtype):
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _t(x)
-    _check_2d(x, padding, 'pool2d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
-    pool_size = _tuple(pool_size, 2, 'pool_size')
-    strides = _tuple(strides, 2, 'strides')
+    pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
     x = _to_channels_first(x, data_format)
     pads, _ = _geometry(x.shape[2:], pool_size, strides, (1, 1), padding)
     if all(b == a for b, a in pads):

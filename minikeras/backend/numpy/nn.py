@@ -208,22 +208,15 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
 
 def _channels_last_2d(x, padding, strides, dilation_rate, data_format, op):
     """A 2-D op's input as channels-last, with its strides and dilation as pairs."""
-    _check_2d(x, padding, op)
+    numpy_like.check_2d(x, padding, op)
     return (_to_channels_last(x, data_format), _tuple(strides, 2, 'strides'),
             _tuple(dilation_rate, 2, 'dilation_rate'))
-
-
-def _check_2d(x, padding, op):
-    if x.ndim != 4:
-        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
 
 
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
     x, kernel = _as_array(x), _as_array(kernel)
-    _check_2d(x, padding, 'conv2d')
+    numpy_like.check_2d(x, padding, 'conv2d')
     y = _conv(_to_channels_last(x, data_format), kernel, _tuple(strides, 2, 'strides'),
               padding, _tuple(dilation_rate, 2, 'dilation_rate'))
     return _from_channels_last(y, data_format)
@@ -289,11 +282,7 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _as_array(x)
-    _check_2d(x, padding, 'pool2d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
-    pool_size = _tuple(pool_size, 2, 'pool_size')
-    strides = _tuple(strides, 2, 'strides')
+    pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
     x = _to_channels_last(x, data_format)
     pads, outs = _conv_geometry(x.shape[1:3], pool_size, strides, (1, 1), padding)
     valid = np.pad(np.ones(x.shape, dtype=bool), [(0, 0)] + pads + [(0, 0)], mode='constant')

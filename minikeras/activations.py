@@ -1,6 +1,6 @@
 """Activation functions (Keras 2 ``keras.activations``), written with backend ops."""
 import minikeras.backend as K
-from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from minikeras.utils.generic_utils import ObjectLookup
 
 
 def softmax(x, axis=-1):
@@ -60,24 +60,6 @@ _OBJECTS = {
 }
 
 
-def serialize(activation):
-    return serialize_keras_object(activation)
-
-
-def deserialize(name, custom_objects=None):
-    return deserialize_keras_object(name, module_objects=_OBJECTS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name='activation function')
-
-
-def get(identifier):
-    """An activation function from a name, a serialized dict, a callable, or ``None``
-    (-> ``linear``)."""
-    if identifier is None:
-        return linear
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret activation function identifier: %r (expected a '
-                     'name such as "relu", a callable or None)' % (identifier,))
+serialize, deserialize, get = ObjectLookup(
+    _OBJECTS, 'activation function', none=linear,
+    expected=' (expected a name such as "relu", a callable or None)').functions()

@@ -1,7 +1,7 @@
 """Weight constraints (Keras 2 ``keras.constraints``): ``c(w)`` returns the projected
 weight tensor; optimizers apply a variable's ``.constraint`` after each update."""
 import minikeras.backend as K
-from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from minikeras.utils.generic_utils import ObjectLookup
 
 
 def _axis(axis):
@@ -107,25 +107,5 @@ _OBJECTS = {
 }
 
 
-def serialize(constraint):
-    return serialize_keras_object(constraint)
-
-
-def deserialize(config, custom_objects=None):
-    return deserialize_keras_object(config, module_objects=_OBJECTS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name='constraint')
-
-
-def get(identifier):
-    """A constraint from ``None``, a name ('max_norm', 'non_neg', ...), a config dict or a
-    callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return deserialize({'class_name': identifier, 'config': {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret constraint identifier: %r' % (identifier,))
+serialize, deserialize, get = ObjectLookup(
+    _OBJECTS, 'constraint', names_are_classes=True, none=None).functions()

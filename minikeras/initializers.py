@@ -10,7 +10,7 @@ the seed (as Keras 2.3 does), so two weights drawn from one initializer differ.
 import numpy as np
 
 import minikeras.backend as K
-from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from minikeras.utils.generic_utils import ObjectLookup
 
 
 def _check_shape(shape):
@@ -318,24 +318,6 @@ _OBJECTS = {
 }
 
 
-def serialize(initializer):
-    return serialize_keras_object(initializer)
-
-
-def deserialize(config, custom_objects=None):
-    return deserialize_keras_object(config, module_objects=_OBJECTS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name='initializer')
-
-
-def get(identifier):
-    """An initializer from a name ('glorot_uniform', 'zeros', 'he_normal', ...), a
-    ``{'class_name', 'config'}`` dict, or a callable (returned as is)."""
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return deserialize({'class_name': identifier, 'config': {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret initializer identifier: %r (expected a name such '
-                     'as "glorot_uniform", a config dict or a callable)' % (identifier,))
+serialize, deserialize, get = ObjectLookup(
+    _OBJECTS, 'initializer', names_are_classes=True,
+    expected=' (expected a name such as "glorot_uniform", a config dict or a callable)').functions()

@@ -9,7 +9,7 @@ reduced by ``reduction`` ('sum_over_batch_size' by default, 'sum' or 'none'), wh
 the per-sample function of any loss identifier.
 """
 import minikeras.backend as K
-from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from minikeras.utils.generic_utils import ObjectLookup
 
 
 def _prepare(y_true, y_pred):
@@ -279,27 +279,9 @@ _OBJECTS.update(_ALIASES)
 _OBJECTS.update(_CLASSES)
 
 
-def serialize(loss):
-    return serialize_keras_object(loss)
-
-
-def deserialize(name, custom_objects=None):
-    return deserialize_keras_object(name, module_objects=_OBJECTS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name='loss function')
-
-
-def get(identifier):
-    """A loss from ``None``, a name ('mse', 'categorical_crossentropy', ...), a config
-    dict, or a callable/``Loss`` instance (returned as is)."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret loss function identifier: %r (expected a name such '
-                     'as "mse", a config dict or a callable)' % (identifier,))
+serialize, deserialize, get = ObjectLookup(
+    _OBJECTS, 'loss function', none=None,
+    expected=' (expected a name such as "mse", a config dict or a callable)').functions()
 
 
 def per_sample(loss):

@@ -12,7 +12,7 @@ from minikeras.losses import (  # noqa: F401  (losses usable as metrics)
     kullback_leibler_divergence, logcosh, mae, mape, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, mse,
     msle, poisson, sparse_categorical_crossentropy, squared_hinge)
-from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from minikeras.utils.generic_utils import ObjectLookup
 
 
 def _floatx(x):
@@ -82,21 +82,6 @@ _OBJECTS.update({'mse': mse, 'MSE': MSE, 'mae': mae, 'MAE': MAE, 'mape': mape, '
                  'SCCE': SCCE})
 
 
-def serialize(metric):
-    return serialize_keras_object(metric)
-
-
-def deserialize(config, custom_objects=None):
-    return deserialize_keras_object(config, module_objects=_OBJECTS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name='metric function')
-
-
-def get(identifier):
-    """A metric function from a name, a config dict or a callable."""
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret metric function identifier: %r (expected a name '
-                     'such as "categorical_accuracy" or a callable)' % (identifier,))
+serialize, deserialize, get = ObjectLookup(
+    _OBJECTS, 'metric function',
+    expected=' (expected a name such as "categorical_accuracy" or a callable)').functions()

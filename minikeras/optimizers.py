@@ -215,9 +215,13 @@ class Optimizer(object):
             tuples.append((p, w.astype(K.dtype(p))))
         K.batch_set_value(tuples)
 
+    # The attributes a subclass adds to get_config, in order (before the common ones).
+    _config_attributes = ()
+
     def get_config(self):
-        config = {'learning_rate': _py_float(K.get_value(self._lr)),
-                  'decay': float(self.decay)}
+        config = dict((name, getattr(self, name)) for name in self._config_attributes)
+        config.update({'learning_rate': _py_float(K.get_value(self._lr)),
+                       'decay': float(self.decay)})
         if self.clipnorm is not None:
             config['clipnorm'] = self.clipnorm
         if self.clipvalue is not None:
@@ -235,6 +239,8 @@ class Optimizer(object):
 
 class SGD(Optimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum."""
+
+    _config_attributes = ('momentum', 'nesterov')
 
     def __init__(self, lr=0.01, momentum=0., decay=0., nesterov=False, **kwargs):
         super(SGD, self).__init__(lr=lr, decay=decay, default_lr=0.01, **kwargs)
@@ -256,14 +262,23 @@ class SGD(Optimizer):
             updates.append(self._param_update(p, new_p))
         return updates
 
-    def get_config(self):
-        config = {'momentum': self.momentum, 'nesterov': self.nesterov}
-        config.update(super(SGD, self).get_config())
-        return config
+
+def _accumulator_updates(optimizer, params, grads, lr, accumulate):
+    """RMSprop's and Adagrad's step: the accumulator (slot 0) becomes
+    ``accumulate(a, g)``, the parameter moves by ``lr * g / (sqrt(new_a) + epsilon)``."""
+    updates = []
+    for p, g, a in zip(params, grads, optimizer._slots[0]):
+        new_a = accumulate(a, g)
+        updates.append(K.update(a, new_a))
+        new_p = p - lr * g / (K.sqrt(new_a) + optimizer.epsilon)
+        updates.append(optimizer._param_update(p, new_p))
+    return updates
 
 
 class RMSprop(Optimizer):
     """Divide the gradient by a running root mean square of recent gradients."""
+
+    _config_attributes = ('rho', 'epsilon')
 
     def __init__(self, lr=0.001, rho=0.9, epsilon=None, decay=0., **kwargs):
         super(RMSprop, self).__init__(lr=lr, decay=decay, default_lr=0.001, **kwargs)
@@ -274,22 +289,14 @@ class RMSprop(Optimizer):
         return [self._zeros_like_params(params, 'accumulator')]
 
     def _updates(self, params, grads, lr):
-        updates = []
-        for p, g, a in zip(params, grads, self._slots[0]):
-            new_a = self.rho * a + (1. - self.rho) * K.square(g)
-            updates.append(K.update(a, new_a))
-            new_p = p - lr * g / (K.sqrt(new_a) + self.epsilon)
-            updates.append(self._param_update(p, new_p))
-        return updates
-
-    def get_config(self):
-        config = {'rho': self.rho, 'epsilon': self.epsilon}
-        config.update(super(RMSprop, self).get_config())
-        return config
+        return _accumulator_updates(self, params, grads, lr,
+                                    lambda a, g: self.rho * a + (1. - self.rho) * K.square(g))
 
 
 class Adagrad(Optimizer):
     """Per-parameter rates scaled by the sum of all past squared gradients."""
+
+    _config_attributes = ('epsilon',)
 
     def __init__(self, lr=0.01, epsilon=None, decay=0., **kwargs):
         super(Adagrad, self).__init__(lr=lr, decay=decay, default_lr=0.01, **kwargs)
@@ -299,22 +306,13 @@ class Adagrad(Optimizer):
         return [self._zeros_like_params(params, 'accumulator')]
 
     def _updates(self, params, grads, lr):
-        updates = []
-        for p, g, a in zip(params, grads, self._slots[0]):
-            new_a = a + K.square(g)
-            updates.append(K.update(a, new_a))
-            new_p = p - lr * g / (K.sqrt(new_a) + self.epsilon)
-            updates.append(self._param_update(p, new_p))
-        return updates
-
-    def get_config(self):
-        config = {'epsilon': self.epsilon}
-        config.update(super(Adagrad, self).get_config())
-        return config
+        return _accumulator_updates(self, params, grads, lr, lambda a, g: a + K.square(g))
 
 
 class Adadelta(Optimizer):
     """Adagrad with a moving window of squared gradients and of squared updates."""
+
+    _config_attributes = ('rho', 'epsilon')
 
     def __init__(self, lr=1.0, rho=0.95, epsilon=None, decay=0., **kwargs):
         super(Adadelta, self).__init__(lr=lr, decay=decay, default_lr=1.0, **kwargs)
@@ -337,14 +335,11 @@ class Adadelta(Optimizer):
             updates.append(K.update(d_a, new_d_a))
         return updates
 
-    def get_config(self):
-        config = {'rho': self.rho, 'epsilon': self.epsilon}
-        config.update(super(Adadelta, self).get_config())
-        return config
-
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2014), with the AMSGrad variant when ``amsgrad=True``."""
+
+    _config_attributes = ('beta_1', 'beta_2', 'epsilon', 'amsgrad')
 
     def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.,
                  amsgrad=False, **kwargs):
@@ -384,15 +379,11 @@ class Adam(Optimizer):
             updates.append(self._param_update(p, p_t))
         return updates
 
-    def get_config(self):
-        config = {'beta_1': self.beta_1, 'beta_2': self.beta_2, 'epsilon': self.epsilon,
-                  'amsgrad': self.amsgrad}
-        config.update(super(Adam, self).get_config())
-        return config
-
 
 class Adamax(Optimizer):
     """Adam with the infinity norm (section 7 of the Adam paper)."""
+
+    _config_attributes = ('beta_1', 'beta_2', 'epsilon')
 
     def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0., **kwargs):
         super(Adamax, self).__init__(lr=lr, decay=decay, default_lr=0.002, **kwargs)
@@ -416,14 +407,11 @@ class Adamax(Optimizer):
             updates.append(self._param_update(p, p_t))
         return updates
 
-    def get_config(self):
-        config = {'beta_1': self.beta_1, 'beta_2': self.beta_2, 'epsilon': self.epsilon}
-        config.update(super(Adamax, self).get_config())
-        return config
-
 
 class Nadam(Optimizer):
     """Adam with Nesterov momentum (Dozat 2015), Keras 2 momentum schedule."""
+
+    _config_attributes = ('beta_1', 'beta_2', 'epsilon', 'schedule_decay')
 
     def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None,
                  schedule_decay=0.004, decay=0., **kwargs):
@@ -466,12 +454,6 @@ class Nadam(Optimizer):
             p_t = p - lr * m_t_bar / (K.sqrt(v_t_prime) + self.epsilon)
             updates.append(self._param_update(p, p_t))
         return updates
-
-    def get_config(self):
-        config = {'beta_1': self.beta_1, 'beta_2': self.beta_2, 'epsilon': self.epsilon,
-                  'schedule_decay': self.schedule_decay}
-        config.update(super(Nadam, self).get_config())
-        return config
 
 
 # Keras 2 aliases

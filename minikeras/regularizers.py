@@ -1,7 +1,7 @@
 """Weight regularizers (Keras 2 ``keras.regularizers``): ``reg(weight)`` is a scalar
 penalty tensor computed with backend ops, added to the loss by the training engine."""
 import minikeras.backend as K
-from minikeras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from minikeras.utils.generic_utils import ObjectLookup
 
 
 class Regularizer(object):
@@ -70,25 +70,5 @@ def l1_l2(l1=0.01, l2=0.01):
 _OBJECTS = {'Regularizer': Regularizer, 'L1L2': L1L2, 'l1': l1, 'l2': l2, 'l1_l2': l1_l2}
 
 
-def serialize(regularizer):
-    return serialize_keras_object(regularizer)
-
-
-def deserialize(config, custom_objects=None):
-    return deserialize_keras_object(config, module_objects=_OBJECTS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name='regularizer')
-
-
-def get(identifier):
-    """A regularizer from ``None``, a name ('l1', 'l2', 'l1_l2'), a config dict or a
-    callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return deserialize({'class_name': identifier, 'config': {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret regularizer identifier: %r' % (identifier,))
+serialize, deserialize, get = ObjectLookup(
+    _OBJECTS, 'regularizer', names_are_classes=True, none=None).functions()

@@ -7,7 +7,7 @@ import re
 from minikeras.backend.contract import CONTRACT, METADATA_OPS
 from minikeras.backend.engines import ENGINES, valid_names
 from minikeras.backend.errors import EngineError
-from minikeras.backend import symbolic
+from minikeras.backend import adapter, symbolic
 
 
 # a custom engine is named by an absolute dotted module path (my_pkg.my_backend); a
@@ -62,7 +62,13 @@ def _fmt(sig):
 
 
 def check_contract(module, name):
+    """Raise EngineError naming every contract op ``module`` lacks, every op it exports
+    (``__all__``) that the contract does not declare, and every op whose arguments
+    differ from the contract's."""
     missing = [op for op in CONTRACT if not callable(getattr(module, op, None))]
+    extra = []
+    if hasattr(module, '__all__'):
+        extra = [op for op in adapter.engine_ops(module) if op not in CONTRACT]
     wrong = []
     for op, stub in CONTRACT.items():
         impl = getattr(module, op, None)
@@ -70,18 +76,20 @@ def check_contract(module, name):
             problem = signature_problem(stub, impl)
             if problem:
                 wrong.append('%s: %s' % (op, problem))
-    if missing or wrong:
-        parts = []
-        if missing:
-            parts.append('missing ops: %s' % ', '.join(missing))
-        if wrong:
-            parts.append('ops with other arguments than the contract: %s' % '; '.join(wrong))
+    parts = []
+    if missing:
+        parts.append('missing ops: %s' % ', '.join(missing))
+    if extra:
+        parts.append('ops not in the contract: %s' % ', '.join(extra))
+    if wrong:
+        parts.append('ops with other arguments than the contract: %s' % '; '.join(wrong))
+    if parts:
         raise EngineError('minikeras engine %r (%s) breaks the backend contract: %s'
                           % (name, module.__name__, '. '.join(parts)))
 
 
 def unsupported_ops(module):
-    return sorted(op for op in CONTRACT if getattr(getattr(module, op), 'unsupported', False))
+    return adapter.unsupported_ops(module)
 
 
 def wrap(op, impl):
@@ -116,4 +124,7 @@ def _metadata(op, kt):
         return True
     if op == 'is_variable':
         return False
+    if op == 'count_params':
+        raise TypeError('count_params counts the entries of a variable; received a symbolic '
+                        'tensor of shape %s' % (kt.shape,))
     raise TypeError('%s is not defined for a symbolic tensor' % op)

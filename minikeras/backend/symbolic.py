@@ -151,10 +151,6 @@ def _random_probe(shape, dtype, size):
     return np.zeros(concrete, dtype=dtype)
 
 
-def is_symbolic(x):
-    return isinstance(x, KerasTensor)
-
-
 def any_symbolic(args, kwargs):
     """True if a KerasTensor is among ``args``/``kwargs`` (looking one list deep)."""
     for a in args:

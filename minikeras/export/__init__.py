@@ -281,8 +281,7 @@ class _unrolled(object):
 
 def _inference_fn(model):
     def fn(*tensors):
-        outputs, _ = model._forward(tensors, training=False)
-        return outputs
+        return model.outputs_for(tensors, training=False)
     return fn
 
 

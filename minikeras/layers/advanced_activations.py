@@ -3,20 +3,11 @@ Softmax, ReLU."""
 import numbers
 
 import minikeras.backend as K
-from minikeras.layers.base import InputSpec, Layer
+from minikeras.layers.base import ElementwiseLayer, InputSpec
 from minikeras.layers.core import _ser, base_config, check_float
 
 
-class _Elementwise(Layer):
-    def __init__(self, **kwargs):
-        super(_Elementwise, self).__init__(**kwargs)
-        self.supports_masking = True
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-
-class LeakyReLU(_Elementwise):
+class LeakyReLU(ElementwiseLayer):
     """``x`` if x > 0 else ``alpha * x``."""
 
     def __init__(self, alpha=0.3, **kwargs):
@@ -30,7 +21,7 @@ class LeakyReLU(_Elementwise):
         return base_config(self, {'alpha': self.alpha})
 
 
-class PReLU(_Elementwise):
+class PReLU(ElementwiseLayer):
     """``x`` if x > 0 else ``alpha * x`` with a learned ``alpha`` of the input's shape
     (without the batch axis); ``shared_axes`` (1-indexed like the input) share one alpha."""
 
@@ -87,7 +78,7 @@ class PReLU(_Elementwise):
         })
 
 
-class ELU(_Elementwise):
+class ELU(ElementwiseLayer):
     """``x`` if x > 0 else ``alpha * (exp(x) - 1)``."""
 
     def __init__(self, alpha=1.0, **kwargs):
@@ -101,7 +92,7 @@ class ELU(_Elementwise):
         return base_config(self, {'alpha': self.alpha})
 
 
-class ThresholdedReLU(_Elementwise):
+class ThresholdedReLU(ElementwiseLayer):
     """``x`` if x > theta else 0."""
 
     def __init__(self, theta=1.0, **kwargs):
@@ -115,7 +106,7 @@ class ThresholdedReLU(_Elementwise):
         return base_config(self, {'theta': self.theta})
 
 
-class Softmax(_Elementwise):
+class Softmax(ElementwiseLayer):
     """Softmax along ``axis``."""
 
     def __init__(self, axis=-1, **kwargs):
@@ -131,7 +122,7 @@ class Softmax(_Elementwise):
         return base_config(self, {'axis': self.axis})
 
 
-class ReLU(_Elementwise):
+class ReLU(ElementwiseLayer):
     """``min(max_value, x)`` if x >= threshold else ``negative_slope * (x - threshold)``."""
 
     def __init__(self, max_value=None, negative_slope=0., threshold=0., **kwargs):

@@ -376,6 +376,17 @@ def _fmt_shape(shape):
         else str([tuple(s) for s in shape])
 
 
+class ElementwiseLayer(Layer):
+    """Base of layers whose output has the input's shape and mask (activations, noise)."""
+
+    def __init__(self, **kwargs):
+        super(ElementwiseLayer, self).__init__(**kwargs)
+        self.supports_masking = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
 def _tensors_for(shape, dtype):
     if isinstance(shape, list):
         return [KerasTensor(s, dtype) for s in shape]

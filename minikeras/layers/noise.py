@@ -3,20 +3,11 @@ GaussianDropout, AlphaDropout."""
 import numpy as np
 
 import minikeras.backend as K
-from minikeras.layers.base import Layer
+from minikeras.layers.base import ElementwiseLayer
 from minikeras.layers.core import _noise_shape, base_config, check_float, check_int
 
 
-class _Noise(Layer):
-    def __init__(self, **kwargs):
-        super(_Noise, self).__init__(**kwargs)
-        self.supports_masking = True
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-
-class GaussianNoise(_Noise):
+class GaussianNoise(ElementwiseLayer):
     """Adds zero-mean Gaussian noise of standard deviation ``stddev`` in training."""
 
     def __init__(self, stddev, **kwargs):
@@ -34,7 +25,7 @@ class GaussianNoise(_Noise):
         return base_config(self, {'stddev': self.stddev})
 
 
-class GaussianDropout(_Noise):
+class GaussianDropout(ElementwiseLayer):
     """Multiplies by Gaussian noise of mean 1 and stddev sqrt(rate / (1 - rate)) in
     training."""
 
@@ -56,7 +47,7 @@ class GaussianDropout(_Noise):
         return base_config(self, {'rate': self.rate})
 
 
-class AlphaDropout(_Noise):
+class AlphaDropout(ElementwiseLayer):
     """Dropout that keeps the mean and variance of SELU activations: dropped entries are
     set to -alpha * scale, then an affine map restores the statistics."""
 

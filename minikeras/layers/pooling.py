@@ -11,6 +11,23 @@ def _check_ndim(layer, input_shape, ndim):
                          % (layer.name, type(layer).__name__, ndim, tuple(input_shape)))
 
 
+def _set_pooling(layer, rank, pool_size, strides, padding, data_format):
+    """The arguments of a ``rank``-D pooling layer, checked, as its attributes."""
+    cls = type(layer).__name__
+    if strides is None:
+        strides = pool_size
+    layer.pool_size = conv_utils.normalize_tuple(pool_size, rank, 'pool_size', cls)
+    layer.strides = conv_utils.normalize_tuple(strides, rank, 'strides', cls)
+    layer.padding = conv_utils.normalize_padding(padding, cls)
+    layer.data_format = conv_utils.normalize_data_format(data_format, cls)
+    layer.input_spec = InputSpec(ndim=rank + 2)
+
+
+def _pooling_config(layer):
+    return base_config(layer, {'pool_size': layer.pool_size, 'strides': layer.strides,
+                               'padding': layer.padding, 'data_format': layer.data_format})
+
+
 class _Pooling1D(Layer):
     """1-D pooling over axis 1 (channels_last) or 2 (channels_first) via ``K.pool2d``."""
 
@@ -19,14 +36,7 @@ class _Pooling1D(Layer):
     def __init__(self, pool_size=2, strides=None, padding='valid',
                  data_format='channels_last', **kwargs):
         super(_Pooling1D, self).__init__(**kwargs)
-        cls = type(self).__name__
-        if strides is None:
-            strides = pool_size
-        self.pool_size = conv_utils.normalize_tuple(pool_size, 1, 'pool_size', cls)
-        self.strides = conv_utils.normalize_tuple(strides, 1, 'strides', cls)
-        self.padding = conv_utils.normalize_padding(padding, cls)
-        self.data_format = conv_utils.normalize_data_format(data_format, cls)
-        self.input_spec = InputSpec(ndim=3)
+        _set_pooling(self, 1, pool_size, strides, padding, data_format)
 
     def compute_output_shape(self, input_shape):
         _check_ndim(self, input_shape, 3)
@@ -51,8 +61,7 @@ class _Pooling1D(Layer):
         return K.squeeze(y, axis)
 
     def get_config(self):
-        return base_config(self, {'pool_size': self.pool_size, 'strides': self.strides,
-                                  'padding': self.padding, 'data_format': self.data_format})
+        return _pooling_config(self)
 
 
 class MaxPooling1D(_Pooling1D):
@@ -69,14 +78,7 @@ class _Pooling2D(Layer):
     def __init__(self, pool_size=(2, 2), strides=None, padding='valid', data_format=None,
                  **kwargs):
         super(_Pooling2D, self).__init__(**kwargs)
-        cls = type(self).__name__
-        if strides is None:
-            strides = pool_size
-        self.pool_size = conv_utils.normalize_tuple(pool_size, 2, 'pool_size', cls)
-        self.strides = conv_utils.normalize_tuple(strides, 2, 'strides', cls)
-        self.padding = conv_utils.normalize_padding(padding, cls)
-        self.data_format = conv_utils.normalize_data_format(data_format, cls)
-        self.input_spec = InputSpec(ndim=4)
+        _set_pooling(self, 2, pool_size, strides, padding, data_format)
 
     def compute_output_shape(self, input_shape):
         _check_ndim(self, input_shape, 4)
@@ -97,8 +99,7 @@ class _Pooling2D(Layer):
                         data_format=self.data_format, pool_mode=self._mode)
 
     def get_config(self):
-        return base_config(self, {'pool_size': self.pool_size, 'strides': self.strides,
-                                  'padding': self.padding, 'data_format': self.data_format})
+        return _pooling_config(self)
 
 
 class MaxPooling2D(_Pooling2D):

@@ -85,16 +85,3 @@ def sample_weights(y, sample_weight, class_weight):
             raise ValueError('class_weight has no entry for class(es) %s' % missing)
         w = w * np.asarray([class_weight[c] for c in classes], dtype=K.floatx())
     return w
-
-
-def batch_slices(n, batch_size):
-    return [(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
-
-
-def as_engine_dtype(array):
-    """Targets and float inputs travel as floatx; ints stay int32."""
-    if array.dtype.kind in 'fc' or array.dtype == bool:
-        return array.astype(K.floatx(), copy=False)
-    if array.dtype.kind in 'iu':
-        return array.astype('int32', copy=False)
-    raise TypeError('cannot feed an array of dtype %s to a model' % array.dtype)

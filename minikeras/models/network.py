@@ -214,10 +214,6 @@ class Network(Layer):
                                     np.shape(w)))
         K.batch_set_value(list(zip(params, weights)))
 
-    @property
-    def state_updates(self):
-        return [u for l in self._sublayers() for u in l.updates]
-
     # --- description -------------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None):
         from minikeras.utils.layer_utils import print_summary

@@ -11,6 +11,7 @@ from minikeras import metrics as metrics_module
 from minikeras import optimizers
 from minikeras.layers.base import call_context
 from minikeras.models import data as data_utils
+from minikeras.models import data_adapters
 from minikeras.models import input_checks
 from minikeras.models.network import Network
 from minikeras.utils import nest
@@ -145,6 +146,14 @@ class Model(Network):
             return result[0], result[1], ctx
         return nest.to_list(result), ctx
 
+    def outputs_for(self, tensors, training=False):
+        """The model's outputs (a list of engine tensors) for engine ``tensors``, one per
+        input, in the given learning phase. For use inside ``K.compiled_function``:
+        ``minikeras.export`` builds its serving function with it. Losses and updates the
+        layers produce are dropped."""
+        outputs, _ = self._forward(tensors, training=training)
+        return outputs
+
     def _loss_and_metrics(self, ys, outputs, sws, ctx, masks=None):
         total, per_output_losses, metric_values = None, [], []
         masks = masks or [None] * len(outputs)
@@ -247,9 +256,10 @@ class Model(Network):
         return [np.asarray(a, dtype=K.floatx()).reshape((len(a), 1)) if np.ndim(a) == 1
                 else np.asarray(a, dtype=K.floatx()) for a in arrays]
 
-    def _standardize(self, x, y, sample_weight=None, class_weight=None):
+    def _standardize(self, x, y, sample_weight=None, class_weight=None,
+                     purpose='training or evaluating it'):
         self._ensure_built(x)
-        self._check_compiled('training or evaluating it')
+        self._check_compiled(purpose)
         xs = self._inputs(x)
         ys = self._targets(y)
         input_checks.check_targets(ys, self._out_names(),
@@ -263,20 +273,19 @@ class Model(Network):
         sws = [data_utils.sample_weights(t, s, c) for t, s, c in zip(ys, sw_list, cw_list)]
         return xs, ys, sws
 
-    # --- loops ---------------------------------------------------------------------------
+    # --- fit / evaluate / predict: data adapters -> one epoch loop ----------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0., validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_freq=1, max_queue_size=10, workers=1, use_multiprocessing=False,
             **kwargs):
-        from minikeras.models import generators
         if 'nb_epoch' in kwargs:      # Keras 1 name, still accepted by Keras 2
             import warnings
             warnings.warn('fit: the nb_epoch argument is renamed epochs')
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('fit: unexpected arguments %s' % ', '.join(sorted(kwargs)))
-        if generators.is_generator_like(x):
+        if data_adapters.is_generator_like(x):
             return self.fit_generator(
                 x, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
                 callbacks=callbacks, validation_data=validation_data,
@@ -286,62 +295,111 @@ class Model(Network):
         xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
         val = None
         if validation_data is not None:
-            val = self._validation_arrays(validation_data)
+            val = self._validation(validation_data, None, batch_size, generators=False)
         elif validation_split and 0. < validation_split < 1.:
             split_at = int(len(xs[0]) * (1. - validation_split))
-            val = ([a[split_at:] for a in xs], [a[split_at:] for a in ys],
-                   [a[split_at:] for a in sws])
+            val_ins = [a[split_at:] for a in xs + ys + sws]
             xs, ys, sws = ([a[:split_at] for a in xs], [a[:split_at] for a in ys],
                            [a[:split_at] for a in sws])
-        ins = xs + ys + sws
-        return self._fit_loop(ins, batch_size, epochs, verbose, callbacks, val, shuffle,
-                              initial_epoch, validation_freq)
+            val = data_adapters.Validation(
+                lambda: data_adapters.ArrayAdapter(val_ins, batch_size), val_ins)
+        data = data_adapters.ArrayAdapter(xs + ys + sws, batch_size, shuffle)
+        return self._fit_epochs(data, epochs, verbose, callbacks, val, initial_epoch,
+                                validation_freq)
 
-    def _validation_arrays(self, validation_data):
-        if len(validation_data) == 2:
-            vx, vy = validation_data
-            vsw = None
-        elif len(validation_data) == 3:
-            vx, vy, vsw = validation_data
-        else:
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        def prepare(x, y, sample_weight):
+            xs, ys, sws = self._standardize(x, y, sample_weight, class_weight, 'training it')
+            return xs + ys + sws
+        data = data_adapters.GeneratorAdapter(generator, steps_per_epoch, 'fit', prepare)
+        data.first()  # builds the model from the first batch, before the validation data
+        val = None
+        if validation_data is not None:
+            val = self._validation(validation_data, validation_steps, 32)
+        return self._fit_epochs(data, epochs, verbose, callbacks, val, initial_epoch,
+                                validation_freq)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None, callbacks=None, max_queue_size=10, workers=1,
+                 use_multiprocessing=False):
+        if data_adapters.is_generator_like(x):
+            return self.evaluate_generator(x, steps=steps, verbose=verbose)
+        xs, ys, sws = self._standardize(x, y, sample_weight)
+        data = data_adapters.ArrayAdapter(xs + ys + sws, _batch_size(batch_size))
+        return nest.unpack_singleton(self._evaluate_epoch(data, verbose))
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        data = data_adapters.GeneratorAdapter(generator, steps, 'evaluate', self._test_arrays)
+        return nest.unpack_singleton(self._evaluate_epoch(data, verbose=0))
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
+                max_queue_size=10, workers=1, use_multiprocessing=False):
+        if data_adapters.is_generator_like(x):
+            return self.predict_generator(x, steps=steps, verbose=verbose)
+        data = data_adapters.ArrayAdapter(self._predict_arrays(x), _batch_size(batch_size))
+        return self._predict_epoch(data, verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        def prepare(x, y, sample_weight):
+            return self._predict_arrays(x)
+        data = data_adapters.GeneratorAdapter(generator, steps, 'predict', prepare)
+        return self._predict_epoch(data, verbose=0)
+
+    def _test_arrays(self, x, y, sample_weight):
+        xs, ys, sws = self._standardize(x, y, sample_weight)
+        return xs + ys + sws
+
+    def _predict_arrays(self, x):
+        self._ensure_built(x)
+        return self._inputs(x)
+
+    def _validation(self, validation_data, steps, batch_size, generators=True):
+        """The ``Validation`` of fit's ``validation_data``: a generator or Sequence, or a
+        tuple (x, y) or (x, y, sample_weight). (As in Keras 2, fit takes a generator here
+        only when its training data is one too.)"""
+        if generators and data_adapters.is_generator_like(validation_data):
+            return data_adapters.Validation(lambda: data_adapters.GeneratorAdapter(
+                validation_data, steps, 'evaluate', self._test_arrays))
+        if len(validation_data) not in (2, 3):
             raise ValueError('validation_data must be (x, y) or (x, y, sample_weight); '
                              'received a tuple of %d' % len(validation_data))
-        return self._standardize(vx, vy, vsw)
+        ins = self._test_arrays(*(tuple(validation_data) + (None,))[:3])
+        return data_adapters.Validation(lambda: data_adapters.ArrayAdapter(ins, batch_size),
+                                        ins)
 
-    def _fit_loop(self, ins, batch_size, epochs, verbose, callbacks, val, shuffle,
-                  initial_epoch, validation_freq):
+    def _fit_epochs(self, data, epochs, verbose, callbacks, val, initial_epoch,
+                    validation_freq):
+        """The one training loop: ``data`` an adapter, ``val`` None or a ``Validation``."""
         from minikeras import callbacks as cbks
-        n = len(ins[0])
-        train_fn = self._function('train', ins)
-        if val is not None:
-            val_ins = val[0] + val[1] + val[2]
-            self._function('test', val_ins)
+        self._function('train', data.first())
+        if val is not None and val.ins is not None:
+            self._function('test', val.ins)
         self.stop_training = False
         names = list(self.metrics_names)
         out_labels = names + (['val_' + m for m in names] if val is not None else [])
-        cb = cbks.configure_callbacks(callbacks, self, epochs=epochs, steps=None, samples=n,
-                                      batch_size=batch_size, verbose=verbose,
-                                      do_validation=val is not None, metrics_names=out_labels)
+        cb = cbks.configure_callbacks(callbacks, self, epochs=epochs, verbose=verbose,
+                                      do_validation=val is not None,
+                                      metrics_names=out_labels, **data.callback_params())
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             cb.on_epoch_begin(epoch)
-            order = np.random.permutation(n) if shuffle else np.arange(n)
-            if shuffle == 'batch':
-                order = _batch_shuffle(n, batch_size)
             epoch_logs = {}
-            for b, (start, end) in enumerate(data_utils.batch_slices(n, batch_size)):
-                ids = order[start:end]
-                logs = {'batch': b, 'size': len(ids)}
+            for b, ins in enumerate(data.epoch()):
+                logs = {'batch': b, 'size': len(ins[0])}
                 cb.on_batch_begin(b, logs)
-                outs = train_fn(*[a[ids] for a in ins])
+                outs = self._function('train', ins)(*ins)
                 for name, value in zip(names, outs):
                     logs[name] = float(value)
                 cb.on_batch_end(b, logs)
                 if self.stop_training:
                     break
             if val is not None and _should_validate(epoch, validation_freq):
-                val_outs = self._test_loop(val_ins, batch_size, verbose=0)
-                for name, value in zip(names, val_outs):
+                for name, value in zip(names, self._evaluate_epoch(val.adapter(), verbose=0)):
                     epoch_logs['val_' + name] = value
             cb.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
@@ -349,55 +407,37 @@ class Model(Network):
         cb.on_train_end()
         return self.history
 
-    def _test_loop(self, ins, batch_size, verbose=0, steps=None):
-        from minikeras.utils.generic_utils import Progbar
-        fn = self._function('test', ins)
-        n = len(ins[0])
-        totals = None
-        bar = Progbar(target=n) if verbose == 1 else None
-        for start, end in data_utils.batch_slices(n, batch_size):
-            outs = fn(*[a[start:end] for a in ins])
-            batch = np.asarray([float(o) for o in outs]) * (end - start)
+    def _evaluate_epoch(self, data, verbose):
+        """Loss and metrics over one pass of ``data``, averaged over samples."""
+        bar = _progbar(data, verbose)
+        totals, seen = None, 0
+        for ins in data.epoch():
+            outs = self._function('test', ins)(*ins)
+            n = len(ins[0])
+            batch = np.asarray([float(o) for o in outs]) * n
             totals = batch if totals is None else totals + batch
+            seen += n
             if bar is not None:
-                bar.update(end)
-        return [float(t) / n for t in totals]
+                bar.update(seen)
+        if totals is None:
+            raise ValueError('evaluate received 0 samples')
+        return [float(t) / seen for t in totals]
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
-                 steps=None, callbacks=None, max_queue_size=10, workers=1,
-                 use_multiprocessing=False):
-        from minikeras.models import generators
-        if generators.is_generator_like(x):
-            return self.evaluate_generator(x, steps=steps, verbose=verbose)
-        xs, ys, sws = self._standardize(x, y, sample_weight)
-        outs = self._test_loop(xs + ys + sws, _batch_size(batch_size), verbose=verbose)
-        return outs[0] if len(outs) == 1 else outs
-
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
-                max_queue_size=10, workers=1, use_multiprocessing=False):
-        from minikeras.models import generators
-        from minikeras.utils.generic_utils import Progbar
-        if generators.is_generator_like(x):
-            return self.predict_generator(x, steps=steps, verbose=verbose)
-        self._ensure_built(x)
-        xs = self._inputs(x)
-        n = len(xs[0])
-        fn = self._function('predict', xs)
-        batch_size = _batch_size(batch_size)
-        bar = Progbar(target=n) if verbose == 1 else None
-        chunks = None
-        for start, end in data_utils.batch_slices(n, batch_size):
-            outs = fn(*[a[start:end] for a in xs])
+    def _predict_epoch(self, data, verbose):
+        bar = _progbar(data, verbose)
+        chunks, seen = None, 0
+        for ins in data.epoch():
+            outs = self._function('predict', ins)(*ins)
             if chunks is None:
                 chunks = [[] for _ in outs]
             for c, o in zip(chunks, outs):
                 c.append(o)
+            seen += len(ins[0])
             if bar is not None:
-                bar.update(end)
+                bar.update(seen)
         if chunks is None:
             raise ValueError('predict received 0 samples')
-        result = [np.concatenate(c) for c in chunks]
-        return result[0] if len(result) == 1 else result
+        return nest.unpack_singleton([np.concatenate(c) for c in chunks])
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None,
                        reset_metrics=True):
@@ -407,36 +447,14 @@ class Model(Network):
         return outs[0] if len(outs) == 1 else outs
 
     def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
-        xs, ys, sws = self._standardize(x, y, sample_weight)
-        ins = xs + ys + sws
+        ins = self._test_arrays(x, y, sample_weight)
         outs = [float(o) for o in self._function('test', ins)(*ins)]
         return outs[0] if len(outs) == 1 else outs
 
     def predict_on_batch(self, x):
-        self._ensure_built(x)
-        xs = self._inputs(x)
+        xs = self._predict_arrays(x)
         outs = self._function('predict', xs)(*xs)
         return outs[0] if len(outs) == 1 else outs
-
-    # --- generators (in generators.py) ----------------------------------------------------
-    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
-                      callbacks=None, validation_data=None, validation_steps=None,
-                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
-                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
-        from minikeras.models import generators
-        return generators.fit_generator(self, generator, steps_per_epoch, epochs, verbose,
-                                        callbacks, validation_data, validation_steps,
-                                        validation_freq, class_weight, shuffle, initial_epoch)
-
-    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
-                           workers=1, use_multiprocessing=False, verbose=0):
-        from minikeras.models import generators
-        return generators.evaluate_generator(self, generator, steps, verbose)
-
-    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
-                          workers=1, use_multiprocessing=False, verbose=0):
-        from minikeras.models import generators
-        return generators.predict_generator(self, generator, steps, verbose)
 
     # --- saving (in minikeras.saving) --------------------------------------------------------
     def save_weights(self, filepath, overwrite=True):
@@ -491,9 +509,9 @@ def _should_validate(epoch, freq):
     return (epoch + 1) in freq
 
 
-def _batch_shuffle(n, batch_size):
-    order = np.arange(n)
-    full = (n // batch_size) * batch_size
-    blocks = order[:full].reshape(-1, batch_size)
-    np.random.shuffle(blocks)
-    return np.concatenate([blocks.ravel(), order[full:]])
+def _progbar(data, verbose):
+    """A progress bar over the samples of in-memory data when ``verbose == 1``."""
+    if verbose != 1 or not data.in_memory:
+        return None
+    from minikeras.utils.generic_utils import Progbar
+    return Progbar(target=data.samples)

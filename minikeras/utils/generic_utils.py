@@ -80,6 +80,58 @@ def deserialize_keras_object(identifier, module_objects=None, custom_objects=Non
                                                                  identifier))
 
 
+_RAISE = object()
+
+
+class ObjectLookup(object):
+    """``serialize`` / ``deserialize`` / ``get`` of one kind of Keras object (activations,
+    losses, metrics, initializers, constraints, regularizers), over the module's table
+    name -> object. A module exports the bound methods::
+
+        serialize, deserialize, get = ObjectLookup(_OBJECTS, 'regularizer', ...).functions()
+
+    ``get`` accepts a config dict, a name (with ``names_are_classes`` a name means the
+    class of that name with its default config), a callable (returned as is) or ``None``
+    (returns ``none``; left out, ``None`` is an error). ``expected`` ends the error
+    message for anything else."""
+
+    def __init__(self, module_objects, kind, names_are_classes=False, none=_RAISE,
+                 expected=''):
+        self.module_objects = module_objects
+        self.kind = kind
+        self.names_are_classes = names_are_classes
+        self.none = none
+        self.expected = expected
+
+    def serialize(self, instance):
+        """``{'class_name', 'config'}`` for an object with ``get_config``, else its name."""
+        return serialize_keras_object(instance)
+
+    def deserialize(self, config, custom_objects=None):
+        """The object a name or ``{'class_name', 'config'}`` dict stands for."""
+        return deserialize_keras_object(config, module_objects=self.module_objects,
+                                        custom_objects=custom_objects,
+                                        printable_module_name=self.kind)
+
+    def get(self, identifier):
+        """The object for a name, a config dict or a callable (see the class)."""
+        if identifier is None and self.none is not _RAISE:
+            return self.none
+        if isinstance(identifier, dict):
+            return self.deserialize(identifier)
+        if isinstance(identifier, str):
+            if self.names_are_classes:
+                return self.deserialize({'class_name': identifier, 'config': {}})
+            return self.deserialize(identifier)
+        if callable(identifier):
+            return identifier
+        raise ValueError('Could not interpret %s identifier: %r%s'
+                         % (self.kind, identifier, self.expected))
+
+    def functions(self):
+        return self.serialize, self.deserialize, self.get
+
+
 def has_arg(fn, name, accept_all=False):
     """Whether callable ``fn`` accepts keyword argument ``name`` (``accept_all``: also
     True when it takes ``**kwargs``)."""

@@ -1,10 +1,6 @@
 """Flatten and rebuild nested lists, tuples and dicts of leaves."""
 
 
-def is_sequence(x):
-    return isinstance(x, (list, tuple, dict))
-
-
 def flatten(structure):
     if isinstance(structure, dict):
         out = []

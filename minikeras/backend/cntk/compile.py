@@ -24,12 +24,11 @@ needs a dynamic batch axis to count samples, which these static graphs do not ha
 """
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.cntk.core import (
     C, CntkTensor, CntkVariable, _dtype_name, _is_float, _storage_of, _to_numpy, _to_tensor,
     _write)
 
-__all__ = ['gradients', 'compiled_function']
 
 _TRACES = []
 
@@ -131,14 +130,7 @@ def _eager_gradients(loss, wrt):
 # --- compiled functions ---------------------------------------------------------------
 
 def _check_input(i, array, spec):
-    shape = spec[0]
-    if array.ndim != len(shape):
-        raise ValueError('compiled function input %d: expected %d axes (shape %s), received '
-                         'an array of shape %s' % (i, len(shape), tuple(shape), array.shape))
-    for want, got in zip(shape, array.shape):
-        if want is not None and want != got:
-            raise ValueError('compiled function input %d: expected shape %s, received an '
-                             'array of shape %s' % (i, tuple(shape), array.shape))
+    adapter.check_input(i, array, spec)
     if 0 in array.shape:
         raise ValueError('compiled function input %d: CNTK cannot run on empty arrays '
                          '(shape %s)' % (i, array.shape))
@@ -153,29 +145,84 @@ def _feed_dtype(specs):
 
 
 class _Graph(object):
-    """The compiled plan for one tuple of concrete input shapes."""
+    """The compiled plan for one tuple of concrete input shapes.
+
+    A function without gradients runs as one CNTK function (``mode`` 'plain': ``main``
+    computes the outputs and assigns the updates). With gradients (``mode``
+    'gradients') a batch is two passes: ``first`` is a forward/backward pass of the first
+    loss (``losses`` lists every loss with the parameters it is differentiated by, and
+    its own function after the first) that also computes the outputs and updates that do
+    not need gradients; the gradients are written into their ``placeholders``; then
+    ``second`` computes the outputs that use gradients and assigns the updates.
+    """
 
     def __init__(self, fn, specs, shapes, name):
         self.name = name
         self.feed_dtype = _feed_dtype(specs)
-        plan = self._trace(fn, specs, shapes, needs_gradient=False)
-        if plan is None:  # gradients with respect to inputs: inputs must track them
-            plan = self._trace(fn, specs, shapes, needs_gradient=True)
-        self.__dict__.update(plan)
+        self.inputs = []        # CNTK input variables, one per input array
+        self.out_plan = []      # per output: ('node', CntkTensor) or ('const', array)
+        self.updates = []       # (CntkVariable, CNTK node of its new value)
+        self.mode = 'plain'
+        self.main = None        # plain: C.combine of outputs and assigns, or None
+        self.first = None       # gradients: the first pass (loss 0, then first_outputs...)
+        self.second = None      # gradients: grad_outputs, then the assigns
+        self.losses = []        # gradients: (loss output, [wrt nodes], own function|None)
+        self.first_outputs = []  # output indices computed in the first pass
+        self.grad_outputs = []   # output indices that use gradients (second pass)
+        self.late_updates = []   # update indices computed in pass 1, written after pass 2
+        self.placeholders = []   # (gradient placeholder, loss index, wrt node)
+        if not self._build(fn, specs, shapes, needs_gradient=False):
+            # gradients with respect to inputs: the inputs must track them
+            self._build(fn, specs, shapes, needs_gradient=True)
 
-    def _trace(self, fn, specs, shapes, needs_gradient):
+    def _build(self, fn, specs, shapes, needs_gradient):
+        """Trace ``fn`` and plan its run; False if it asks for a gradient with respect to
+        an input and the inputs were made without ``needs_gradient``."""
+        input_of = self._make_inputs(specs, shapes, needs_gradient)
+        outputs, updates, grads = self._call(fn, [t for t, _ in input_of])
+        self.out_plan = [('node', o) if isinstance(o, CntkTensor) else ('const', np.asarray(o))
+                         for o in outputs]
+        self.updates = [(var, self._update_value(var, value))
+                        for var, value in self._update_pairs(updates)]
+        grad_uids = set(grads)
+
+        def used_by(node):
+            return _parameter_uids(node) & grad_uids
+
+        self.grad_outputs = [i for i, (kind, t) in enumerate(self.out_plan)
+                             if kind == 'node' and used_by(t.node)]
+        grad_updates = [j for j, (_, v) in enumerate(self.updates) if used_by(v)]
+        used = set()
+        for i in self.grad_outputs:
+            used |= used_by(self.out_plan[i][1].node)
+        for j in grad_updates:
+            used |= used_by(self.updates[j][1])
+        if not used:
+            self._plan_plain()
+            return True
+        inputs_by_id = dict((id(t), var) for t, var in input_of)
+        if not self._group_losses(grads, used, used_by, inputs_by_id, needs_gradient):
+            return False
+        self._plan_passes(grad_updates)
+        return True
+
+    def _make_inputs(self, specs, shapes, needs_gradient):
+        """[(CntkTensor given to fn, its CNTK input variable)], one per input."""
         feed = np.dtype(self.feed_dtype)
-        inputs, tensors, input_of = [], [], {}
+        pairs = []
         for i, (shape, (spec_shape, dt)) in enumerate(zip(shapes, specs)):
             var = C.input_variable(shape, dtype=feed, dynamic_axes=[],
                                    needs_gradient=needs_gradient, name='input_%d' % i)
             node = var
             if _storage_of(dt) != self.feed_dtype:
                 node = C.cast(var, np.dtype(_storage_of(dt)))
-            tensor = CntkTensor(node, dt, keras_shape=tuple(spec_shape))
-            inputs.append(var)
-            tensors.append(tensor)
-            input_of[id(tensor)] = var
+            pairs.append((CntkTensor(node, dt, keras_shape=tuple(spec_shape)), var))
+        self.inputs = [var for _, var in pairs]
+        return pairs
+
+    def _call(self, fn, tensors):
+        """Run ``fn`` on the input tensors: (outputs, updates, the gradients it asked for
+        as {placeholder uid: (placeholder, loss, wrt)})."""
         trace = {'gradients': {}}
         _TRACES.append(trace)
         try:
@@ -187,95 +234,75 @@ class _Graph(object):
                             'received %r' % (self.name, result))
         outputs, updates = result
         outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
-        updates = list(updates or [])
-        input_uids = set(v.uid for v in inputs)
-        grads = trace['gradients']
-        grad_uids = set(grads)
+        return outputs, list(updates or []), trace['gradients']
 
-        out_plan = []  # ('const', array) or ('node', tensor)
-        for o in outputs:
-            out_plan.append(('node', o) if isinstance(o, CntkTensor) else
-                            ('const', np.asarray(o)))
-        upd = []
+    def _update_pairs(self, updates):
         for pair in updates:
             if not isinstance(pair, (list, tuple)) or len(pair) != 2:
                 raise TypeError('compiled function %s: updates must be (variable, new_value) '
                                 'pairs, received %r' % (self.name, pair))
-            var, value = pair
-            if not isinstance(var, CntkVariable):
+            if not isinstance(pair[0], CntkVariable):
                 raise TypeError('compiled function %s: an update targets %r, which is not a '
-                                'variable made by K.variable' % (self.name, var))
-            upd.append((var, self._update_value(var, value)))
+                                'variable made by K.variable' % (self.name, pair[0]))
+            yield pair
 
-        def used_by(node):
-            return _parameter_uids(node) & grad_uids
+    def _plan_plain(self):
+        nodes = [_as_output(t.node) for kind, t in self.out_plan if kind == 'node']
+        assigns = [C.assign(var.node, v) for var, v in self.updates]
+        self.mode = 'plain'
+        self.main = C.combine(nodes + [a.output for a in assigns]) \
+            if nodes or assigns else None
 
-        grad_outputs = [i for i, (kind, t) in enumerate(out_plan)
-                        if kind == 'node' and used_by(t.node)]
-        grad_updates = [j for j, (_, v) in enumerate(upd) if used_by(v)]
-        used = set()
-        for i in grad_outputs:
-            used |= used_by(out_plan[i][1].node)
-        for j in grad_updates:
-            used |= used_by(upd[j][1])
-
-        plan = {'inputs': inputs, 'out_plan': out_plan, 'updates': upd}
-        if not used:
-            nodes = [_as_output(t.node) for kind, t in out_plan if kind == 'node']
-            assigns = [C.assign(var.node, v) for var, v in upd]
-            plan['mode'] = 'plain'
-            plan['main'] = C.combine(nodes + [a.output for a in assigns]) \
-                if nodes or assigns else None
-            return plan
-
-        # group the gradients by loss: one forward/backward per loss
-        losses, placeholders = [], []
+    def _group_losses(self, grads, used, used_by, inputs_by_id, needs_gradient):
+        """Fill ``losses`` and ``placeholders``: one forward/backward per distinct loss.
+        False if a gradient is with respect to an input and ``needs_gradient`` is off."""
+        self.losses, self.placeholders = [], []
         for uid in sorted(used):
             ph, loss, wrt = grads[uid]
             loss_out = _as_output(loss.node)
             if used_by(loss.node):
                 raise NotImplementedError('CNTK backend: a loss that depends on gradients '
                                           '(second derivatives) is not supported')
-            for k, (out, _) in enumerate(losses):
-                if out.uid == loss_out.uid:
-                    break
-            else:
-                losses.append((loss_out, {}))
-                k = len(losses) - 1
-            node = wrt.node
-            if isinstance(node, C.variables.Parameter):
-                target = node
-            elif id(wrt) in input_of:
+            known = [out.uid for out, _ in self.losses]
+            if loss_out.uid not in known:
+                self.losses.append((loss_out, {}))
+                known.append(loss_out.uid)
+            k = known.index(loss_out.uid)
+            if isinstance(wrt.node, C.variables.Parameter):
+                target = wrt.node
+            elif id(wrt) in inputs_by_id:
                 if not needs_gradient:
-                    return None
-                target = input_of[id(wrt)]
+                    return False
+                target = inputs_by_id[id(wrt)]
             else:
                 raise NotImplementedError(
                     'CNTK backend: gradients with respect to %r: CNTK differentiates with '
                     'respect to variables (K.variable) and function inputs only' % (wrt,))
-            losses[k][1][target.uid] = target
-            placeholders.append((ph, k, target))
+            self.losses[k][1][target.uid] = target
+            self.placeholders.append((ph, k, target))
+        return True
 
-        first_outputs = [i for i, (kind, t) in enumerate(out_plan)
-                         if kind == 'node' and i not in grad_outputs]
-        late_updates, second_assigns = [], []
-        for j, (var, v) in enumerate(upd):
+    def _plan_passes(self, grad_updates):
+        input_uids = set(v.uid for v in self.inputs)
+        self.first_outputs = [i for i, (kind, t) in enumerate(self.out_plan)
+                              if kind == 'node' and i not in self.grad_outputs]
+        self.late_updates, second_assigns = [], []
+        for j, (var, v) in enumerate(self.updates):
             if j not in grad_updates and _argument_uids(v) & input_uids:
-                late_updates.append(j)  # computed in pass 1, written last
+                self.late_updates.append(j)  # computed in pass 1, written last
             else:
                 second_assigns.append(j)
-        first_nodes = [losses[0][0]] + \
-            [_as_output(out_plan[i][1].node) for i in first_outputs] + \
-            [_as_output(upd[j][1]) for j in late_updates]
-        second_nodes = [_as_output(out_plan[i][1].node) for i in grad_outputs] + \
-            [C.assign(upd[j][0].node, upd[j][1]).output for j in second_assigns]
-        plan.update(mode='gradients', first=C.combine(first_nodes),
-                    losses=[(out, list(wrt.values()), C.combine([out]) if k else None)
-                            for k, (out, wrt) in enumerate(losses)],
-                    second=C.combine(second_nodes), first_outputs=first_outputs,
-                    grad_outputs=grad_outputs, late_updates=late_updates,
-                    placeholders=placeholders)
-        return plan
+        first_nodes = [self.losses[0][0]] + \
+            [_as_output(self.out_plan[i][1].node) for i in self.first_outputs] + \
+            [_as_output(self.updates[j][1]) for j in self.late_updates]
+        second_nodes = [_as_output(self.out_plan[i][1].node) for i in self.grad_outputs] + \
+            [C.assign(self.updates[j][0].node, self.updates[j][1]).output
+             for j in second_assigns]
+        self.mode = 'gradients'
+        self.first = C.combine(first_nodes)
+        self.second = C.combine(second_nodes)
+        self.losses = [(out, list(wrt.values()), C.combine([out]) if k else None)
+                       for k, (out, wrt) in enumerate(self.losses)]
 
     def _update_value(self, var, value):
         value = _to_tensor(value, var._dtype) if not isinstance(value, CntkTensor) \
@@ -360,9 +387,7 @@ class CompiledFunction(object):
         self.__name__ = name
 
     def __call__(self, *arrays):
-        if len(arrays) != len(self.specs):
-            raise ValueError('compiled function %s: expected %d inputs, received %d'
-                             % (self.name, len(self.specs), len(arrays)))
+        adapter.check_arity(self.name, self.specs, arrays)
         converted = []
         for i, (array, spec) in enumerate(zip(arrays, self.specs)):
             if isinstance(array, CntkTensor):

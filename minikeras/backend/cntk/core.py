@@ -18,14 +18,7 @@ import warnings
 
 import numpy as np
 
-from minikeras.backend import state
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'stop_gradient',
-]
+from minikeras.backend import adapter, state
 
 
 def _silenced_stderr(fn):
@@ -318,13 +311,7 @@ def constant(value, dtype=None, shape=None, name=None):
     array = np.array(value, dtype=name_dtype)
     if shape is not None:
         shape = _static_int_values(shape, 'constant shape')
-        if array.ndim == 0:
-            array = np.full(shape, array, dtype=name_dtype)
-        elif array.size == int(np.prod(shape)):
-            array = array.reshape(shape)
-        else:
-            raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
-                             'scalar or %d values)' % (array.shape, shape, int(np.prod(shape))))
+        array = adapter.constant_array(array, shape)
     return CntkTensor(C.constant(array.astype(_storage_of(name_dtype)), name=str(name or '')),
                       name_dtype)
 
@@ -421,16 +408,8 @@ def _filled(shape_, value, dtype):
     return array, name
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(_static_int_values(shape, 'zeros shape')), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(np.ones(_static_int_values(shape, 'ones shape')), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(np.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(
+    variable, lambda shape, op: _static_int_values(shape, op + ' shape'))
 
 
 def zeros_like(x, dtype=None, name=None):
@@ -455,3 +434,7 @@ def stop_gradient(variables):
         return [stop_gradient(v) for v in variables]
     x = _to_tensor(variables)
     return CntkTensor(C.stop_gradient(x.node), x._dtype)
+
+
+def engine_info():
+    return adapter.describe(__package__, 'cntk', 'cntk', C.__version__)

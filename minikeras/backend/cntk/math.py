@@ -7,18 +7,6 @@ from minikeras.backend import state
 from minikeras.backend.cntk.core import (
     C, CntkTensor, _dtype_name, _is_float, _static_int_values, _storage_of, _to_tensor)
 
-__all__ = [
-    'add', 'subtract', 'multiply', 'divide', 'negative',
-    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
-    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
-    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
-    'clip', 'maximum', 'minimum', 'pow',
-    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
-    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
-    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
-    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
-    'temporal_padding', 'spatial_2d_padding', 'resize_images',
-]
 
 _py_slice = builtins.slice
 
@@ -162,6 +150,35 @@ def _getitem(x, key):
     backwards), None adds an axis, Ellipsis fills, a list/array of ints picks entries."""
     x = _to_tensor(x)
     shape = list(x.static_shape)
+    node, axis, out_shape = x.node, 0, []
+    for k in _full_key(key, shape):
+        if k is None:
+            out_shape.append(1)
+            continue
+        if isinstance(k, CntkTensor):
+            k = np.asarray(_static_value(k))
+        if isinstance(k, (bool, np.bool_)):
+            raise IndexError('CNTK backend: boolean indices are not supported')
+        if isinstance(k, (int, np.integer)):
+            node = _index_axis(node, axis, int(k), shape[axis])
+            shape[axis] = 1
+        elif isinstance(k, _py_slice):
+            node, length = _slice_axis(node, axis, k, shape[axis])
+            shape[axis] = length
+            out_shape.append(length)
+        else:
+            idx = _index_array(k, shape[axis])
+            node = _take(node, idx, axis)
+            # keep positions consistent: flatten the picked axes into one for now
+            shape = shape[:axis] + [int(idx.size)] + shape[axis + 1:]
+            node = _reshape_node(node, shape)
+            out_shape.extend(idx.shape)
+        axis += 1
+    return CntkTensor(_reshape_node(node, out_shape), x._dtype)
+
+
+def _full_key(key, shape):
+    """``key`` as a tuple with Ellipsis expanded and trailing full slices added."""
     if not isinstance(key, tuple):
         key = (key,)
     real = [k for k in key if k is not None and k is not Ellipsis]
@@ -169,60 +186,44 @@ def _getitem(x, key):
         raise IndexError('an index can only have a single ellipsis')
     if len(real) > len(shape):
         raise IndexError('too many indices for a tensor of shape %s: %r' % (tuple(shape), key))
+    fill = (_py_slice(None),) * (len(shape) - len(real))
     ellipsis = [j for j, k in enumerate(key) if k is Ellipsis]
     if ellipsis:
-        i = ellipsis[0]
-        key = key[:i] + (_py_slice(None),) * (len(shape) - len(real)) + key[i + 1:]
+        return key[:ellipsis[0]] + fill + key[ellipsis[0] + 1:]
+    return key + fill
+
+
+def _index_axis(node, axis, i, dim):
+    """``node`` keeping entry ``i`` of ``axis`` (as an axis of length 1)."""
+    if not -dim <= i < dim:
+        raise IndexError('index %d is out of bounds for axis %d with size %d' % (i, axis, dim))
+    i %= dim
+    return C.slice(node, axis, i, i + 1) if dim != 1 else node
+
+
+def _slice_axis(node, axis, k, dim):
+    """(``node`` sliced by slice ``k`` along ``axis``, the new length)."""
+    start, stop, step = k.indices(dim)
+    picked = list(range(start, stop, step))
+    if not picked:
+        raise IndexError('CNTK backend: the slice %r of an axis of size %d is empty; '
+                         'CNTK has no empty tensors' % (k, dim))
+    if step == 1:
+        if len(picked) != dim:
+            node = C.slice(node, axis, start, stop)
+    elif step > 1:
+        node = C.slice(node, axis, start, stop, strides=step)
     else:
-        key = key + (_py_slice(None),) * (len(shape) - len(real))
-    node, axis, out_shape = x.node, 0, []
-    for k in key:
-        if k is None:
-            out_shape.append(1)
-            continue
-        dim = shape[axis]
-        if isinstance(k, CntkTensor):
-            k = np.asarray(_static_value(k))
-        if isinstance(k, (bool, np.bool_)):
-            raise IndexError('CNTK backend: boolean indices are not supported')
-        if isinstance(k, (int, np.integer)):
-            i = int(k)
-            if not -dim <= i < dim:
-                raise IndexError('index %d is out of bounds for axis %d with size %d'
-                                 % (i, axis, dim))
-            i %= dim
-            if dim != 1:
-                node = C.slice(node, axis, i, i + 1)
-            shape[axis] = 1
-        elif isinstance(k, _py_slice):
-            start, stop, step = k.indices(dim)
-            picked = list(range(start, stop, step))
-            if not picked:
-                raise IndexError('CNTK backend: the slice %r of an axis of size %d is empty; '
-                                 'CNTK has no empty tensors' % (k, dim))
-            if step == 1:
-                if len(picked) != dim:
-                    node = C.slice(node, axis, start, stop)
-            elif step > 1:
-                node = C.slice(node, axis, start, stop, strides=step)
-            else:
-                node = _take(node, picked, axis)
-            shape[axis] = len(picked)
-            out_shape.append(len(picked))
-        else:
-            idx = np.asarray(k)
-            if idx.dtype.kind not in 'iu':
-                raise IndexError('CNTK backend: only integer index arrays are supported, '
-                                 'received dtype %s' % idx.dtype)
-            idx = np.where(idx < 0, idx + dim, idx)
-            node = _take(node, idx, axis)
-            # keep positions consistent: flatten the picked axes into one for now
-            new_shape = shape[:axis] + [int(idx.size)] + shape[axis + 1:]
-            node = _reshape_node(node, new_shape)
-            shape = new_shape
-            out_shape.extend(idx.shape)
-        axis += 1
-    return CntkTensor(_reshape_node(node, out_shape), x._dtype)
+        node = _take(node, picked, axis)
+    return node, len(picked)
+
+
+def _index_array(k, dim):
+    idx = np.asarray(k)
+    if idx.dtype.kind not in 'iu':
+        raise IndexError('CNTK backend: only integer index arrays are supported, '
+                         'received dtype %s' % idx.dtype)
+    return np.where(idx < 0, idx + dim, idx)
 
 
 def _static_value(t):

@@ -16,14 +16,6 @@ from minikeras.backend.cntk import random as R
 from minikeras.backend.conv_geometry import (  # noqa: F401
     normalize_tuple as _tuple, padding_amounts as _padding_amounts)
 
-__all__ = [
-    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
-    'softplus', 'softsign',
-    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
-    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
-    'pool2d', 'batch_normalization',
-]
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
@@ -372,7 +364,29 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
     if not cf:
         xn = _to_cf(xn, 4)
     batch, in_channels = int(xn.shape[0]), int(xn.shape[1])
-    in_spatial = [int(d) for d in xn.shape[2:]]
+    out = _transpose_output_shape(output_shape)
+    out_spatial, out_channels = (out[2:], out[1]) if cf else (out[1:3], out[3])
+    kshape = kernel.static_shape
+    if len(kshape) != 4 or kshape[2] != out_channels or kshape[3] != in_channels:
+        raise ValueError('conv2d_transpose: kernel of shape %s does not fit input %s and '
+                         'output_shape %s (expected kernel (h, w, %s, %d))'
+                         % (kshape, xshape, tuple(out), out_channels, in_channels))
+    geometry = [_padding_amounts(o, k, s, d, padding)
+                for o, k, s, d in zip(out_spatial, kshape[:2], strides, dilation)]
+    if tuple(g[1] for g in geometry) != tuple(int(d) for d in xn.shape[2:]):
+        raise ValueError('conv2d_transpose: output_shape %s is inconsistent with input shape '
+                         '%s: a conv2d of the output would have spatial shape %s'
+                         % (tuple(out), xshape, tuple(g[1] for g in geometry)))
+    full = _full_transposed_conv(xn, kn, dt, kshape, strides, dilation)
+    result = _crop_to_output(full, [g[0][0] for g in geometry], out_spatial)
+    result = M._reshape_node(result, [batch, out_channels] + list(out_spatial))
+    if not cf:
+        result = _from_cf(result, 4)
+    return CntkTensor(result, dt)
+
+
+def _transpose_output_shape(output_shape):
+    """conv2d_transpose's ``output_shape`` (tuple, list or tensor) as 4 ints or None."""
     out = []
     for d in (output_shape if isinstance(output_shape, (list, tuple))
               else M._static_value(_to_tensor(output_shape))):
@@ -385,23 +399,13 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
     if len(out) != 4:
         raise ValueError('conv2d_transpose: output_shape must have 4 entries, received %r'
                          % (output_shape,))
-    if cf:
-        out_spatial, out_channels = out[2:], out[1]
-    else:
-        out_spatial, out_channels = out[1:3], out[3]
-    kshape = kernel.static_shape
-    if len(kshape) != 4 or kshape[2] != out_channels or kshape[3] != in_channels:
-        raise ValueError('conv2d_transpose: kernel of shape %s does not fit input %s and '
-                         'output_shape %s (expected kernel (h, w, %s, %d))'
-                         % (kshape, xshape, tuple(out), out_channels, in_channels))
-    geometry = [_padding_amounts(o, k, s, d, padding)
-                for o, k, s, d in zip(out_spatial, kshape[:2], strides, dilation)]
-    if tuple(g[1] for g in geometry) != tuple(in_spatial):
-        raise ValueError('conv2d_transpose: output_shape %s is inconsistent with input shape '
-                         '%s: a conv2d of the output would have spatial shape %s'
-                         % (tuple(out), xshape, tuple(g[1] for g in geometry)))
-    # zero-upsample by the strides, pad by the dilated kernel span - 1, then correlate
-    # with the spatially flipped kernel: the full transposed convolution
+    return out
+
+
+def _full_transposed_conv(xn, kn, dt, kshape, strides, dilation):
+    """Zero-upsample channels-first ``xn`` by the strides, pad by the dilated kernel
+    span - 1, then correlate with the spatially flipped kernel: the full transposed
+    convolution (before cropping to the output shape)."""
     up = xn
     for i, s in enumerate(strides):
         up = _dilate_axis(up, 2 + i, s)
@@ -410,10 +414,14 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
     kc = C.transpose(kn, [2, 3, 0, 1])
     kc = M.reverse(CntkTensor(kc, dt), (2, 3)).node
     kc = _dilated_kernel(kc, dilation, (2, 3))
-    full = _conv_cf(up, kc, (1, 1), [(sp, sp) for sp in spans])
-    # full[j] holds output position j - pad_before; crop (or extend) to output_shape
+    return _conv_cf(up, kc, (1, 1), [(sp, sp) for sp in spans])
+
+
+def _crop_to_output(full, pads_before, out_spatial):
+    """``full[j]`` holds output position j - pad_before: crop (or extend) each spatial
+    axis to the output's."""
     result = full
-    for i, ((before, after), _) in enumerate(geometry):
+    for i, before in enumerate(pads_before):
         length = int(result.shape[2 + i])
         need = before + out_spatial[i]
         if need > length:
@@ -421,10 +429,7 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
             pattern[2 + i] = [0, need - length]
             result = C.pad(result, pattern=pattern)
         result = C.slice(result, 2 + i, before, before + out_spatial[i])
-    result = M._reshape_node(result, [batch, out_channels] + list(out_spatial))
-    if not cf:
-        result = _from_cf(result, 4)
-    return CntkTensor(result, dt)
+    return result
 
 
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',

@@ -10,7 +10,6 @@ import numpy as np
 from minikeras.backend.cntk.core import (
     C, CntkTensor, _dtype_name, _is_float, _static_int_values, _storage_of)
 
-__all__ = ['random_normal', 'random_uniform', 'truncated_normal', 'random_binomial']
 
 _SEED_LIMIT = 2 ** 31 - 1
 

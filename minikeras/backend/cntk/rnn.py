@@ -1,16 +1,7 @@
 """CNTK adapter: the recurrent loop, unrolled in Python (time is static here)."""
+from minikeras.backend import adapter
 from minikeras.backend.cntk.core import _to_tensor, zeros_like
 from minikeras.backend.cntk import math as M
-
-__all__ = ['rnn']
-
-
-def _to_list(x):
-    if x is None:
-        return []
-    if isinstance(x, (list, tuple)):
-        return list(x)
-    return [x]
 
 
 def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
@@ -31,15 +22,15 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
             raise ValueError('rnn: mask of shape %s does not match inputs (batch, time) = %s'
                              % (mshape, shape[:2]))
         mask = M.not_equal(mask, 0)
-    states = [_to_tensor(s) for s in _to_list(initial_states)]
-    constants = _to_list(constants)
+    states = [_to_tensor(s) for s in adapter.to_list(initial_states)]
+    constants = adapter.to_list(constants)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
     outputs, previous = [], None
     for t in order:
         output, new_states = step_function(M._getitem(inputs, (slice(None), t)),
                                            states + constants)
         output = _to_tensor(output)
-        new_states = [_to_tensor(s) for s in _to_list(new_states)]
+        new_states = [_to_tensor(s) for s in adapter.to_list(new_states)]
         if mask is not None:
             keep = M._getitem(mask, (slice(None), t))
             if previous is None:

@@ -7,26 +7,14 @@ from minikeras.backend.mxnet._numpy_compat import _restore_removed_numpy_names
 
 _restore_removed_numpy_names()  # before MXNet is imported; a no-op under NumPy 1.x
 
-from minikeras.backend.mxnet import compile as _compile  # noqa: E402
-from minikeras.backend.mxnet import core as _core  # noqa: E402
-from minikeras.backend.mxnet import math as _math  # noqa: E402
-from minikeras.backend.mxnet import nn as _nn  # noqa: E402
-from minikeras.backend.mxnet import random as _random  # noqa: E402
-from minikeras.backend.mxnet import rnn as _rnn  # noqa: E402
-
-__all__ = (_core.__all__ + _math.__all__ + _nn.__all__ + _random.__all__ + _rnn.__all__
-           + _compile.__all__)
+from minikeras.backend import adapter as _adapter  # noqa: E402
+from minikeras.backend.mxnet import compile, core, math, nn, random, rnn  # noqa: E402
 
 
-def _export():
-    namespace = globals()
-    for module in (_core, _math, _nn, _random, _rnn, _compile):
-        for name in module.__all__:
-            fn = getattr(module, name)
-            if name != 'compiled_function' and not getattr(fn, 'unsupported', False):
-                fn = _core._translate_errors(fn)
-            namespace[name] = fn
+def _translated(name, fn):
+    if name == 'compiled_function' or getattr(fn, 'unsupported', False):
+        return fn
+    return core._translate_errors(fn)
 
 
-_export()
-del _export
+_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile), wrap=_translated)

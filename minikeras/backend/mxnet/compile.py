@@ -14,23 +14,10 @@ import numpy as onp
 from mxnet import autograd
 from mxnet import np as mnp
 
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.mxnet.core import (
     MXNetError, NDArray, _RandomSites, _active_streams, _assign, _is_float_dtype,
     _mxnet_value_error, _t, is_variable)
-
-__all__ = ['compiled_function']
-
-
-def _check_input(i, array, spec):
-    shape, _ = spec
-    if array.ndim != len(shape):
-        raise ValueError('compiled function input %d: expected %d axes (shape %s), received '
-                         'an array of shape %s' % (i, len(shape), tuple(shape), array.shape))
-    for want, got in zip(shape, array.shape):
-        if want is not None and want != got:
-            raise ValueError('compiled function input %d: expected shape %s, received an '
-                             'array of shape %s' % (i, tuple(shape), array.shape))
 
 
 def _to_numpy(x):
@@ -45,15 +32,13 @@ def compiled_function(fn, input_specs, name=None):
     label = str(name or getattr(fn, '__name__', None) or 'compiled_function')
 
     def call(*arrays):
-        if len(arrays) != len(specs):
-            raise ValueError('compiled function %s: expected %d inputs, received %d'
-                             % (label, len(specs), len(arrays)))
+        adapter.check_arity(label, specs, arrays)
         tensors = []
         for i, (array, spec) in enumerate(zip(arrays, specs)):
             if isinstance(array, NDArray):
                 array = array.asnumpy()
             array = onp.asarray(array)
-            _check_input(i, array, spec)
+            adapter.check_input(i, array, spec)
             tensor = mnp.array(array, dtype=spec[1])
             if _is_float_dtype(spec[1]):
                 tensor.attach_grad()  # so K.gradients may ask for d loss / d input

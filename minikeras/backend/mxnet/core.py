@@ -22,14 +22,7 @@ import mxnet as mx
 from mxnet import autograd
 from mxnet import np as mnp
 
-from minikeras.backend import state
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'gradients', 'stop_gradient', 'engine_info',
-]
+from minikeras.backend import adapter, state
 
 
 def _activate_numpy_semantics():
@@ -156,13 +149,7 @@ def constant(value, dtype=None, shape=None, name=None):
     array = onp.array(value, dtype=_np_dtype(dtype))
     if shape is not None:
         shape = _shape_tuple(shape)
-        if array.ndim == 0:
-            array = onp.full(shape, array, dtype=array.dtype)
-        elif array.size == int(onp.prod(shape)):
-            array = array.reshape(shape)
-        else:
-            raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
-                             'scalar or %d values)' % (array.shape, shape, int(onp.prod(shape))))
+        array = adapter.constant_array(array, shape)
     return mnp.array(array, dtype=array.dtype)
 
 
@@ -232,16 +219,8 @@ def cast(x, dtype):
     return _t(x).astype(onp.dtype(dtype).name)
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(onp.zeros(_shape_tuple(shape)), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(onp.ones(_shape_tuple(shape)), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(onp.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(
+    variable, lambda shape, op: _shape_tuple(shape))
 
 
 def zeros_like(x, dtype=None, name=None):
@@ -387,8 +366,4 @@ def _random_tensor(key, seed, sample, dtype):
 
 
 def engine_info():
-    import minikeras.backend.mxnet as engine
-    gaps = sorted(op for op in engine.__all__
-                  if getattr(getattr(engine, op), 'unsupported', False))
-    return {'name': 'mxnet', 'implementation': 'mxnet', 'version': mx.__version__,
-            'unsupported': gaps}
+    return adapter.describe(__package__, 'mxnet', 'mxnet', mx.__version__)

@@ -10,29 +10,9 @@ import numpy as onp
 from mxnet import np as mnp
 from mxnet import npx
 
-from minikeras.backend import state
+from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.mxnet.core import NDArray, _shape_tuple, _t
-
-__all__ = [
-    'add', 'subtract', 'multiply', 'divide', 'negative',
-    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
-    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
-    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
-    'clip', 'maximum', 'minimum', 'pow',
-    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
-    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
-    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
-    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
-    'temporal_padding', 'spatial_2d_padding', 'resize_images',
-]
-
-
-def _axis(axis):
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    if axis is None:
-        return None
-    return int(axis)
 
 
 def _is_float(x):
@@ -171,22 +151,7 @@ def dot(x, y):
 
 def batch_dot(x, y, axes=None):
     x, y = _promote(_t(x), _t(y))
-    if x.ndim < 2 or y.ndim < 2:
-        raise ValueError('batch_dot: both inputs need at least 2 axes, received shapes '
-                         '%s and %s' % (x.shape, y.shape))
-    if x.shape[0] != y.shape[0]:
-        raise ValueError('batch_dot: batch sizes differ: %s and %s' % (x.shape, y.shape))
-    if axes is None:
-        axes = (x.ndim - 1, y.ndim - 1 if y.ndim == 2 else y.ndim - 2)
-    if isinstance(axes, (int, onp.integer)):
-        axes = (axes, axes)
-    ax_x, ax_y = [int(a) % n for a, n in zip(axes, (x.ndim, y.ndim))]
-    if ax_x == 0 or ax_y == 0:
-        raise ValueError('batch_dot: cannot contract the batch axis 0, received axes=%r'
-                         % (axes,))
-    if x.shape[ax_x] != y.shape[ax_y]:
-        raise ValueError('batch_dot: axis %d of x (shape %s) and axis %d of y (shape %s) '
-                         'differ in length' % (ax_x, x.shape, ax_y, y.shape))
+    ax_x, ax_y = numpy_like.batch_dot_axes(x, y, axes)
     batch, n = x.shape[0], x.shape[ax_x]
     x = mnp.moveaxis(x, ax_x, -1)
     y = mnp.moveaxis(y, ax_y, 1)
@@ -384,26 +349,20 @@ def expand_dims(x, axis=-1):
 
 def squeeze(x, axis):
     x = _t(x)
-    if x.shape[int(axis)] != 1:
-        raise ValueError('squeeze: axis %d of a tensor of shape %s has length %d, expected 1'
-                         % (axis, x.shape, x.shape[int(axis)]))
+    numpy_like.check_squeeze(x, axis)
     return mnp.squeeze(x, axis=int(axis))
 
 
 def tile(x, n):
     x = _t(x)
     n = _shape_tuple(n)
-    if len(n) != x.ndim:
-        raise ValueError('tile: expected one repeat count per axis (%d), received %r'
-                         % (x.ndim, n))
+    numpy_like.check_tile(x, n)
     return mnp.tile(x, n)
 
 
 def repeat(x, n):
     x = _t(x)
-    if x.ndim != 2:
-        raise ValueError('repeat: expected a 2-D tensor (batch, dim), received shape %s'
-                         % (x.shape,))
+    numpy_like.check_repeat(x)
     return mnp.repeat(mnp.expand_dims(x, 1), int(n), axis=1)
 
 
@@ -424,45 +383,16 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _t(condition)
     if condition.dtype != onp.bool_:
         condition = condition != 0
     then_expression, else_expression = _same_dtype([then_expression, else_expression])
-    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
-    while 0 < condition.ndim < branch_ndim:
-        condition = mnp.expand_dims(condition, -1)
-    return mnp.where(condition, then_expression, else_expression)
+    return numpy_like.where_broadcast(mnp, condition, then_expression, else_expression)
 
 
-def permute_dimensions(x, pattern):
-    return mnp.transpose(_t(x), tuple(int(p) for p in pattern))
-
-
-def flatten(x):
-    return mnp.reshape(_t(x), (-1,))
-
-
-def batch_flatten(x):
-    x = _t(x)
-    return mnp.reshape(x, (x.shape[0], -1))
-
-
-def reverse(x, axes):
-    return mnp.flip(_t(x), axis=_axis(axes))
-
-
-def slice(x, start, size):
-    x = _t(x)
-    start, size = _shape_tuple(start), _shape_tuple(size)
-    if len(start) != len(size) or len(start) > x.ndim:
-        raise ValueError('slice: start %r and size %r must have one entry per axis of a '
-                         'tensor of shape %s' % (start, size, x.shape))
-    index = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(start, size))
-    return x[index]
+permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_ops(
+    mnp, _t, _shape_tuple)
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
@@ -480,56 +410,14 @@ def _pad(x, pads):
 
 def temporal_padding(x, padding=(1, 1)):
     x = _t(x)
-    if x.ndim != 3:
-        raise ValueError('temporal_padding: expected a 3-D tensor, received shape %s'
-                         % (x.shape,))
-    left, right = padding
-    return _pad(x, ((0, 0), (int(left), int(right)), (0, 0)))
-
-
-def _spatial_axes(data_format, ndim):
-    if state.normalize_data_format(data_format) == 'channels_first':
-        return tuple(range(2, ndim))
-    return tuple(range(1, ndim - 1))
+    return _pad(x, numpy_like.temporal_pads(x, padding))
 
 
 def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
     x = _t(x)
-    if x.ndim != 4:
-        raise ValueError('spatial_2d_padding: expected a 4-D tensor, received shape %s'
-                         % (x.shape,))
-    pads = [(0, 0)] * 4
-    for axis, (before, after) in zip(_spatial_axes(data_format, 4), padding):
-        pads[axis] = (int(before), int(after))
-    return _pad(x, tuple(pads))
-
-
-def _bilinear_axis(x, axis, factor):
-    """Linear interpolation along ``axis`` with half-pixel centres (tf.image.resize)."""
-    n = x.shape[axis]
-    coords = (onp.arange(n * factor) + 0.5) / factor - 0.5
-    coords = onp.clip(coords, 0, n - 1)
-    low = onp.floor(coords).astype('int64')
-    high = onp.minimum(low + 1, n - 1)
-    frac = (coords - low).astype(onp.dtype(x.dtype))
-    shape = [1] * x.ndim
-    shape[axis] = -1
-    frac = mnp.array(frac.reshape(shape), dtype=frac.dtype)
-    low = mnp.array(low, dtype='int64')
-    high = mnp.array(high, dtype='int64')
-    return mnp.take(x, low, axis=axis) * (1 - frac) + mnp.take(x, high, axis=axis) * frac
+    return _pad(x, numpy_like.spatial_2d_pads(x, padding, data_format))
 
 
 def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest'):
-    x = _t(x)
-    if x.ndim != 4:
-        raise ValueError('resize_images: expected a 4-D tensor, received shape %s' % (x.shape,))
-    h_axis, w_axis = _spatial_axes(data_format, 4)
-    if interpolation == 'nearest':
-        x = mnp.repeat(x, int(height_factor), axis=h_axis)
-        return mnp.repeat(x, int(width_factor), axis=w_axis)
-    if interpolation == 'bilinear':
-        x = _bilinear_axis(x, h_axis, int(height_factor))
-        return _bilinear_axis(x, w_axis, int(width_factor))
-    raise ValueError("resize_images: interpolation must be 'nearest' or 'bilinear', "
-                     "received %r" % (interpolation,))
+    return numpy_like.resize_images(mnp, _t(x), height_factor, width_factor, data_format,
+                                    interpolation)

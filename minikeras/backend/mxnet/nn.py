@@ -11,20 +11,12 @@ import numpy as onp
 from mxnet import np as mnp
 from mxnet import npx
 
-from minikeras.backend import state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.mxnet.core import NDArray, _random_tensor, _t
 from minikeras.backend.mxnet.math import _logical_and
 from minikeras.backend.conv_geometry import (  # noqa: F401
     normalize_tuple as _tuple, padding_amounts as _padding_amounts, geometry as _geometry)
 
-__all__ = [
-    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
-    'softplus', 'softsign',
-    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
-    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
-    'pool2d', 'batch_normalization',
-]
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
@@ -85,15 +77,20 @@ def softsign(x):
 
 # --- losses -------------------------------------------------------------------------
 
+def _log_probabilities(output, axis, from_logits):
+    """log of the softmax of logits, or of probabilities normalized and clipped to
+    [epsilon, 1 - epsilon] along ``axis``."""
+    if from_logits:
+        return npx.log_softmax(output, axis=axis)
+    p = output / mnp.sum(output, axis=axis, keepdims=True)
+    eps = state.epsilon()
+    return mnp.log(mnp.clip(p, eps, 1 - eps))
+
+
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _t(target), _t(output)
     axis = int(axis)
-    if from_logits:
-        log_p = npx.log_softmax(output, axis=axis)
-    else:
-        p = output / mnp.sum(output, axis=axis, keepdims=True)
-        eps = state.epsilon()
-        log_p = mnp.log(mnp.clip(p, eps, 1 - eps))
+    log_p = _log_probabilities(output, axis, from_logits)
     if target.dtype != log_p.dtype:
         target = target.astype(log_p.dtype)
     return -mnp.sum(target * log_p, axis=axis)
@@ -113,12 +110,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
                          '%s for output of shape %s, received %s'
                          % (expected, output.shape, target.shape))
-    if from_logits:
-        log_p = npx.log_softmax(output, axis=axis)
-    else:
-        p = output / mnp.sum(output, axis=axis, keepdims=True)
-        eps = state.epsilon()
-        log_p = mnp.log(mnp.clip(p, eps, 1 - eps))
+    log_p = _log_probabilities(output, axis, from_logits)
     return -npx.pick(log_p, target.astype('int64'), axis=axis)
 
 
@@ -174,11 +166,7 @@ def _channels_first(data_format):
 
 def bias_add(x, bias, data_format=None):
     x, bias = _t(x), _t(bias)
-    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
-    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
-        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
-                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
-                                                bias.shape))
+    channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     if channel_axis == x.ndim - 1:
         return x + bias
     shape = [1] * x.ndim
@@ -207,13 +195,6 @@ def _from_channels_first(y, data_format):
     if _channels_first(data_format):
         return y
     return mnp.moveaxis(y, 1, -1)
-
-
-def _check_2d(x, padding, op):
-    if x.ndim != 4:
-        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
 
 
 def _convolve(x, weight, strides, padding, dilation, groups=1):
@@ -245,7 +226,7 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_2d(x, padding, 'conv2d')
+    numpy_like.check_2d(x, padding, 'conv2d')
     x = _to_channels_first(x, data_format)
     if kernel.ndim != 4 or kernel.shape[2] != x.shape[1]:
         raise ValueError('conv2d: kernel of shape %s does not fit input with %d channels '
@@ -259,7 +240,7 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_2d(x, padding, 'conv2d_transpose')
+    numpy_like.check_2d(x, padding, 'conv2d_transpose')
     strides = _tuple(strides, 2, 'strides')
     dilation = _tuple(dilation_rate, 2, 'dilation_rate')
     if isinstance(output_shape, NDArray):
@@ -298,7 +279,7 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(depthwise_kernel)
-    _check_2d(x, padding, 'depthwise_conv2d')
+    numpy_like.check_2d(x, padding, 'depthwise_conv2d')
     x = _to_channels_first(x, data_format)
     channels = x.shape[1]
     if kernel.ndim != 4 or kernel.shape[2] != channels:
@@ -354,11 +335,7 @@ def _padding_mask(spatial, pads, dtype):
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _t(x)
-    _check_2d(x, padding, 'pool2d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
-    pool_size = _tuple(pool_size, 2, 'pool_size')
-    strides = _tuple(strides, 2, 'strides')
+    pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
     x = _to_channels_first(x, data_format)
     pads, _ = _geometry(x.shape[2:], pool_size, strides, (1, 1), padding)
     if all(b == a for b, a in pads):

@@ -6,8 +6,6 @@ import numpy as onp
 from minikeras.backend import state
 from minikeras.backend.mxnet.core import _random_tensor, _shape_tuple
 
-__all__ = ['random_normal', 'random_uniform', 'truncated_normal', 'random_binomial']
-
 
 def _dtype(dtype):
     return onp.dtype(state.floatx() if dtype is None else dtype).name

@@ -6,15 +6,8 @@ the reference is also run on probe values for symbolic shape inference.
 """
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.unsupported import unsupported
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'gradients', 'stop_gradient', 'compiled_function', 'engine_info',
-]
 
 
 class NumpyVariable(object):
@@ -124,13 +117,7 @@ def constant(value, dtype=None, shape=None, name=None):
     array = np.array(_value_of(value), dtype=_float_dtype(dtype))
     if shape is None:
         return array
-    shape = _shape_tuple(shape)
-    if array.ndim == 0:
-        return np.full(shape, array, dtype=array.dtype)
-    if array.size == int(np.prod(shape)):
-        return array.reshape(shape)
-    raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
-                     'scalar or %d values)' % (array.shape, shape, int(np.prod(shape))))
+    return adapter.constant_array(array, _shape_tuple(shape))
 
 
 def is_tensor(x):
@@ -185,16 +172,8 @@ def cast(x, dtype):
     return _as_array(x).astype(dtype)
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(_shape_tuple(shape)), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(np.ones(_shape_tuple(shape)), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(np.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(
+    variable, lambda shape, op: _shape_tuple(shape))
 
 
 def zeros_like(x, dtype=None, name=None):
@@ -244,29 +223,16 @@ def _random_state(seed):
     return streams[key]
 
 
-def _check_input(i, array, spec):
-    shape, dtype_name = spec
-    if array.ndim != len(shape):
-        raise ValueError('compiled function input %d: expected %d axes (shape %s), received '
-                         'an array of shape %s' % (i, len(shape), tuple(shape), array.shape))
-    for want, got in zip(shape, array.shape):
-        if want is not None and want != got:
-            raise ValueError('compiled function input %d: expected shape %s, received an '
-                             'array of shape %s' % (i, tuple(shape), array.shape))
-
-
 def compiled_function(fn, input_specs, name=None):
     specs = [(tuple(s), d) for s, d in input_specs]
     streams = {'calls': 0}
 
     def call(*arrays):
-        if len(arrays) != len(specs):
-            raise ValueError('compiled function %s: expected %d inputs, received %d'
-                             % (name or getattr(fn, '__name__', ''), len(specs), len(arrays)))
+        adapter.check_arity(name or getattr(fn, '__name__', ''), specs, arrays)
         tensors = []
         for i, (array, spec) in enumerate(zip(arrays, specs)):
             array = np.asarray(_value_of(array))
-            _check_input(i, array, spec)
+            adapter.check_input(i, array, spec)
             tensors.append(array.astype(spec[1] or state.floatx(), copy=False))
         streams['calls'] = 0
         _active_streams.append(streams)
@@ -284,8 +250,4 @@ def compiled_function(fn, input_specs, name=None):
 
 
 def engine_info():
-    import minikeras.backend.numpy as engine
-    gaps = sorted(op for op in engine.__all__
-                  if getattr(getattr(engine, op), 'unsupported', False))
-    return {'name': 'numpy', 'implementation': 'numpy', 'version': np.__version__,
-            'unsupported': gaps}
+    return adapter.describe(__package__, 'numpy', 'numpy', np.__version__)

@@ -1,32 +1,9 @@
 """NumPy reference: element-wise math, reductions and tensor manipulation."""
-import builtins
-
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.numpy.core import _as_array, _shape_tuple, _value_of
-
-__all__ = [
-    'add', 'subtract', 'multiply', 'divide', 'negative',
-    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
-    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
-    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
-    'clip', 'maximum', 'minimum', 'pow',
-    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
-    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
-    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
-    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
-    'temporal_padding', 'spatial_2d_padding', 'resize_images',
-]
-
-
-def _axis(axis):
-    """An axis argument for numpy: None, an int, or a tuple of ints."""
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    if axis is None:
-        return None
-    return int(axis)
 
 
 def _is_float(array):
@@ -76,22 +53,7 @@ def dot(x, y):
 
 def batch_dot(x, y, axes=None):
     x, y = _as_array(x), _as_array(y)
-    if x.ndim < 2 or y.ndim < 2:
-        raise ValueError('batch_dot: both inputs need at least 2 axes, received shapes '
-                         '%s and %s' % (x.shape, y.shape))
-    if x.shape[0] != y.shape[0]:
-        raise ValueError('batch_dot: batch sizes differ: %s and %s' % (x.shape, y.shape))
-    if axes is None:
-        axes = (x.ndim - 1, y.ndim - 1 if y.ndim == 2 else y.ndim - 2)
-    if isinstance(axes, (int, np.integer)):
-        axes = (axes, axes)
-    ax_x, ax_y = [int(a) % n for a, n in zip(axes, (x.ndim, y.ndim))]
-    if ax_x == 0 or ax_y == 0:
-        raise ValueError('batch_dot: cannot contract the batch axis 0, received axes=%r'
-                         % (axes,))
-    if x.shape[ax_x] != y.shape[ax_y]:
-        raise ValueError('batch_dot: axis %d of x (shape %s) and axis %d of y (shape %s) '
-                         'differ in length' % (ax_x, x.shape, ax_y, y.shape))
+    ax_x, ax_y = numpy_like.batch_dot_axes(x, y, axes)
     # One tensordot per sample: x's remaining axes, then y's remaining axes.
     rows = [np.tensordot(x[b], y[b], axes=(ax_x - 1, ax_y - 1)) for b in range(x.shape[0])]
     result = np.stack(rows, axis=0)
@@ -285,26 +247,20 @@ def expand_dims(x, axis=-1):
 
 def squeeze(x, axis):
     x = _as_array(x)
-    if x.shape[int(axis)] != 1:
-        raise ValueError('squeeze: axis %d of a tensor of shape %s has length %d, expected 1'
-                         % (axis, x.shape, x.shape[int(axis)]))
+    numpy_like.check_squeeze(x, axis)
     return np.squeeze(x, axis=int(axis))
 
 
 def tile(x, n):
     x = _as_array(x)
     n = _shape_tuple(n)
-    if len(n) != x.ndim:
-        raise ValueError('tile: expected one repeat count per axis (%d), received %r'
-                         % (x.ndim, n))
+    numpy_like.check_tile(x, n)
     return np.tile(x, n)
 
 
 def repeat(x, n):
     x = _as_array(x)
-    if x.ndim != 2:
-        raise ValueError('repeat: expected a 2-D tensor (batch, dim), received shape %s'
-                         % (x.shape,))
+    numpy_like.check_repeat(x)
     return np.repeat(x[:, None, :], int(n), axis=1)
 
 
@@ -326,44 +282,14 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _as_array(condition).astype(bool)
     then_expression, else_expression = _as_array(then_expression), _as_array(else_expression)
-    # Keras 2: a condition with fewer axes than the branches gets trailing axes.
-    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
-    while 0 < condition.ndim < branch_ndim:
-        condition = condition[..., None]
-    return np.where(condition, then_expression, else_expression)
+    return numpy_like.where_broadcast(np, condition, then_expression, else_expression)
 
 
-def permute_dimensions(x, pattern):
-    return np.transpose(_as_array(x), tuple(int(p) for p in pattern))
-
-
-def flatten(x):
-    return np.reshape(_as_array(x), (-1,))
-
-
-def batch_flatten(x):
-    x = _as_array(x)
-    return np.reshape(x, (x.shape[0], -1))
-
-
-def reverse(x, axes):
-    return np.flip(_as_array(x), axis=_axis(axes))
-
-
-def slice(x, start, size):
-    x = _as_array(x)
-    start, size = _shape_tuple(start), _shape_tuple(size)
-    if len(start) != len(size) or len(start) > x.ndim:
-        raise ValueError('slice: start %r and size %r must have one entry per axis of a '
-                         'tensor of shape %s' % (start, size, x.shape))
-    index = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(start, size))
-    return x[index]
+permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_ops(
+    np, _as_array, _shape_tuple)
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
@@ -374,56 +300,14 @@ def arange(start, stop=None, step=1, dtype='int32'):
 
 def temporal_padding(x, padding=(1, 1)):
     x = _as_array(x)
-    if x.ndim != 3:
-        raise ValueError('temporal_padding: expected a 3-D tensor, received shape %s'
-                         % (x.shape,))
-    left, right = padding
-    return np.pad(x, [(0, 0), (int(left), int(right)), (0, 0)], mode='constant')
-
-
-def _spatial_axes(data_format, ndim):
-    if state.normalize_data_format(data_format) == 'channels_first':
-        return tuple(range(2, ndim))
-    return tuple(range(1, ndim - 1))
+    return np.pad(x, numpy_like.temporal_pads(x, padding), mode='constant')
 
 
 def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
     x = _as_array(x)
-    if x.ndim != 4:
-        raise ValueError('spatial_2d_padding: expected a 4-D tensor, received shape %s'
-                         % (x.shape,))
-    pads = [(0, 0)] * 4
-    for axis, (before, after) in zip(_spatial_axes(data_format, 4), padding):
-        pads[axis] = (int(before), int(after))
-    return np.pad(x, pads, mode='constant')
-
-
-def _bilinear_axis(x, axis, factor):
-    """Linear interpolation along ``axis`` to ``factor`` times its length, half-pixel
-    centres (output i samples input coordinate (i + 0.5) / factor - 0.5, clamped at the
-    edges), as ``tf.image.resize(method='bilinear')``."""
-    n = x.shape[axis]
-    coords = (np.arange(n * factor) + 0.5) / factor - 0.5
-    coords = np.clip(coords, 0, n - 1)
-    low = np.floor(coords).astype(int)
-    high = np.minimum(low + 1, n - 1)
-    frac = (coords - low).astype(x.dtype)
-    shape = [1] * x.ndim
-    shape[axis] = -1
-    frac = frac.reshape(shape)
-    return np.take(x, low, axis=axis) * (1 - frac) + np.take(x, high, axis=axis) * frac
+    return np.pad(x, numpy_like.spatial_2d_pads(x, padding, data_format), mode='constant')
 
 
 def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest'):
-    x = _as_array(x)
-    if x.ndim != 4:
-        raise ValueError('resize_images: expected a 4-D tensor, received shape %s' % (x.shape,))
-    h_axis, w_axis = _spatial_axes(data_format, 4)
-    if interpolation == 'nearest':
-        x = np.repeat(x, int(height_factor), axis=h_axis)
-        return np.repeat(x, int(width_factor), axis=w_axis)
-    if interpolation == 'bilinear':
-        x = _bilinear_axis(x, h_axis, int(height_factor))
-        return _bilinear_axis(x, w_axis, int(width_factor))
-    raise ValueError("resize_images: interpolation must be 'nearest' or 'bilinear', "
-                     "received %r" % (interpolation,))
+    return numpy_like.resize_images(np, _as_array(x), height_factor, width_factor, data_format,
+                                    interpolation)

@@ -8,19 +8,11 @@ import itertools
 
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.numpy.core import _as_array, _random_state, _value_of
 from minikeras.backend.conv_geometry import (  # noqa: F401
     normalize_tuple as _tuple, padding_amounts as _padding_amounts, geometry as _conv_geometry)
 
-__all__ = [
-    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
-    'softplus', 'softsign',
-    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
-    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
-    'pool2d', 'batch_normalization',
-]
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
@@ -161,11 +153,7 @@ def _channels_first(data_format):
 
 def bias_add(x, bias, data_format=None):
     x, bias = _as_array(x), _as_array(bias)
-    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
-    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
-        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
-                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
-                                                bias.shape))
+    channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     shape = [1] * x.ndim
     shape[channel_axis] = -1
     return x + bias.reshape(shape)
@@ -218,17 +206,17 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
     return _from_channels_last(y, data_format)
 
 
-def _check_2d(x, padding, op):
-    if x.ndim != 4:
-        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
+def _channels_last_2d(x, padding, strides, dilation_rate, data_format, op):
+    """A 2-D op's input as channels-last, with its strides and dilation as pairs."""
+    numpy_like.check_2d(x, padding, op)
+    return (_to_channels_last(x, data_format), _tuple(strides, 2, 'strides'),
+            _tuple(dilation_rate, 2, 'dilation_rate'))
 
 
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
     x, kernel = _as_array(x), _as_array(kernel)
-    _check_2d(x, padding, 'conv2d')
+    numpy_like.check_2d(x, padding, 'conv2d')
     y = _conv(_to_channels_last(x, data_format), kernel, _tuple(strides, 2, 'strides'),
               padding, _tuple(dilation_rate, 2, 'dilation_rate'))
     return _from_channels_last(y, data_format)
@@ -237,10 +225,8 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _as_array(x), _as_array(kernel)
-    _check_2d(x, padding, 'conv2d_transpose')
-    strides = _tuple(strides, 2, 'strides')
-    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
-    x = _to_channels_last(x, data_format)
+    x, strides, dilation = _channels_last_2d(x, padding, strides, dilation_rate, data_format,
+                                             'conv2d_transpose')
     output_shape = [None if d is None else int(_value_of(d)) for d in _value_of(output_shape)]
     if _channels_first(data_format):
         output_shape = [output_shape[0]] + output_shape[2:] + [output_shape[1]]
@@ -269,10 +255,8 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _as_array(x), _as_array(depthwise_kernel)
-    _check_2d(x, padding, 'depthwise_conv2d')
-    strides = _tuple(strides, 2, 'strides')
-    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
-    x = _to_channels_last(x, data_format)
+    x, strides, dilation = _channels_last_2d(x, padding, strides, dilation_rate, data_format,
+                                             'depthwise_conv2d')
     if kernel.ndim != 4 or kernel.shape[2] != x.shape[-1]:
         raise ValueError('depthwise_conv2d: kernel of shape %s does not fit input with %d '
                          'channels (expected (h, w, %d, multiplier))'
@@ -298,11 +282,7 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _as_array(x)
-    _check_2d(x, padding, 'pool2d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
-    pool_size = _tuple(pool_size, 2, 'pool_size')
-    strides = _tuple(strides, 2, 'strides')
+    pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
     x = _to_channels_last(x, data_format)
     pads, outs = _conv_geometry(x.shape[1:3], pool_size, strides, (1, 1), padding)
     valid = np.pad(np.ones(x.shape, dtype=bool), [(0, 0)] + pads + [(0, 0)], mode='constant')

@@ -8,8 +8,6 @@ import numpy as np
 from minikeras.backend import state
 from minikeras.backend.numpy.core import _random_state, _shape_tuple
 
-__all__ = ['random_normal', 'random_uniform', 'truncated_normal', 'random_binomial']
-
 
 def _dtype(dtype):
     return state.floatx() if dtype is None else dtype

@@ -115,3 +115,14 @@ def _static_shape(x):
 def _normalize_format(data_format):
     from minikeras.backend.state import normalize_data_format
     return normalize_data_format(data_format)
+
+
+def _t(x):
+    return _to_tensor(x)
+
+
+def _rank(x):
+    r = x.shape.rank
+    if r is None:
+        raise ValueError('tensor %r has unknown rank' % (x,))
+    return r

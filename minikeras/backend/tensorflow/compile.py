@@ -11,8 +11,6 @@ import numpy as np
 
 from minikeras.backend.tensorflow._tf import tf, _tf_dtype, _to_tensor
 
-__all__ = ['compiled_function']
-
 
 def _spec(i, spec):
     try:
@@ -104,9 +102,6 @@ class CompiledFunction(object):
         self.tf_function = tf.function(step, input_signature=signature, autograph=False,
                                        jit_compile=False)
         self._concrete = None
-
-    def tracing_count(self):
-        return self.tf_function.experimental_get_tracing_count()
 
     def _check(self, i, a):
         shape, dt = self.specs[i]

@@ -1,16 +1,10 @@
 """TensorFlow adapter: variables, tensors, shapes, gradients, engine info."""
 import numpy as np
 
+from minikeras.backend import adapter
 from minikeras.backend.symbolic import KerasTensor as _KerasTensor
 from minikeras.backend.tensorflow._tf import tf, _tf_dtype, _is_tf, _to_tensor, _static_shape
 from tensorflow.python.ops.resource_variable_ops import ResourceVariable as _ResourceVariable
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'gradients', 'stop_gradient', 'engine_info',
-]
 
 
 class _Variable(_ResourceVariable):
@@ -235,5 +229,4 @@ def stop_gradient(variables):
 
 
 def engine_info():
-    return {'name': 'tensorflow', 'implementation': 'tensorflow',
-            'version': tf.__version__, 'unsupported': []}
+    return adapter.describe(__package__, 'tensorflow', 'tensorflow', tf.__version__)

@@ -3,32 +3,10 @@ import builtins
 
 import numpy as np
 
-from minikeras.backend.tensorflow._tf import (tf, _tf_dtype, _to_tensor, _pair, _axis_list,
-                                              _static_shape, _normalize_format, _floatx)
-
-__all__ = [
-    'add', 'subtract', 'multiply', 'divide', 'negative',
-    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
-    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
-    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
-    'clip', 'maximum', 'minimum', 'pow',
-    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
-    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
-    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
-    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
-    'temporal_padding', 'spatial_2d_padding', 'resize_images',
-]
-
-
-def _t(x):
-    return _to_tensor(x)
-
-
-def _rank(x):
-    r = x.shape.rank
-    if r is None:
-        raise ValueError('tensor %r has unknown rank' % (x,))
-    return r
+from minikeras.backend import adapter
+from minikeras.backend.tensorflow._tf import (
+    tf, _t, _rank, _tf_dtype, _to_tensor, _pair, _axis_list, _static_shape, _normalize_format,
+    _floatx)
 
 
 def _float(x):
@@ -360,10 +338,7 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     then_expression, else_expression = _pair(then_expression, else_expression)
     condition = _t(condition)
     if condition.dtype != tf.bool:

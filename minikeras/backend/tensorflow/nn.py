@@ -6,29 +6,10 @@ TensorFlow's CPU kernels only support channels-last (NHWC) convolution and pooli
 """
 import numpy as np
 
-from minikeras.backend.tensorflow._tf import (tf, _to_tensor, _pair, _static_shape,
-                                              _normalize_format, _epsilon)
+from minikeras.backend.conv_geometry import normalize_tuple as _tuple
+from minikeras.backend.tensorflow._tf import (
+    tf, _t, _rank, _to_tensor, _pair, _static_shape, _normalize_format, _epsilon)
 from minikeras.backend.tensorflow.random import random_uniform
-
-__all__ = [
-    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
-    'softplus', 'softsign',
-    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-    'l2_normalize', 'in_top_k', 'dropout', 'bias_add',
-    'conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
-    'pool2d', 'batch_normalization',
-]
-
-
-def _t(x):
-    return _to_tensor(x)
-
-
-def _rank(x):
-    r = x.shape.rank
-    if r is None:
-        raise ValueError('tensor %r has unknown rank' % (x,))
-    return r
 
 
 def _const(value, like):
@@ -213,15 +194,6 @@ def bias_add(x, bias, data_format=None):
 
 
 # --- convolution ---------------------------------------------------------------------
-
-def _tuple(value, n, what):
-    if isinstance(value, (int, np.integer)):
-        return (int(value),) * n
-    value = tuple(int(v) for v in value)
-    if len(value) != n:
-        raise ValueError('%s: expected %d integers, received %r' % (what, n, value))
-    return value
-
 
 def _padding(padding, op, allowed=('valid', 'same')):
     if padding not in allowed:

@@ -11,7 +11,6 @@ import numpy as np
 
 from minikeras.backend.tensorflow._tf import tf, _tf_dtype
 
-__all__ = ['random_normal', 'random_uniform', 'truncated_normal', 'random_binomial']
 
 _MAX_SEED = 10000000
 

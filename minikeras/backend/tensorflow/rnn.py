@@ -4,15 +4,8 @@
 only at run time). The first step is computed before the loop so the loop variables get
 the step's real output shape. ``unroll=True``: a Python loop over a static time length.
 """
+from minikeras.backend import adapter
 from minikeras.backend.tensorflow._tf import tf, _to_tensor
-
-__all__ = ['rnn']
-
-
-def _to_list(x):
-    if x is None:
-        return []
-    return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
 def _keep_where(mask_t, new, old):
@@ -49,23 +42,39 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
     static_steps = inputs.shape[1]
     if static_steps == 0:
         raise ValueError('rnn: inputs have no time steps (shape %s)' % (inputs.shape,))
-    states = [_to_tensor(s) for s in _to_list(initial_states)]
-    constants = _to_list(constants)
+    states = [_to_tensor(s) for s in adapter.to_list(initial_states)]
     if mask is not None:
         mask = _prepare_mask(mask, inputs)
+    inputs_tm, mask_tm = _time_major(inputs, mask, go_backwards)
+    step = _masked_step(step_function, adapter.to_list(constants))
+    if unroll:
+        if static_steps is None:
+            raise ValueError('rnn: unroll=True needs a static number of time steps; inputs '
+                             'have shape %s' % (inputs.shape,))
+        return _unrolled(step, inputs_tm, mask_tm, states, static_steps)
+    return _while_loop(step, inputs_tm, mask_tm, states)
 
-    perm = [1, 0] + list(range(2, rank))
-    inputs_tm = tf.transpose(inputs, perm)          # (time, batch, ...)
+
+def _time_major(inputs, mask, go_backwards):
+    """``inputs`` as (time, batch, ...) and ``mask`` as (time, batch), in the order the
+    steps run."""
+    inputs_tm = tf.transpose(inputs, [1, 0] + list(range(2, inputs.shape.rank)))
     mask_tm = tf.transpose(mask, [1, 0]) if mask is not None else None
     if go_backwards:
         inputs_tm = tf.reverse(inputs_tm, [0])
         if mask_tm is not None:
             mask_tm = tf.reverse(mask_tm, [0])
+    return inputs_tm, mask_tm
 
+
+def _masked_step(step_function, constants):
+    """``step(input_t, mask_t, previous_output, states) -> (output, new_states)``: one
+    call of ``step_function``; where ``mask_t`` is false the previous output and states
+    are kept."""
     def step(input_t, mask_t, previous, states):
         output, new_states = step_function(input_t, list(states) + constants)
         output = _to_tensor(output)
-        new_states = [_to_tensor(s) for s in _to_list(new_states)]
+        new_states = [_to_tensor(s) for s in adapter.to_list(new_states)]
         if len(new_states) != len(states):
             raise ValueError('rnn: step_function returned %d states, expected %d'
                              % (len(new_states), len(states)))
@@ -75,19 +84,21 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
             output = _keep_where(mask_t, output, previous)
             new_states = [_keep_where(mask_t, new, old) for new, old in zip(new_states, states)]
         return output, new_states
+    return step
 
-    if unroll:
-        if static_steps is None:
-            raise ValueError('rnn: unroll=True needs a static number of time steps; inputs '
-                             'have shape %s' % (inputs.shape,))
-        outputs, previous = [], None
-        for t in range(static_steps):
-            previous, states = step(inputs_tm[t], None if mask_tm is None else mask_tm[t],
-                                    previous, states)
-            outputs.append(previous)
-        stacked = tf.stack(outputs, axis=1)
-        return outputs[-1], stacked, states
 
+def _unrolled(step, inputs_tm, mask_tm, states, static_steps):
+    outputs, previous = [], None
+    for t in range(static_steps):
+        previous, states = step(inputs_tm[t], None if mask_tm is None else mask_tm[t],
+                                previous, states)
+        outputs.append(previous)
+    return outputs[-1], tf.stack(outputs, axis=1), states
+
+
+def _while_loop(step, inputs_tm, mask_tm, states):
+    """The steps in a ``tf.while_loop``; the first runs before it, so the loop variables
+    get the step's real output shape."""
     steps = tf.shape(inputs_tm)[0]
     input_ta = tf.TensorArray(inputs_tm.dtype, size=steps, clear_after_read=True,
                               element_shape=inputs_tm.shape[1:]).unstack(inputs_tm)
@@ -114,6 +125,5 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
         cond, body, (tf.constant(1, tf.int32), first, output_ta, states),
         parallel_iterations=32)
     outputs = output_ta.stack()
-    out_rank = outputs.shape.rank
-    outputs = tf.transpose(outputs, [1, 0] + list(range(2, out_rank)))
+    outputs = tf.transpose(outputs, [1, 0] + list(range(2, outputs.shape.rank)))
     return last, outputs, list(states)

@@ -7,12 +7,10 @@ Engine errors at run time become a short ``ValueError``.
 """
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.theano import _impl
 from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import _tag, _to_tensor
-
-__all__ = ['compiled_function']
 
 # Updates reported while a function is traced (scan's own updates); drained by
 # compile_graph.
@@ -82,17 +80,6 @@ def _run(fn, arrays, name):
                          % (_impl.IMPL, name, _summarize(e))) from None
 
 
-def _check_input(i, array, spec):
-    shape, _ = spec
-    if array.ndim != len(shape):
-        raise ValueError('compiled function input %d: expected %d axes (shape %s), received '
-                         'an array of shape %s' % (i, len(shape), tuple(shape), array.shape))
-    for want, got in zip(shape, array.shape):
-        if want is not None and want != got:
-            raise ValueError('compiled function input %d: expected shape %s, received an '
-                             'array of shape %s' % (i, tuple(shape), array.shape))
-
-
 def compiled_function(fn, input_specs, name=None):
     specs = []
     for s, d in input_specs:
@@ -108,13 +95,11 @@ def compiled_function(fn, input_specs, name=None):
     compiled = _compile_graph(inputs, outputs, list(updates or []), name=label)
 
     def call(*arrays):
-        if len(arrays) != len(specs):
-            raise ValueError('compiled function %s: expected %d inputs, received %d'
-                             % (label, len(specs), len(arrays)))
+        adapter.check_arity(label, specs, arrays)
         values = []
         for i, (array, spec) in enumerate(zip(arrays, specs)):
             array = np.asarray(array)
-            _check_input(i, array, spec)
+            adapter.check_input(i, array, spec)
             values.append(array.astype(spec[1], copy=False))
         return [np.asarray(r) for r in _run(compiled, values, label)]
     call.__name__ = label

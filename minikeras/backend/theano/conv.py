@@ -17,9 +17,6 @@ from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import _is_engine_tensor, _known_shape, _tag, _to_tensor
 from minikeras.backend.theano import math as _m
 
-__all__ = ['conv1d', 'conv2d', 'conv2d_transpose', 'depthwise_conv2d', 'separable_conv2d',
-           'pool2d']
-
 
 def _pair(v, name):
     if isinstance(v, (int, np.integer)):

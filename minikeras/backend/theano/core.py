@@ -9,17 +9,9 @@ know; ``int_shape`` reads it.
 """
 import numpy as np
 
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.theano import _impl
 from minikeras.backend.theano._impl import T
-
-__all__ = [
-    'variable', 'constant', 'is_tensor', 'is_variable', 'get_value', 'set_value',
-    'eval', 'int_shape', 'ndim', 'dtype', 'shape', 'count_params', 'cast',
-    'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
-    'gradients', 'stop_gradient', 'engine_info',
-]
-
 
 # --- helpers shared by the adapter's modules -------------------------------------------
 
@@ -151,14 +143,7 @@ def constant(value, dtype=None, shape=None, name=None):
     if shape is not None:
         shape = tuple(int(d) for d in np.asarray(shape).reshape(-1)) \
             if not isinstance(shape, int) else (shape,)
-        if array.ndim == 0:
-            array = np.full(shape, array, dtype=array.dtype)
-        elif array.size == int(np.prod(shape)):
-            array = array.reshape(shape)
-        else:
-            raise ValueError('constant: a value of shape %s cannot fill shape %s (expected '
-                             'a scalar or %d values)' % (array.shape, shape,
-                                                        int(np.prod(shape))))
+        array = adapter.constant_array(array, shape)
     out = T.constant(array, name=name)
     out._keras_shape = array.shape
     return out
@@ -251,16 +236,8 @@ def _static(shape):
     return tuple(int(d) for d in shape)
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(_static(shape)), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(np.ones(_static(shape)), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(np.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(
+    variable, lambda shape, op: _static(shape))
 
 
 def zeros_like(x, dtype=None, name=None):
@@ -306,10 +283,5 @@ def stop_gradient(variables):
 
 
 def engine_info():
-    import minikeras.backend.theano as engine
-    gaps = sorted(op for op in engine.__all__
-                  if getattr(getattr(engine, op), 'unsupported', False))
-    info = {'name': 'theano', 'implementation': _impl.IMPL, 'version': _impl.VERSION,
-            'unsupported': gaps}
-    info.update(_impl._config_summary())
-    return info
+    return adapter.describe(__package__, 'theano', _impl.IMPL, _impl.VERSION,
+                            **_impl._config_summary())

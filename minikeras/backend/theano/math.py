@@ -3,24 +3,12 @@ import builtins
 
 import numpy as np
 
+from minikeras.backend import adapter
 from minikeras.backend.theano import _impl
 from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import (
     _binary_operands, _broadcast_shapes, _floatx_dtype, _is_engine_tensor, _known_shape,
     _normalize_axis, _same_shape, _tag, _to_tensor)
-
-__all__ = [
-    'add', 'subtract', 'multiply', 'divide', 'negative',
-    'dot', 'batch_dot', 'transpose', 'sum', 'prod', 'mean', 'var', 'std', 'max', 'min',
-    'argmax', 'argmin', 'any', 'all', 'cumsum', 'cumprod', 'logsumexp',
-    'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round', 'sin', 'cos',
-    'clip', 'maximum', 'minimum', 'pow',
-    'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
-    'reshape', 'concatenate', 'stack', 'expand_dims', 'squeeze', 'tile', 'repeat',
-    'repeat_elements', 'gather', 'one_hot', 'switch', 'permute_dimensions',
-    'flatten', 'batch_flatten', 'reverse', 'slice', 'arange',
-    'temporal_padding', 'spatial_2d_padding', 'resize_images',
-]
 
 
 def _shape_of(v):
@@ -406,10 +394,7 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _to_tensor(condition)
     if condition.dtype != 'bool':
         condition = T.neq(condition, 0)

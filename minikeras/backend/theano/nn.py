@@ -9,13 +9,6 @@ from minikeras.backend.theano.core import (
     _known_shape, _normalize_axis, _same_shape, _tag, _to_tensor)
 from minikeras.backend.theano import math as _m
 
-__all__ = [
-    'relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax',
-    'softplus', 'softsign',
-    'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-    'l2_normalize', 'in_top_k', 'dropout', 'bias_add', 'batch_normalization',
-]
-
 
 def relu(x, alpha=0., max_value=None, threshold=0.):
     x = _to_tensor(x)

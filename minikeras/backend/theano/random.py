@@ -11,8 +11,6 @@ from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import (
     _floatx_dtype, _is_engine_tensor, _known_shape, _tag, _to_tensor)
 
-__all__ = ['random_normal', 'random_uniform', 'truncated_normal', 'random_binomial']
-
 # Probability mass of a standard normal below -2 (the truncation point).
 _PHI_MINUS_2 = 0.022750131948179195
 

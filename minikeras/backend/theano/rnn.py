@@ -5,8 +5,6 @@ from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import _known_shape, _tag, _to_tensor
 from minikeras.backend.theano import compile as _compile
 
-__all__ = ['rnn']
-
 
 def _mask_like(mask_t, ref):
     """(batch,) bool mask broadcast against ``ref`` (batch, ...)."""
@@ -64,75 +62,14 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
     in_shape = _known_shape(inputs)
     constants = [_to_tensor(c) for c in (constants or [])]
     initial_states = [_to_tensor(s) for s in initial_states]
-    steps = list(range(inputs.ndim))
-    x_time = inputs.dimshuffle([1, 0] + steps[2:])
-    _tag(x_time, (in_shape[1], in_shape[0]) + in_shape[2:])
-    if mask is not None:
-        mask = _to_tensor(mask)
-        if mask.ndim == 3:
-            mask = mask[:, :, 0]
-        if mask.ndim != 2:
-            raise ValueError('rnn: mask must be (batch, time), received %d axes' % mask.ndim)
-        mask = T.neq(mask, 0) if mask.dtype != 'bool' else mask
-        mask_time = mask.dimshuffle(1, 0)
-
+    x_time, mask_time = _time_major(inputs, mask, in_shape)
     if unroll:
-        return _unrolled(step_function, x_time, initial_states, go_backwards,
-                         mask_time if mask is not None else None, constants,
-                         input_length, in_shape)
-
+        return _unrolled(step_function, x_time, initial_states, go_backwards, mask_time,
+                         constants, input_length, in_shape)
     # Scan needs every state to keep one type from step to step.
     initial_states = [_impl._unbroadcast(s) for s in initial_states]
-    outer = _outer_intermediates(step_function, x_time, initial_states, constants)
-    n_states, n_consts = len(initial_states), len(constants)
-
-    def call_step(x_t, rest):
-        """step_function on scan's inner variables, outer tensors replaced by theirs."""
-        states = list(rest[:n_states])
-        consts = list(rest[n_states:n_states + n_consts])
-        inner_outer = list(rest[n_states + n_consts:])
-        output, new_states = step_function(x_t, states + consts)
-        flat = [_to_tensor(output)] + [_to_tensor(s) for s in new_states]
-        # Theano's scan hands fn placeholders for the non-sequences; PyTensor's hands
-        # the outer tensors themselves (and substitutes them afterwards).
-        replace = dict((o, i) for o, i in zip(outer, inner_outer) if o is not i)
-        if replace:
-            flat = _impl._clone_replace(flat, replace)
-        return states, flat[0], flat[1:]
-
-    def fit_states(new_states, states):
-        new_states = list(new_states)
-        if len(new_states) != len(states):
-            raise ValueError('rnn: the step function returned %d states, expected %d'
-                             % (len(new_states), len(states)))
-        return [_impl._fit_type(n, s) for n, s in zip(new_states, states)]
-
-    if mask is not None:
-        first = x_time[-1] if go_backwards else x_time[0]
-        out0, _ = step_function(first, list(initial_states) + constants)
-        initial_output = _impl._unbroadcast(T.zeros_like(_to_tensor(out0)))
-
-        def _step(x_t, m_t, output_tm1, *rest):
-            states, output, new_states = call_step(x_t, rest)
-            output = _impl._fit_type(output, output_tm1)
-            new_states = fit_states(new_states, states)
-            output = T.switch(_mask_like(m_t, output), output, output_tm1)
-            kept = [T.switch(_mask_like(m_t, n), n, s) for n, s in zip(new_states, states)]
-            return [output] + kept
-
-        results, updates = _impl._scan(_step, sequences=[x_time, mask_time],
-                                       outputs_info=[initial_output] + initial_states,
-                                       non_sequences=constants + outer,
-                                       go_backwards=go_backwards)
-    else:
-        def _step(x_t, *rest):
-            states, output, new_states = call_step(x_t, rest)
-            return [output] + fit_states(new_states, states)
-
-        results, updates = _impl._scan(_step, sequences=[x_time],
-                                       outputs_info=[None] + initial_states,
-                                       non_sequences=constants + outer,
-                                       go_backwards=go_backwards)
+    results, updates = _scan(step_function, x_time, mask_time, initial_states, constants,
+                             go_backwards)
     if updates:
         _compile._add_pending_updates(updates)
     if not isinstance(results, (list, tuple)):
@@ -144,6 +81,78 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
     new_states = [s[-1] for s in states]
     _tag_outputs(last_output, outputs, new_states, initial_states, in_shape)
     return last_output, outputs, new_states
+
+
+def _time_major(inputs, mask, in_shape):
+    """``inputs`` as (time, batch, ...) and ``mask`` (or None) as a (time, batch) bool."""
+    axes = list(range(inputs.ndim))
+    x_time = inputs.dimshuffle([1, 0] + axes[2:])
+    _tag(x_time, (in_shape[1], in_shape[0]) + in_shape[2:])
+    if mask is None:
+        return x_time, None
+    mask = _to_tensor(mask)
+    if mask.ndim == 3:
+        mask = mask[:, :, 0]
+    if mask.ndim != 2:
+        raise ValueError('rnn: mask must be (batch, time), received %d axes' % mask.ndim)
+    mask = T.neq(mask, 0) if mask.dtype != 'bool' else mask
+    return x_time, mask.dimshuffle(1, 0)
+
+
+def _fit_states(new_states, states):
+    new_states = list(new_states)
+    if len(new_states) != len(states):
+        raise ValueError('rnn: the step function returned %d states, expected %d'
+                         % (len(new_states), len(states)))
+    return [_impl._fit_type(n, s) for n, s in zip(new_states, states)]
+
+
+def _scan_step(step_function, outer, n_states, n_consts):
+    """``call(x_t, rest) -> (states, output, new_states)``: step_function on scan's inner
+    variables (``rest``: states, constants, outer tensors), outer tensors replaced by
+    scan's."""
+    def call(x_t, rest):
+        states = list(rest[:n_states])
+        consts = list(rest[n_states:n_states + n_consts])
+        inner_outer = list(rest[n_states + n_consts:])
+        output, new_states = step_function(x_t, states + consts)
+        flat = [_to_tensor(output)] + [_to_tensor(s) for s in new_states]
+        # Theano's scan hands fn placeholders for the non-sequences; PyTensor's hands
+        # the outer tensors themselves (and substitutes them afterwards).
+        replace = dict((o, i) for o, i in zip(outer, inner_outer) if o is not i)
+        if replace:
+            flat = _impl._clone_replace(flat, replace)
+        return states, flat[0], flat[1:]
+    return call
+
+
+def _scan(step_function, x_time, mask_time, initial_states, constants, go_backwards):
+    """scan over time: (results [outputs, *states], updates)."""
+    outer = _outer_intermediates(step_function, x_time, initial_states, constants)
+    call_step = _scan_step(step_function, outer, len(initial_states), len(constants))
+    if mask_time is None:
+        def _step(x_t, *rest):
+            states, output, new_states = call_step(x_t, rest)
+            return [output] + _fit_states(new_states, states)
+
+        return _impl._scan(_step, sequences=[x_time], outputs_info=[None] + initial_states,
+                           non_sequences=constants + outer, go_backwards=go_backwards)
+
+    first = x_time[-1] if go_backwards else x_time[0]
+    out0, _ = step_function(first, list(initial_states) + constants)
+    initial_output = _impl._unbroadcast(T.zeros_like(_to_tensor(out0)))
+
+    def _masked_step(x_t, m_t, output_tm1, *rest):
+        states, output, new_states = call_step(x_t, rest)
+        output = _impl._fit_type(output, output_tm1)
+        new_states = _fit_states(new_states, states)
+        output = T.switch(_mask_like(m_t, output), output, output_tm1)
+        kept = [T.switch(_mask_like(m_t, n), n, s) for n, s in zip(new_states, states)]
+        return [output] + kept
+
+    return _impl._scan(_masked_step, sequences=[x_time, mask_time],
+                       outputs_info=[initial_output] + initial_states,
+                       non_sequences=constants + outer, go_backwards=go_backwards)
 
 
 def _tag_outputs(last_output, outputs, new_states, initial_states, in_shape):

@@ -1,0 +1,237 @@
+"""Code shared by the eager, numpy-like engines: the NumPy reference and MXNet.
+
+Each function takes the engine's array namespace ``xp`` (``numpy`` or ``mxnet.numpy``)
+and, where it must make tensors, the engine's ``to_tensor``. The engine folders keep
+every op's definition; they call these for the parts that are the same line for line
+(argument checks, index arithmetic, the recurrent loop).
+"""
+import builtins
+
+import numpy as onp
+
+from minikeras.backend import adapter, state
+from minikeras.backend.conv_geometry import normalize_tuple
+
+
+# --- argument checks ----------------------------------------------------------------
+
+def axis_arg(axis):
+    """An axis argument as the array namespace takes it: None, an int or a tuple."""
+    if isinstance(axis, (list, tuple)):
+        return tuple(int(a) for a in axis)
+    if axis is None:
+        return None
+    return int(axis)
+
+
+def expect_ndim(op, x, ndim, what=''):
+    if x.ndim != ndim:
+        raise ValueError('%s: expected a %d-D %s, received shape %s'
+                         % (op, ndim, what or 'tensor', tuple(x.shape)))
+
+
+def batch_dot_axes(x, y, axes):
+    """The axes (of x, of y) ``batch_dot`` contracts, checked against the shapes."""
+    if x.ndim < 2 or y.ndim < 2:
+        raise ValueError('batch_dot: both inputs need at least 2 axes, received shapes '
+                         '%s and %s' % (x.shape, y.shape))
+    if x.shape[0] != y.shape[0]:
+        raise ValueError('batch_dot: batch sizes differ: %s and %s' % (x.shape, y.shape))
+    if axes is None:
+        axes = (x.ndim - 1, y.ndim - 1 if y.ndim == 2 else y.ndim - 2)
+    if isinstance(axes, (int, onp.integer)):
+        axes = (axes, axes)
+    ax_x, ax_y = [int(a) % n for a, n in zip(axes, (x.ndim, y.ndim))]
+    if ax_x == 0 or ax_y == 0:
+        raise ValueError('batch_dot: cannot contract the batch axis 0, received axes=%r'
+                         % (axes,))
+    if x.shape[ax_x] != y.shape[ax_y]:
+        raise ValueError('batch_dot: axis %d of x (shape %s) and axis %d of y (shape %s) '
+                         'differ in length' % (ax_x, x.shape, ax_y, y.shape))
+    return ax_x, ax_y
+
+
+def bias_channel_axis(x, bias, data_format):
+    """The axis of ``x`` that ``bias_add`` adds the 1-D ``bias`` along, checked."""
+    channels_first = state.normalize_data_format(data_format) == 'channels_first'
+    channel_axis = 1 if channels_first and x.ndim > 2 else x.ndim - 1
+    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
+        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
+                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
+                                                bias.shape))
+    return channel_axis
+
+
+def check_2d(x, padding, op):
+    """The input of a 2-D convolution or pooling: 4 axes, padding 'valid' or 'same'."""
+    if x.ndim != 4:
+        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
+    if padding not in ('valid', 'same'):
+        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
+
+
+def pool2d_args(x, pool_size, strides, padding, pool_mode):
+    """pool2d's checked arguments: (pool_size, strides) as pairs."""
+    check_2d(x, padding, 'pool2d')
+    if pool_mode not in ('max', 'avg'):
+        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    return normalize_tuple(pool_size, 2, 'pool_size'), normalize_tuple(strides, 2, 'strides')
+
+
+def check_squeeze(x, axis):
+    if x.shape[int(axis)] != 1:
+        raise ValueError('squeeze: axis %d of a tensor of shape %s has length %d, expected 1'
+                         % (axis, x.shape, x.shape[int(axis)]))
+
+
+def check_tile(x, n):
+    if len(n) != x.ndim:
+        raise ValueError('tile: expected one repeat count per axis (%d), received %r'
+                         % (x.ndim, n))
+
+
+def check_repeat(x):
+    if x.ndim != 2:
+        raise ValueError('repeat: expected a 2-D tensor (batch, dim), received shape %s'
+                         % (x.shape,))
+
+
+def slice_index(x, start, size):
+    """The index ``x[...]`` that ``slice(x, start, size)`` takes (size -1: to the end)."""
+    if len(start) != len(size) or len(start) > x.ndim:
+        raise ValueError('slice: start %r and size %r must have one entry per axis of a '
+                         'tensor of shape %s' % (start, size, x.shape))
+    return tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(start, size))
+
+
+# --- ops written once ----------------------------------------------------------------
+
+def layout_ops(xp, to_tensor, shape_tuple):
+    """The engine's ``permute_dimensions``, ``flatten``, ``batch_flatten``, ``reverse``
+    and ``slice``."""
+    def permute_dimensions(x, pattern):
+        return xp.transpose(to_tensor(x), tuple(int(p) for p in pattern))
+
+    def flatten(x):
+        return xp.reshape(to_tensor(x), (-1,))
+
+    def batch_flatten(x):
+        x = to_tensor(x)
+        return xp.reshape(x, (x.shape[0], -1))
+
+    def reverse(x, axes):
+        return xp.flip(to_tensor(x), axis=axis_arg(axes))
+
+    def slice(x, start, size):
+        x = to_tensor(x)
+        return x[slice_index(x, shape_tuple(start), shape_tuple(size))]
+    return permute_dimensions, flatten, batch_flatten, reverse, slice
+
+
+def where_broadcast(xp, condition, then_expression, else_expression):
+    """``switch``: Keras 2 gives a condition with fewer axes than the branches trailing
+    axes."""
+    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
+    while 0 < condition.ndim < branch_ndim:
+        condition = xp.expand_dims(condition, -1)
+    return xp.where(condition, then_expression, else_expression)
+
+
+# --- padding and resizing -----------------------------------------------------------
+
+def spatial_axes(data_format, ndim):
+    if state.normalize_data_format(data_format) == 'channels_first':
+        return tuple(range(2, ndim))
+    return tuple(range(1, ndim - 1))
+
+
+def temporal_pads(x, padding):
+    expect_ndim('temporal_padding', x, 3)
+    left, right = padding
+    return ((0, 0), (int(left), int(right)), (0, 0))
+
+
+def spatial_2d_pads(x, padding, data_format):
+    expect_ndim('spatial_2d_padding', x, 4)
+    pads = [(0, 0)] * 4
+    for axis, (before, after) in zip(spatial_axes(data_format, 4), padding):
+        pads[axis] = (int(before), int(after))
+    return tuple(pads)
+
+
+def _bilinear_axis(xp, x, axis, factor):
+    """Linear interpolation along ``axis`` to ``factor`` times its length, half-pixel
+    centres (output i samples input coordinate (i + 0.5) / factor - 0.5, clamped at the
+    edges), as ``tf.image.resize(method='bilinear')``."""
+    n = x.shape[axis]
+    coords = (onp.arange(n * factor) + 0.5) / factor - 0.5
+    coords = onp.clip(coords, 0, n - 1)
+    low = onp.floor(coords).astype('int64')
+    high = onp.minimum(low + 1, n - 1)
+    frac = (coords - low).astype(onp.dtype(x.dtype))
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    frac = xp.array(frac.reshape(shape), dtype=frac.dtype)
+    low, high = xp.array(low, dtype='int64'), xp.array(high, dtype='int64')
+    return xp.take(x, low, axis=axis) * (1 - frac) + xp.take(x, high, axis=axis) * frac
+
+
+def resize_images(xp, x, height_factor, width_factor, data_format, interpolation):
+    expect_ndim('resize_images', x, 4)
+    h_axis, w_axis = spatial_axes(data_format, 4)
+    if interpolation == 'nearest':
+        x = xp.repeat(x, int(height_factor), axis=h_axis)
+        return xp.repeat(x, int(width_factor), axis=w_axis)
+    if interpolation == 'bilinear':
+        x = _bilinear_axis(xp, x, h_axis, int(height_factor))
+        return _bilinear_axis(xp, x, w_axis, int(width_factor))
+    raise ValueError("resize_images: interpolation must be 'nearest' or 'bilinear', "
+                     "received %r" % (interpolation,))
+
+
+# --- the recurrent loop -------------------------------------------------------------
+
+def _rnn_mask(to_tensor, mask, inputs):
+    """``mask`` as a (batch, time) bool tensor, checked against ``inputs``."""
+    mask = to_tensor(mask)
+    if mask.ndim == 3 and mask.shape[2] == 1:
+        mask = mask[:, :, 0]
+    if tuple(mask.shape) != tuple(inputs.shape[:2]):
+        raise ValueError('rnn: mask of shape %s does not match inputs (batch, time) = %s'
+                         % (mask.shape, inputs.shape[:2]))
+    return mask if mask.dtype == onp.bool_ else mask != 0
+
+
+def _keep_where(xp, mask_t, new, old):
+    """``new`` where the (batch,) mask is true, else ``old``."""
+    return xp.where(xp.reshape(mask_t, (-1,) + (1,) * (new.ndim - 1)), new, old)
+
+
+def rnn(xp, to_tensor, step_function, inputs, initial_states, go_backwards, mask,
+        constants):
+    """``K.rnn`` as a Python loop over time on eager tensors (any length, any mask)."""
+    inputs = to_tensor(inputs)
+    if inputs.ndim < 3:
+        raise ValueError('rnn: expected inputs of shape (batch, time, ...), received shape %s'
+                         % (inputs.shape,))
+    steps = inputs.shape[1]
+    if steps == 0:
+        raise ValueError('rnn: inputs have no time steps (shape %s)' % (inputs.shape,))
+    if mask is not None:
+        mask = _rnn_mask(to_tensor, mask, inputs)
+    states = [to_tensor(s) for s in adapter.to_list(initial_states)]
+    constants = adapter.to_list(constants)
+    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    outputs, previous = [], None
+    for t in order:
+        output, new_states = step_function(inputs[:, t], states + constants)
+        output = to_tensor(output)
+        new_states = [to_tensor(s) for s in adapter.to_list(new_states)]
+        if mask is not None:
+            previous = xp.zeros_like(output) if previous is None else previous
+            output = _keep_where(xp, mask[:, t], output, previous)
+            new_states = [_keep_where(xp, mask[:, t], to_tensor(new), to_tensor(old))
+                          for new, old in zip(new_states, states)]
+        outputs.append(output)
+        previous, states = output, new_states
+    return outputs[-1], xp.stack(outputs, axis=1), states

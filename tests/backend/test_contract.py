@@ -21,6 +21,11 @@ ALLOWED_HELPERS = set([
     'minikeras.backend.tensorflow.export.write',
     'minikeras.backend.tensorflow.export.run',
     'minikeras.backend.tensorflow.export.converter_versions',
+    # the TF Serving REST stand-in (minikeras.deploy runs it), not backend ops
+    'minikeras.backend.tensorflow.serving.latest_version',
+    'minikeras.backend.tensorflow.serving.main',
+    'minikeras.backend.tensorflow.serving.make_server',
+    'minikeras.backend.tensorflow.serving.serve_in_thread',
 ])
 
 # Ops each engine marks unsupported (raises NotImplementedError). Changing what an engine

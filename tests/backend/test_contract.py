@@ -31,6 +31,7 @@ EXPECTED_UNSUPPORTED = {
     'theano': [],
     'cntk': [],
     'mxnet': [],
+    'jax': [],
 }
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 import jax
 import jax.numpy as jnp
+from jax.extend.core import Var as _Var
 
 from minikeras.backend.symbolic import KerasTensor as _KerasTensor
 
@@ -138,7 +139,7 @@ class Trace(object):
     (``id(var) -> (var, value)``)."""
 
     def __init__(self, fn, inputs, values, random, missing=None, stop_at=None,
-                 perturb=None):
+                 perturb=None, given=None):
         self.fn = fn
         self.inputs = list(inputs)
         self.values = values
@@ -146,6 +147,8 @@ class Trace(object):
         self.random = random
         self.stop_at = stop_at
         self.perturb = perturb or {}
+        self.given = given      # a re-run: results of the earlier K.gradients calls
+        self.results = []       # what this trace's K.gradients calls returned
         self.grad_calls = 0
         self.op_calls = 0
         self.random_sites = 0
@@ -208,16 +211,36 @@ def _locate(ctx, target):
                      'received %r, made otherwise' % (target,))
 
 
+def _uses(closed, first):
+    """Whether the outputs of the jaxpr ``closed`` depend on its inputs from position
+    ``first`` on (nested jaxprs count as one equation: a safe over-estimate)."""
+    jaxpr = closed.jaxpr
+    live = set(v for v in jaxpr.outvars if isinstance(v, _Var))
+    for eqn in reversed(jaxpr.eqns):
+        if any(o in live for o in eqn.outvars):
+            live.update(v for v in eqn.invars if isinstance(v, _Var))
+    return any(v in live for v in jaxpr.invars[first:])
+
+
 def _differentiate(loss, targets, as_scalar):
-    """d loss / d each target (distinct), inside the active trace."""
+    """d loss / d each target (distinct), inside the active trace.
+
+    A re-run gives the earlier ``K.gradients`` calls of the function their values from
+    this trace (each call re-runs only once, not once per earlier call), unless the loss
+    depends on them (a gradient penalty): then the earlier calls are differentiated
+    again inside the re-run, so second-order terms are exact."""
     ctx = _current()
     k = ctx.grad_calls
     ctx.grad_calls += 1
     if ctx.stop_at == k:
         raise _Reached(loss)
+    if ctx.given is not None and k < len(ctx.given):
+        return ctx.given[k]
     places, start = zip(*[_locate(ctx, t) for t in targets])
+    start = list(start)
+    earlier = list(ctx.results)
 
-    def rerun(args):
+    def rerun(args, given):
         values, inputs, perturb = dict(ctx.values), list(ctx.inputs), dict(ctx.perturb)
         for (kind, where), a in zip(places, args):
             if kind == 'var':
@@ -227,7 +250,7 @@ def _differentiate(loss, targets, as_scalar):
             else:
                 perturb[where] = perturb[where] + a if where in perturb else a
         sub = Trace(ctx.fn, inputs, values, ctx.random, ctx.missing, stop_at=k,
-                    perturb=perturb)
+                    perturb=perturb, given=given)
         try:
             _run(sub, ctx.fn, inputs)
         except _Reached as reached:
@@ -239,4 +262,8 @@ def _differentiate(loss, targets, as_scalar):
         raise RuntimeError('gradients: re-running the traced function to differentiate it '
                            'did not reach the same K.gradients call again (the function '
                            'must compute the same thing each time it is traced)')
-    return list(jax.grad(rerun)(list(start)))
+
+    exact = bool(earlier) and _uses(jax.make_jaxpr(rerun)(start, earlier), len(start))
+    grads = list(jax.grad(rerun)(start, None if exact else earlier))
+    ctx.results.append(grads)
+    return grads

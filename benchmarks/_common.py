@@ -11,6 +11,9 @@ THREAD_VARS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
 def set_thread_env(n):
     for var in THREAD_VARS:
         os.environ.setdefault(var, str(n))
+    if n == 1:  # XLA's CPU backend (JAX): no intra-op thread pool
+        os.environ.setdefault('XLA_FLAGS', '--xla_cpu_multi_thread_eigen=false '
+                                           'intra_op_parallelism_threads=1')
 
 
 def median(values):

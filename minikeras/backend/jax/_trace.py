@@ -39,6 +39,8 @@ class _Variable(object):
         self.name = name
         self.constraint = constraint
         self.trainable = True
+        # made while a function is traced (K.zeros inside fn): a constant of that trace
+        self.made_in_trace = bool(_stack)
 
     @property
     def shape(self):
@@ -111,6 +113,8 @@ def _read(var):
         found = ctx.values.get(id(var))
         if found is not None:
             return found[1]
+        if var.made_in_trace:
+            return var.value
         ctx.missing[id(var)] = var  # the compiled function retraces with it as state
         return var.value
     return jnp.array(var.value, copy=True)

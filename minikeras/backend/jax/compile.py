@@ -76,8 +76,12 @@ class CompiledFunction(object):
         ctx = _trace.Trace(self.fn, inputs, values, _trace.RandomSource(self, call_no))
         result = _trace._run(ctx, self._outputs_and_updates, inputs)
         outputs, updates = result
-        new_targets = [var for var, _ in updates if id(var) not in values or
-                       not any(var is w for w in self.written)]
+        new_targets = [var for var, _ in updates if not any(var is w for w in self.written)]
+        for var in new_targets:
+            if var.made_in_trace:
+                raise ValueError('compiled function %s: an update targets variable %r, made '
+                                 'while the function was traced; make variables outside it'
+                                 % (self.name, var.name))
         if ctx.missing or new_targets:
             raise _Restructure(list(ctx.missing.values()), new_targets)
         new = dict((id(var), value) for var, value in updates)
@@ -130,7 +134,7 @@ class CompiledFunction(object):
                              % (self.name, len(self.specs), len(arrays)))
         inputs = [self._check(i, a) for i, a in enumerate(arrays)]
         call_no = np.uint32(self._calls % (2 ** 32))
-        while True:
+        for _ in range(100):
             if self._jitted is None:
                 self._jitted = jax.jit(self._step, donate_argnums=(0,))
             try:
@@ -139,6 +143,9 @@ class CompiledFunction(object):
                 break
             except _Restructure as change:
                 self._restructure(change)
+        else:
+            raise RuntimeError('compiled function %s: every trace reads other variables '
+                               '(variables made while tracing?)' % self.name)
         self._calls += 1
         self._write_back(new)
         return [np.asarray(o) for o in outputs]

@@ -22,7 +22,7 @@ def make_step(weights, lr=0.001, rho=0.9, eps=1e-7, dropout=0.2):
         k1, k2 = jax.random.split(key)
         for i, k in zip((0, 2), (k1, k2)):
             h = jax.nn.relu(h @ params[i] + params[i + 1])
-            keep = jax.random.uniform(k, h.shape) >= dropout
+            keep = jax.random.uniform(k, h.shape, h.dtype) >= dropout
             h = jnp.where(keep, h / (1. - dropout), 0.)
         return _crossentropy(y, jax.nn.softmax(h @ params[4] + params[5]), eps)
 

@@ -145,7 +145,7 @@ def dropout(x, level, noise_shape=None, seed=None):
     if noise_shape is None:
         noise_shape = x.shape
     noise_shape = tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
-    keep = jax.random.uniform(_key(seed), noise_shape) >= level
+    keep = jax.random.uniform(_key(seed), noise_shape, dtype=x.dtype) >= level
     return jnp.where(keep, x / (1 - level), 0).astype(x.dtype)
 
 

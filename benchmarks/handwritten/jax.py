@@ -70,8 +70,9 @@ def make_lstm_step(weights, lr=0.001, beta_1=0.9, beta_2=0.999, eps=1e-7):
                       for p, m, v in zip(params, new_ms, new_vs)]
         return (new_params, new_ms, new_vs), loss
 
-    zeros = [jnp.zeros(w.shape, w.dtype) for w in weights]
-    return _runner(step, ([jnp.array(w) for w in weights], zeros, list(zeros)))
+    def zeros():
+        return [jnp.zeros(w.shape, w.dtype) for w in weights]
+    return _runner(step, ([jnp.array(w) for w in weights], zeros(), zeros()))
 
 
 def _runner(step, state):

@@ -2,7 +2,8 @@
 Keras 3 on JAX (``model.train_on_batch``: one jitted train step per call), for the ratio
 minikeras / Keras 3:
 
-    KERAS_BACKEND=jax PYTHONPATH=<folder with keras 3> python benchmarks/keras3_reference.py --model mlp
+    KERAS_BACKEND=jax PYTHONPATH=<folder with keras 3> \
+        python benchmarks/keras3_reference.py --model mlp
 
 Same models, batch sizes and optimizers; 1 thread by default (XLA_FLAGS). Never imports
 minikeras. The last two lines are machine-readable (``keras_ms_per_step``,

@@ -116,7 +116,7 @@ SUGGESTED_PYTHON = {'3.6': '3.6.15', '3.11': '3.11.7', '3.12': '3.12.1'}
 # lanes into two queues of similar total that run side by side (2 cores; Theano's time is
 # single-threaded C compilation).
 LANE_WEIGHT = {'theano36': 13, 'pytensor': 15, 'tensorflow': 8, 'mxnet': 3, 'cntk36': 3,
-               'jax': 6, 'numpy': 1}
+               'jax': 7, 'numpy': 1}
 
 
 def lane_queues(lanes, n=2):

@@ -8,8 +8,10 @@ and the step returns the variables' new values, which are written back after the
 ``gradients`` inside a trace re-runs the traced function as a function of what is
 differentiated (variables, the step's inputs, or tensors made by contract ops), up to
 the same ``K.gradients`` call, and differentiates that with ``jax.grad``: the forward
-pass is traced again, XLA compiles one step and shares the common work. Random draws
-and op results repeat exactly in the re-run (same keys, same op order).
+pass is traced again (trace time only; XLA compiles one step). Random draws and op
+results repeat exactly in the re-run (same keys, same op order). Earlier ``K.gradients``
+calls of the same function are not re-derived in a re-run unless the loss depends on
+them (see ``_differentiate``), so many gradients in one function cost one re-run each.
 """
 import numpy as np
 

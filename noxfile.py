@@ -103,6 +103,15 @@ LANES = {
                  'r = C.times(np.array([[1., 2.]], "f"), np.array([[3.], [4.]], "f")).eval(); '
                  'assert float(r.ravel()[0]) == 11.0; print(C.__version__)',
     },
+    'jax': {
+        # JAX 0.11+ needs Python >= 3.12; exports go through the tensorflow lane (3.11)
+        'python': '3.12', 'backend': 'jax', 'engine': 'jax',
+        'export_via': 'tensorflow',
+        'requirements': 'requirements/jax.txt', 'tests': ['tests'],
+        'apt': ['graphviz'],
+        'check': 'import jax, jax.numpy as jnp; assert float(jnp.ones((2, 2)).sum()) == 4; '
+                 'print(jax.__version__)',
+    },
     'numpy': {
         'python': '3.11', 'backend': 'numpy', 'engine': 'numpy',
         # tests/saving: engine-free loading checks and the loader fuzz test (issue 11)
@@ -122,13 +131,13 @@ LANES = {
 }
 
 # What the NOT RUN message suggests installing when a lane's Python is missing.
-SUGGESTED_PYTHON = {'3.6': '3.6.15', '3.11': '3.11.7'}
+SUGGESTED_PYTHON = {'3.6': '3.6.15', '3.11': '3.11.7', '3.12': '3.12.1'}
 
 # Rough minutes each lane's tests take with cold caches; scripts/test-matrix.sh splits the
 # lanes into two queues of similar total that run side by side (2 cores; Theano's time is
 # single-threaded C compilation).
 LANE_WEIGHT = {'theano36': 13, 'pytensor': 15, 'tensorflow': 8, 'mxnet': 3, 'cntk36': 3,
-               'numpy': 1, 'deploy': 5}
+               'jax': 7, 'numpy': 1, 'deploy': 5}
 
 
 def lane_queues(lanes, n=2):
@@ -155,14 +164,15 @@ def lane_queues(lanes, n=2):
 
 
 # What `scripts/test-matrix.sh` (and plain `nox`) runs. Edit this line as adapters land.
-DEFAULT_LANES = ['tensorflow', 'pytensor', 'theano36', 'mxnet', 'cntk36', 'numpy', 'deploy']
+DEFAULT_LANES = ['tensorflow', 'pytensor', 'theano36', 'mxnet', 'cntk36', 'jax', 'numpy',
+                 'deploy']
 
 # The engine lanes whose Python the R lane (scripts/r-lane.sh, r/) runs on after them.
 R_LANES = ['tensorflow', 'cntk36']
 
 # Which lane `scripts/run-example.sh` uses for each KERAS_BACKEND value.
 EXAMPLE_LANE = {'tensorflow': 'tensorflow', 'theano': 'pytensor', 'cntk': 'cntk36',
-                'mxnet': 'mxnet', 'numpy': 'numpy'}
+                'mxnet': 'mxnet', 'jax': 'jax', 'numpy': 'numpy'}
 
 nox.options.sessions = list(DEFAULT_LANES)
 nox.options.envdir = ENVS

@@ -11,6 +11,9 @@ THREAD_VARS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
 def set_thread_env(n):
     for var in THREAD_VARS:
         os.environ.setdefault(var, str(n))
+    if n == 1:  # XLA's CPU backend (JAX): no intra-op thread pool
+        os.environ.setdefault('XLA_FLAGS', '--xla_cpu_multi_thread_eigen=false '
+                                           'intra_op_parallelism_threads=1')
 
 
 def median(values):
@@ -29,7 +32,8 @@ def time_steps(step, batches, steps, repeats):
     return median(per_step)
 
 
-def keras_reference(python, model, engine, args, weights=None):
+def keras_reference(python, model, engine, args, weights=None, script='keras2_reference.py',
+                    pythonpath=None):
     """Run benchmarks/keras2_reference.py under another interpreter (one with the original
     Keras installed) for ``model`` on ``engine``; returns (ms per step, compile s, the
     description line). ``weights``: initial weights (Keras 2 layout) the reference model
@@ -40,12 +44,14 @@ def keras_reference(python, model, engine, args, weights=None):
                          'Keras installed, received %r (not an executable file)' % python)
     env = dict(os.environ)
     env.pop('PYTHONPATH', None)
+    if pythonpath:
+        env['PYTHONPATH'] = pythonpath
     env['KERAS_BACKEND'] = engine
-    cmd = [python, os.path.join(HERE, 'keras2_reference.py'), '--model', model,
+    cmd = [python, os.path.join(HERE, script), '--model', model,
            '--steps', str(args.steps), '--repeats', str(args.repeats),
            '--warmup', str(args.warmup), '--threads', str(args.threads)]
     tmp = None
-    if weights is not None:
+    if weights is not None and script == 'keras2_reference.py':
         import shutil
         import tempfile
         import numpy as np
@@ -75,6 +81,19 @@ def keras_reference(python, model, engine, args, weights=None):
         raise SystemExit('Keras reference run printed no timing: %s\n%s'
                          % (' '.join(cmd), proc.stdout[-3000:]))
     return ms, compile_s, desc
+
+
+def print_keras3_ratio(mk_ms, mk_compile_s, keras3_path, model, engine, args):
+    """Keras 3 on the same engine (JAX), from ``keras3_path`` (a folder holding Keras 3,
+    e.g. ``pip install --target``), run by this interpreter."""
+    import sys
+    ms, compile_s, desc = keras_reference(sys.executable, model, engine, args,
+                                          script='keras3_reference.py',
+                                          pythonpath=os.path.abspath(keras3_path))
+    print('Keras 3 step:     %.2f ms  (first call incl. compile %.2f s) [%s]'
+          % (ms, compile_s, desc))
+    print('ratio minikeras / Keras 3: %.3f' % (mk_ms / ms))
+    print('compile-time ratio minikeras / Keras 3: %.2f' % (mk_compile_s / compile_s))
 
 
 def print_keras_ratio(mk_ms, mk_compile_s, python, model, engine, impl, args, weights=None):

@@ -33,6 +33,9 @@ def parse():
                    help='also time the same model under the original Keras 2 with this '
                         'interpreter (benchmarks/keras2_reference.py; see '
                         'benchmarks/README.md) and print minikeras / Keras')
+    p.add_argument('--keras3-path', metavar='DIR',
+                   help='also time the same model under Keras 3 on the same engine (JAX), '
+                        'importing Keras 3 from DIR (benchmarks/keras3_reference.py)')
     p.add_argument('--seed', type=int, default=0,
                    help='numpy seed of the initial weights; the hand-written step and the '
                         'Keras reference start from the same initial weights')
@@ -105,6 +108,9 @@ def main():
     if args.keras_python:
         print_keras_ratio(mk * 1e3, compile_s, args.keras_python, 'lstm', engine, impl, args,
                           initial)
+    if args.keras3_path:
+        from _common import print_keras3_ratio
+        print_keras3_ratio(mk * 1e3, compile_s, args.keras3_path, 'lstm', engine, args)
     if args.no_handwritten:
         return
     from _common import print_handwritten_ratio

@@ -12,7 +12,7 @@ import pytest
 import minikeras.backend as K
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENGINE_PACKAGES = {'tensorflow': 'tensorflow', 'cntk': 'cntk', 'mxnet': 'mxnet'}
+ENGINE_PACKAGES = {'tensorflow': 'tensorflow', 'cntk': 'cntk', 'mxnet': 'mxnet', 'jax': 'jax'}
 
 
 def run(code, env_extra=None, home=None):
@@ -45,7 +45,7 @@ def test_unknown_engine_lists_valid_ones():
     code, out, err = run('import minikeras', {'KERAS_BACKEND': 'tensorfloww'})
     assert code != 0
     assert "unknown minikeras engine 'tensorfloww'" in err
-    for name in ('tensorflow', 'theano', 'cntk', 'mxnet', 'numpy'):
+    for name in ('tensorflow', 'theano', 'cntk', 'mxnet', 'jax', 'numpy'):
         assert name in err.splitlines()[-1]
 
 

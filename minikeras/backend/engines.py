@@ -24,6 +24,11 @@ ENGINES = {
         'install': 'pip install "minikeras[mxnet]"   (MXNet 1.9.1)',
         'lanes': ('mxnet', 'mxnet36'),
     },
+    'jax': {
+        'module': 'minikeras.backend.jax',
+        'install': 'pip install "minikeras[jax]"   (Python 3.12+, JAX 0.12 with jaxlib, CPU)',
+        'lanes': ('jax',),
+    },
     'numpy': {
         'module': 'minikeras.backend.numpy',
         'install': 'nothing: the NumPy reference ships with minikeras (inference only, '

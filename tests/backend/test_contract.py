@@ -36,6 +36,7 @@ EXPECTED_UNSUPPORTED = {
     'theano': [],
     'cntk': [],
     'mxnet': [],
+    'jax': [],
 }
 
 

@@ -1,0 +1,69 @@
+"""Time the MLP and LSTM training steps of ``mnist_mlp_step.py`` / ``lstm_step.py`` under
+Keras 3 on JAX (``model.train_on_batch``: one jitted train step per call), for the ratio
+minikeras / Keras 3:
+
+    KERAS_BACKEND=jax PYTHONPATH=<folder with keras 3> \
+        python benchmarks/keras3_reference.py --model mlp
+
+Same models, batch sizes and optimizers; 1 thread by default (XLA_FLAGS). Never imports
+minikeras. The last two lines are machine-readable (``keras_ms_per_step``,
+``keras_compile_s``), as in ``keras2_reference.py``.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import set_thread_env, time_steps  # noqa: E402
+from keras2_reference import lstm_batches, mlp_batches  # noqa: E402
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--model', choices=('mlp', 'lstm'), default='mlp')
+    p.add_argument('--steps', type=int, default=50)
+    p.add_argument('--repeats', type=int, default=5)
+    p.add_argument('--warmup', type=int, default=10)
+    p.add_argument('--threads', type=int, default=1)
+    args = p.parse_args()
+    set_thread_env(args.threads)
+    os.environ.setdefault('KERAS_BACKEND', 'jax')
+    os.environ.setdefault('KERAS_HOME', os.path.join(tempfile.gettempdir(), 'keras3_reference'))
+    import numpy as np
+    import keras
+    from keras import layers
+    if args.model == 'mlp':
+        model = keras.Sequential([keras.Input((784,)), layers.Dense(512, activation='relu'),
+                                  layers.Dropout(0.2), layers.Dense(512, activation='relu'),
+                                  layers.Dropout(0.2), layers.Dense(10, activation='softmax')])
+        model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.RMSprop(),
+                      metrics=['accuracy'])
+        batches = mlp_batches(np)
+    else:
+        model = keras.Sequential([keras.Input((80,), dtype='int32'),
+                                  layers.Embedding(20000, 128),
+                                  layers.LSTM(128, activation='tanh',
+                                              recurrent_activation='sigmoid'),
+                                  layers.Dense(1, activation='sigmoid')])
+        model.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(),
+                      metrics=['accuracy'])
+        batches = lstm_batches(np)
+    x0, y0 = batches[0]
+    start = time.perf_counter()
+    model.train_on_batch(x0, y0)
+    compile_s = time.perf_counter() - start
+    for _ in range(args.warmup):
+        model.train_on_batch(x0, y0)
+    ms = time_steps(model.train_on_batch, batches, args.steps, args.repeats) * 1e3
+    import jax
+    print('keras %s on jax %s (Python %d.%d), model %s, %d thread(s)'
+          % (keras.__version__, jax.__version__, sys.version_info[0], sys.version_info[1],
+             args.model, args.threads))
+    print('keras_ms_per_step: %.3f' % ms)
+    print('keras_compile_s: %.3f' % compile_s)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,333 @@
+"""JAX adapter: activations, losses, convolution, pooling and normalization.
+
+Convolutions are ``lax.conv_general_dilated`` with the library's kernel layouts given as
+dimension numbers (no transposes); 'same' padding amounts come from ``conv_geometry``
+(TensorFlow's: the extra row/column at the end) and are passed explicitly.
+"""
+from minikeras.backend import state
+from minikeras.backend.jax._jax import (
+    jax, jnp, lax, np, _channels_first, _t)
+from minikeras.backend.jax.random import _key
+from minikeras.backend.conv_geometry import normalize_tuple as _tuple, geometry as _geometry
+
+
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+# --- activations --------------------------------------------------------------------
+
+def relu(x, alpha=0., max_value=None, threshold=0.):
+    x = _t(x)
+    if alpha == 0 and threshold == 0:
+        y = jax.nn.relu(x)
+    else:
+        y = jnp.where(x > threshold, x, alpha * (x - threshold))
+    if max_value is not None:
+        y = jnp.minimum(y, max_value)
+    return y.astype(x.dtype)
+
+
+def elu(x, alpha=1.):
+    x = _t(x)
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0))).astype(x.dtype)
+
+
+def selu(x):
+    return (SELU_SCALE * elu(x, SELU_ALPHA)).astype(_t(x).dtype)
+
+
+def sigmoid(x):
+    return jax.nn.sigmoid(_t(x))
+
+
+def hard_sigmoid(x):
+    x = _t(x)
+    return jnp.clip(0.2 * x + 0.5, 0., 1.).astype(x.dtype)
+
+
+def tanh(x):
+    return jnp.tanh(_t(x))
+
+
+def softmax(x, axis=-1):
+    return jax.nn.softmax(_t(x), axis=int(axis))
+
+
+def log_softmax(x, axis=-1):
+    return jax.nn.log_softmax(_t(x), axis=int(axis))
+
+
+def softplus(x):
+    return jax.nn.softplus(_t(x))
+
+
+def softsign(x):
+    x = _t(x)
+    return x / (1 + jnp.abs(x))
+
+
+# --- losses -------------------------------------------------------------------------
+
+def _log_probabilities(output, axis, from_logits):
+    if from_logits:
+        return jax.nn.log_softmax(output, axis=axis)
+    p = output / jnp.sum(output, axis=axis, keepdims=True)
+    eps = state.epsilon()
+    return jnp.log(jnp.clip(p, eps, 1 - eps))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _t(target), _t(output)
+    log_p = _log_probabilities(output, int(axis), from_logits)
+    return -jnp.sum(target.astype(log_p.dtype) * log_p, axis=int(axis))
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _t(target), _t(output)
+    axis = int(axis) % output.ndim
+    if target.ndim == output.ndim:
+        if target.shape[-1] != 1:
+            raise ValueError('sparse_categorical_crossentropy: target of shape %s has as many '
+                             'axes as output %s but its last axis is not of length 1'
+                             % (target.shape, output.shape))
+        target = jnp.squeeze(target, axis=-1)
+    expected = tuple(output.shape[:axis] + output.shape[axis + 1:])
+    if tuple(target.shape) != expected:
+        raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
+                         '%s for output of shape %s, received %s'
+                         % (expected, output.shape, target.shape))
+    log_p = _log_probabilities(output, axis, from_logits)
+    index = jnp.expand_dims(target.astype('int32'), axis)
+    return -jnp.squeeze(jnp.take_along_axis(log_p, index, axis=axis), axis=axis)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _t(target), _t(output)
+    target = target.astype(output.dtype)
+    if from_logits:
+        return jax.nn.relu(output) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
+    eps = state.epsilon()
+    p = jnp.clip(output, eps, 1 - eps)
+    return -(target * jnp.log(p) + (1 - target) * jnp.log(1 - p))
+
+
+def l2_normalize(x, axis=None):
+    x = _t(x)
+    if isinstance(axis, (list, tuple)):
+        axis = tuple(int(a) for a in axis)
+    elif axis is not None:
+        axis = int(axis)
+    square_sum = jnp.sum(jnp.square(x), axis=axis, keepdims=True)
+    return x / jnp.sqrt(jnp.maximum(square_sum, state.epsilon()))
+
+
+def in_top_k(predictions, targets, k):
+    predictions = _t(predictions)
+    targets = jnp.reshape(_t(targets).astype('int32'), (-1,))
+    target_scores = jnp.take_along_axis(predictions, targets[:, None], axis=1)
+    higher = jnp.sum(predictions > target_scores, axis=1)
+    return (higher < int(k)) & jnp.isfinite(target_scores[:, 0])
+
+
+def dropout(x, level, noise_shape=None, seed=None):
+    x = _t(x)
+    if not 0 <= level < 1:
+        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
+    if noise_shape is None:
+        noise_shape = x.shape
+    noise_shape = tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    keep = jax.random.uniform(_key(seed), noise_shape, dtype=x.dtype) >= level
+    return jnp.where(keep, x / (1 - level), 0).astype(x.dtype)
+
+
+def bias_add(x, bias, data_format=None):
+    x, bias = _t(x), _t(bias)
+    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
+    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
+        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
+                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
+                                                bias.shape))
+    if channel_axis == x.ndim - 1:
+        return x + bias
+    shape = [1] * x.ndim
+    shape[channel_axis] = -1
+    return x + jnp.reshape(bias, tuple(shape))
+
+
+# --- convolution --------------------------------------------------------------------
+
+def _check_2d(x, padding, op):
+    if x.ndim != 4:
+        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
+    if padding not in ('valid', 'same'):
+        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
+
+
+def _spatial(x, data_format):
+    return tuple(x.shape[2:]) if _channels_first(data_format) else tuple(x.shape[1:-1])
+
+
+def _channels(x, data_format):
+    return x.shape[1] if _channels_first(data_format) else x.shape[-1]
+
+
+def _numbers(n, data_format):
+    """(input/output layout, kernel layout) for ``n`` spatial axes."""
+    axes = 'HW'[:n] if n == 2 else 'W'
+    io = ('NC' + axes) if _channels_first(data_format) else ('N' + axes + 'C')
+    return (io, axes + 'IO', io)
+
+
+def _convolve(x, kernel, strides, padding, dilation, data_format, groups=1):
+    """Cross-correlation with a (*k, in/groups, out) kernel."""
+    n = kernel.ndim - 2
+    x, kernel = _same(x, kernel)
+    pads, _ = _geometry(_spatial(x, data_format), kernel.shape[:n], strides, dilation,
+                        padding)
+    return lax.conv_general_dilated(
+        x, kernel, window_strides=tuple(strides), padding=[tuple(p) for p in pads],
+        rhs_dilation=tuple(dilation), dimension_numbers=_numbers(n, data_format),
+        feature_group_count=groups, precision=lax.Precision.HIGHEST)
+
+
+def _same(x, kernel):
+    common = jnp.result_type(x, kernel)
+    return x.astype(common), kernel.astype(common)
+
+
+def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
+    x, kernel = _t(x), _t(kernel)
+    if x.ndim != 3:
+        raise ValueError('conv1d: expected a 3-D input, received shape %s' % (x.shape,))
+    channels = _channels(x, data_format)
+    if kernel.ndim != 3 or kernel.shape[1] != channels:
+        raise ValueError('conv1d: kernel of shape %s does not fit input with %d channels '
+                         '(expected (width, %d, out))' % (kernel.shape, channels, channels))
+    return _convolve(x, kernel, _tuple(strides, 1, 'strides'), padding,
+                     _tuple(dilation_rate, 1, 'dilation_rate'), data_format)
+
+
+def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
+           dilation_rate=(1, 1)):
+    x, kernel = _t(x), _t(kernel)
+    _check_2d(x, padding, 'conv2d')
+    channels = _channels(x, data_format)
+    if kernel.ndim != 4 or kernel.shape[2] != channels:
+        raise ValueError('conv2d: kernel of shape %s does not fit input with %d channels '
+                         '(expected (h, w, %d, out))' % (kernel.shape, channels, channels))
+    return _convolve(x, kernel, _tuple(strides, 2, 'strides'), padding,
+                     _tuple(dilation_rate, 2, 'dilation_rate'), data_format)
+
+
+def _output_shape(output_shape, data_format):
+    if isinstance(output_shape, (jax.Array, np.ndarray)):
+        output_shape = np.asarray(output_shape).tolist()
+    output_shape = [None if d is None else int(np.asarray(d)) for d in output_shape]
+    if _channels_first(data_format):
+        return output_shape[1], output_shape[2:4]
+    return output_shape[3], output_shape[1:3]
+
+
+def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
+                     data_format=None, dilation_rate=(1, 1)):
+    x, kernel = _t(x), _t(kernel)
+    _check_2d(x, padding, 'conv2d_transpose')
+    strides = _tuple(strides, 2, 'strides')
+    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
+    out_channels, out_spatial = _output_shape(output_shape, data_format)
+    in_spatial = _spatial(x, data_format)
+    if kernel.ndim != 4 or kernel.shape[2] != out_channels or \
+            kernel.shape[3] != _channels(x, data_format):
+        raise ValueError('conv2d_transpose: kernel of shape %s does not fit input %s and '
+                         'output_shape %s (expected kernel (h, w, %s, %d))'
+                         % (kernel.shape, x.shape, output_shape, out_channels,
+                            _channels(x, data_format)))
+    k = tuple(kernel.shape[:2])
+    pads, outs = _geometry(out_spatial, k, strides, dilation, padding)
+    if tuple(outs) != in_spatial:
+        raise ValueError('conv2d_transpose: output_shape %s is inconsistent with input shape '
+                         '%s: a conv2d of the output would have spatial shape %s'
+                         % (output_shape, x.shape, tuple(outs)))
+    # The adjoint of conv2d: the input dilated by the strides, correlated with the
+    # flipped kernel; the padding crops/extends to the requested output.
+    lax_pads = []
+    for size, (before, after), n, kk, s, d in zip(out_spatial, pads, in_spatial, k,
+                                                   strides, dilation):
+        span = d * (kk - 1) + 1
+        adj = size + before + after - ((n - 1) * s + span)
+        lax_pads.append((span - 1 - before, span - 1 - after + adj))
+    x, kernel = _same(x, kernel)
+    flipped = jnp.flip(jnp.swapaxes(kernel, 2, 3), axis=(0, 1))
+    return lax.conv_general_dilated(
+        x, flipped, window_strides=(1, 1), padding=lax_pads, lhs_dilation=strides,
+        rhs_dilation=dilation, dimension_numbers=_numbers(2, data_format),
+        precision=lax.Precision.HIGHEST)
+
+
+def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
+                     data_format=None, dilation_rate=(1, 1)):
+    x, kernel = _t(x), _t(depthwise_kernel)
+    _check_2d(x, padding, 'depthwise_conv2d')
+    channels = _channels(x, data_format)
+    if kernel.ndim != 4 or kernel.shape[2] != channels:
+        raise ValueError('depthwise_conv2d: kernel of shape %s does not fit input with %d '
+                         'channels (expected (h, w, %d, multiplier))'
+                         % (kernel.shape, channels, channels))
+    h, w, _, multiplier = kernel.shape
+    # output channel c * multiplier + m reads input channel c (feature groups)
+    kernel = jnp.reshape(kernel, (h, w, 1, channels * multiplier))
+    return _convolve(x, kernel, _tuple(strides, 2, 'strides'), padding,
+                     _tuple(dilation_rate, 2, 'dilation_rate'), data_format, groups=channels)
+
+
+def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
+                     padding='valid', data_format=None, dilation_rate=(1, 1)):
+    y = depthwise_conv2d(x, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
+
+
+def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
+           pool_mode='max'):
+    x = _t(x)
+    _check_2d(x, padding, 'pool2d')
+    if pool_mode not in ('max', 'avg'):
+        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    pool_size = _tuple(pool_size, 2, 'pool_size')
+    strides = _tuple(strides, 2, 'strides')
+    pads, _ = _geometry(_spatial(x, data_format), pool_size, strides, (1, 1), padding)
+    first = _channels_first(data_format)
+    window = (1, 1) + pool_size if first else (1,) + pool_size + (1,)
+    step = (1, 1) + strides if first else (1,) + strides + (1,)
+    full = [(0, 0), (0, 0)] + list(pads) if first else [(0, 0)] + list(pads) + [(0, 0)]
+    if pool_mode == 'max':
+        return lax.reduce_window(x, -jnp.inf, lax.max, window, step, full).astype(x.dtype)
+    total = lax.reduce_window(x, 0., lax.add, window, step, full)
+    ones = np.ones(x.shape[2:] if first else x.shape[1:3], dtype=np.dtype(x.dtype))
+    counts = lax.reduce_window(jnp.asarray(ones), 0., lax.add, pool_size, strides,
+                               list(pads))
+    counts = counts if first else counts[:, :, None]
+    return (total / counts).astype(x.dtype)
+
+
+def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
+    x = _t(x)
+    axis = int(axis) % x.ndim
+
+    def along_axis(p):
+        p = _t(p)
+        if p.ndim == 1:
+            if p.shape[0] != x.shape[axis]:
+                raise ValueError('batch_normalization: a parameter of length %d does not fit '
+                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
+            shape = [1] * x.ndim
+            shape[axis] = -1
+            return jnp.reshape(p, tuple(shape))
+        return p  # already broadcastable to x (Keras 2 also passes such parameters)
+
+    y = (x - along_axis(mean)) * lax.rsqrt(along_axis(var) + epsilon)
+    if gamma is not None:
+        y = y * along_axis(gamma)
+    if beta is not None:
+        y = y + along_axis(beta)
+    return y.astype(x.dtype)

@@ -150,6 +150,6 @@ def test_c_linker_trains_like_the_suite_mode():
     c_run = _two_steps(','.join(f for f in (lane_flags, _C_LINKER) if f))
     assert (c_run['mode'], c_run['linker']) == ('Mode', 'cvm'), c_run
     here = _two_steps(lane_flags or None)
-    assert len(c_run['weights']) == len(here['weights']) == 8
+    assert len(c_run['weights']) == len(here['weights']) == 7   # conv 2, LSTM 3, dense 2
     for a, b in zip(c_run['weights'], here['weights']):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

@@ -1,7 +1,16 @@
 """``K.*`` functions that are the same on every engine, written with contract ops."""
 from minikeras.backend import symbolic
 from minikeras.backend.state import LearningPhase, reset_uids
+from minikeras.backend.state import (  # noqa: F401  (Keras 2.3.1's keras.backend.common)
+    epsilon, floatx, image_data_format, normalize_data_format, set_epsilon, set_floatx,
+    set_image_data_format)
 from minikeras.utils import nest
+
+
+def cast_to_floatx(x):
+    """A numpy array of ``x`` in ``floatx()`` (Keras 2.3.1 ``K.cast_to_floatx``)."""
+    import numpy as np
+    return np.asarray(x, dtype=floatx())
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):

@@ -20,3 +20,9 @@ def model_from_json(json_string, custom_objects=None):
 def model_from_config(config, custom_objects=None):
     from minikeras.saving import model_config
     return model_config.model_from_config(config, custom_objects)
+
+
+def model_from_yaml(yaml_string, custom_objects=None):
+    from minikeras.saving import model_config
+    return model_config.model_from_yaml(yaml_string, custom_objects)
+

@@ -219,6 +219,10 @@ class Network(Layer):
         return [u for l in self._sublayers() for u in l.updates]
 
     # --- description -------------------------------------------------------------------
+    def to_yaml(self, **kwargs):
+        from minikeras.saving import model_config
+        return model_config.to_yaml(self, **kwargs)
+
     def summary(self, line_length=None, positions=None, print_fn=None):
         from minikeras.utils.layer_utils import print_summary
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)

@@ -128,3 +128,28 @@ def model_from_json(json_string, custom_objects=None):
     except ValueError as e:
         raise ValueError('model_from_json: not valid JSON: %s' % e)
     return model_from_config(config, custom_objects)
+
+
+def _yaml():
+    try:
+        import yaml
+    except ImportError:
+        raise ImportError('YAML model configs need PyYAML: pip install pyyaml')
+    return yaml
+
+
+def to_yaml(model, **kwargs):
+    """The model's config as YAML (Keras 2.3.1 ``to_yaml``), via the JSON form so that
+    only plain types are written."""
+    return _yaml().safe_dump(json.loads(to_json(model)), **kwargs)
+
+
+def model_from_yaml(yaml_string, custom_objects=None):
+    """A model from ``to_yaml`` text; read with ``yaml.safe_load`` (never builds objects
+    from tags)."""
+    yaml = _yaml()
+    try:
+        config = yaml.safe_load(yaml_string)
+    except yaml.YAMLError as e:
+        raise ValueError('model_from_yaml: not valid YAML: %s' % e)
+    return model_from_config(config, custom_objects)

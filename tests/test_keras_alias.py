@@ -1,0 +1,120 @@
+"""``minikeras-run`` / ``python -m minikeras.run`` runs an unchanged Keras 2 script:
+``import keras`` and ``keras.*`` resolve to minikeras in that process only.
+
+Each case is a fresh Python process (the alias is per process)."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+KERAS2_SCRIPT = textwrap.dedent('''
+    import json
+    import sys
+
+    import numpy as np
+    import keras
+    from keras import backend as K
+    from keras.layers import Dense
+    from keras.models import Sequential
+    from keras.utils import to_categorical
+    from keras.engine import Layer, InputSpec, Input, Model
+    from keras.engine.topology import Network
+    from keras.layers.convolutional import MaxPooling2D
+    from keras.backend import common
+
+    epochs = int(sys.argv[sys.argv.index('--epochs') + 1])
+    np.random.seed(1)
+    x = np.random.rand(64, 4).astype('float32')
+    y = to_categorical((x.sum(1) > 2).astype(int), 2)
+    model = Sequential([Dense(8, activation='relu', input_shape=(4,)),
+                        Dense(2, activation='softmax')])
+    model.compile('adam', 'categorical_crossentropy', metrics=['accuracy'])
+    hist = model.fit(x, y, epochs=epochs, batch_size=16, verbose=0)
+    print(json.dumps({
+        'name': __name__, 'argv': sys.argv, 'epochs': len(hist.history['loss']),
+        'module': keras.__name__, 'same_dense': keras.layers.Dense is Dense,
+        'backend': K.backend(), 'floatx': common.floatx(),
+        'pool': MaxPooling2D.__module__, 'layer_is_base': issubclass(Dense, Layer)}))
+''')
+
+
+def run_python(args, cwd=None):
+    env = dict(os.environ)
+    env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
+    proc = subprocess.Popen([sys.executable] + args, env=env, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True)
+    out, err = proc.communicate(timeout=600)
+    return proc.returncode, out, err
+
+
+def test_unchanged_keras2_script_runs_through_minikeras_run(tmp_path):
+    script = tmp_path / 'train.py'
+    script.write_text(KERAS2_SCRIPT)
+    code, out, err = run_python(['-m', 'minikeras.run', str(script), '--epochs', '3'],
+                                cwd=str(tmp_path))
+    assert code == 0, err
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result['name'] == '__main__'
+    assert result['argv'] == [str(script), '--epochs', '3']
+    assert result['epochs'] == 3
+    assert result['module'] == 'minikeras'
+    assert result['same_dense'] and result['layer_is_base']
+    assert result['backend'] == os.environ.get('KERAS_BACKEND', result['backend'])
+    assert result['floatx'] == 'float32'
+    assert result['pool'].startswith('minikeras.layers')
+
+
+def test_tensorflow_keeps_its_own_keras_after_the_alias():
+    # TensorFlow 2.21 imports Keras 3 when it loads; Keras 3's internal modules must keep
+    # working after ``keras`` starts meaning minikeras.
+    code, out, err = run_python(['-c', textwrap.dedent('''
+        import importlib, sys
+        import minikeras
+        minikeras.install_keras_alias()
+        import keras
+        assert keras is minikeras
+        internal = [m for m in sys.modules if m.startswith('keras.src')]
+        if internal:
+            mod = importlib.import_module(internal[0])
+            assert not mod.__name__.startswith('minikeras'), mod
+        print('ok', len(internal))
+    ''')])
+    assert code == 0, err
+    assert out.startswith('ok')
+
+
+def test_install_keras_alias_from_python_and_clear_errors():
+    code, out, err = run_python(['-c', textwrap.dedent('''
+        import sys
+        import minikeras
+        minikeras.install_keras_alias()
+        import keras, keras.layers
+        from keras.layers import Dense
+        assert keras is minikeras and keras.layers is minikeras.layers
+        assert Dense is minikeras.layers.Dense
+        assert minikeras.__spec__.name == 'minikeras'
+        try:
+            import keras.no_such_module
+        except ImportError as e:
+            print('ERR', e)
+        from minikeras.keras_alias import uninstall_keras_alias
+        uninstall_keras_alias()
+        real = sys.modules.get('keras')
+        print(real is None or real is not minikeras)
+    ''')])
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("ERR No module named 'keras.no_such_module'")
+    assert 'alias of minikeras' in lines[0]
+    assert lines[1] == 'True'   # the alias is gone (TensorFlow's own keras is back)
+
+
+def test_minikeras_run_without_a_script_prints_usage():
+    code, out, err = run_python(['-m', 'minikeras.run'])
+    assert code == 2 and 'usage: minikeras-run' in out
+    code, out, err = run_python(['-m', 'minikeras.run', 'no_such_script.py'])
+    assert code == 2 and 'no such script' in err

@@ -32,6 +32,14 @@ def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape
     _load_group(f, layers, True, skip_mismatch)
 
 
+def preprocess_weights_for_loading(layer, weights, original_keras_version=None,
+                                   original_backend=None, reshape=False):
+    """Keras 2.3.1 converts Keras-1 / Theano-era arrays here. minikeras files use one
+    layout on every engine, so the arrays are returned as they are; a file written by
+    Keras's Theano backend needs ``utils.conv_utils.convert_kernel`` on its kernels."""
+    return list(weights)
+
+
 def model_from_yaml(yaml_string, custom_objects=None):
     from minikeras.models import model_from_yaml as load
     return load(yaml_string, custom_objects=custom_objects)

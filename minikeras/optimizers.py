@@ -17,6 +17,7 @@ change it with ``K.set_value``), ``iterations`` (a float variable counting updat
 clips every gradient entry to [-clipvalue, clipvalue].
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -61,41 +62,55 @@ def clip_norm(g, c, n):
     return g * (c / K.maximum(n, c))
 
 
-class Optimizer(object):
-    """Base class. Subclasses define ``_create_slots(params) -> list of lists of
-    variables`` (one list per slot kind, in ``weights`` order) and
-    ``_updates(params, grads, lr) -> list of (variable, new_value)``."""
+def _pop_rate_and_decay(name, learning_rate, kwargs):
+    """Keras 2.3.1: ``lr`` (the Keras 2.2 name) is still accepted and wins over
+    ``learning_rate``; ``decay`` is a keyword argument."""
+    if 'lr' in kwargs:
+        lr = kwargs.pop('lr')
+        if learning_rate is not None and lr != learning_rate and \
+                learning_rate != _DEFAULT_LR.get(name):
+            warnings.warn('%s: both lr=%r and learning_rate=%r were given; using lr, as '
+                          'Keras 2.3.1 does' % (name, lr, learning_rate))
+        learning_rate = lr
+    return learning_rate, kwargs.pop('decay', 0.)
 
-    def __init__(self, lr=0.01, decay=0., clipnorm=None, clipvalue=None, learning_rate=None,
-                 default_lr=None, **kwargs):
-        if kwargs:
-            raise TypeError('Unexpected keyword argument passed to optimizer %s: %s'
-                            % (type(self).__name__, ', '.join(sorted(kwargs))))
-        if learning_rate is not None:
-            if lr is not None and default_lr is not None and lr != default_lr and \
-                    lr != learning_rate:
-                raise ValueError('%s got both lr=%r and learning_rate=%r; pass only one'
-                                 % (type(self).__name__, lr, learning_rate))
-            lr = learning_rate
-        if lr is None:
-            lr = default_lr
-        lr = _number('learning rate', lr, low=0.)
-        self.initial_decay = _number('decay', decay, low=0.)
-        self.decay = self.initial_decay
+
+class Optimizer(object):
+    """Base class (Keras 2.3.1 signature: ``Optimizer(**kwargs)`` with ``clipnorm`` and
+    ``clipvalue`` only). Built-in subclasses define ``_create_slots(params) -> list of
+    lists of variables`` (one list per slot kind, in ``weights`` order) and
+    ``_updates(params, grads, lr) -> list of (variable, new_value)``; a Keras-style
+    subclass may instead create its own variables and override ``get_updates``."""
+
+    def __init__(self, **kwargs):
+        for key in kwargs:
+            if key not in ('clipnorm', 'clipvalue'):
+                raise TypeError('Unexpected keyword argument passed to optimizer %s: %s'
+                                % (type(self).__name__, key))
+        clipnorm, clipvalue = kwargs.get('clipnorm'), kwargs.get('clipvalue')
         if clipnorm is not None:
             clipnorm = _number('clipnorm', clipnorm, low=0.)
         if clipvalue is not None:
             clipvalue = _number('clipvalue', clipvalue, low=0.)
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
+        self.updates = []
+        self.weights = []
+        self._slots = []
+        self._built_for = None
+        self.initial_decay = 0.
+
+    def _init_state(self, learning_rate, decay):
+        """The learning rate, decay and iteration variables of the built-in optimizers."""
         name = type(self).__name__
+        lr = _number('learning rate', learning_rate, low=0.)
+        self.initial_decay = _number('decay', decay, low=0.)
+        self.decay = K.variable(np.asarray(self.initial_decay, dtype=K.floatx()),
+                                name=name + '/decay')
         self._lr = K.variable(np.asarray(lr, dtype=K.floatx()), name=name + '/lr')
         self.iterations = K.variable(np.asarray(0., dtype=K.floatx()),
                                      name=name + '/iterations')
-        self.updates = []
         self.weights = [self.iterations]
-        self._slots = []
-        self._built_for = None
 
     # --- learning rate ------------------------------------------------------------
     @property
@@ -216,13 +231,24 @@ class Optimizer(object):
         K.batch_set_value(tuples)
 
     def get_config(self):
-        config = {'learning_rate': _py_float(K.get_value(self._lr)),
-                  'decay': float(self.decay)}
+        """Keras 2.3.1: the base class reports ``clipnorm`` / ``clipvalue`` when set;
+        subclasses add their own keys (``_config_keys``), in Keras's order."""
+        config = {}
+        for key in self._config_keys():
+            if key == 'learning_rate':
+                config[key] = _py_float(K.get_value(self._lr))
+            elif key == 'decay':
+                config[key] = _py_float(K.get_value(self.decay))
+            else:
+                config[key] = getattr(self, key)
         if self.clipnorm is not None:
             config['clipnorm'] = self.clipnorm
         if self.clipvalue is not None:
             config['clipvalue'] = self.clipvalue
         return config
+
+    def _config_keys(self):
+        return ()
 
     @classmethod
     def from_config(cls, config):
@@ -236,8 +262,10 @@ class Optimizer(object):
 class SGD(Optimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum."""
 
-    def __init__(self, lr=0.01, momentum=0., decay=0., nesterov=False, **kwargs):
-        super(SGD, self).__init__(lr=lr, decay=decay, default_lr=0.01, **kwargs)
+    def __init__(self, learning_rate=0.01, momentum=0., nesterov=False, **kwargs):
+        learning_rate, decay = _pop_rate_and_decay('SGD', learning_rate, kwargs)
+        super(SGD, self).__init__(**kwargs)
+        self._init_state(learning_rate, decay)
         self.momentum = _number('momentum', momentum, low=0.)
         self.nesterov = bool(nesterov)
 
@@ -256,17 +284,18 @@ class SGD(Optimizer):
             updates.append(self._param_update(p, new_p))
         return updates
 
-    def get_config(self):
-        config = {'momentum': self.momentum, 'nesterov': self.nesterov}
-        config.update(super(SGD, self).get_config())
-        return config
+    def _config_keys(self):
+        return ('learning_rate', 'momentum', 'decay', 'nesterov')
 
 
 class RMSprop(Optimizer):
     """Divide the gradient by a running root mean square of recent gradients."""
 
-    def __init__(self, lr=0.001, rho=0.9, epsilon=None, decay=0., **kwargs):
-        super(RMSprop, self).__init__(lr=lr, decay=decay, default_lr=0.001, **kwargs)
+    def __init__(self, learning_rate=0.001, rho=0.9, **kwargs):
+        learning_rate, decay = _pop_rate_and_decay('RMSprop', learning_rate, kwargs)
+        epsilon = kwargs.pop('epsilon', None)
+        super(RMSprop, self).__init__(**kwargs)
+        self._init_state(learning_rate, decay)
         self.rho = _number('rho', rho, low=0., high=1.)
         self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
 
@@ -282,17 +311,18 @@ class RMSprop(Optimizer):
             updates.append(self._param_update(p, new_p))
         return updates
 
-    def get_config(self):
-        config = {'rho': self.rho, 'epsilon': self.epsilon}
-        config.update(super(RMSprop, self).get_config())
-        return config
+    def _config_keys(self):
+        return ('learning_rate', 'rho', 'decay', 'epsilon')
 
 
 class Adagrad(Optimizer):
     """Per-parameter rates scaled by the sum of all past squared gradients."""
 
-    def __init__(self, lr=0.01, epsilon=None, decay=0., **kwargs):
-        super(Adagrad, self).__init__(lr=lr, decay=decay, default_lr=0.01, **kwargs)
+    def __init__(self, learning_rate=0.01, **kwargs):
+        learning_rate, decay = _pop_rate_and_decay('Adagrad', learning_rate, kwargs)
+        epsilon = kwargs.pop('epsilon', None)
+        super(Adagrad, self).__init__(**kwargs)
+        self._init_state(learning_rate, decay)
         self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
 
     def _create_slots(self, params):
@@ -307,17 +337,18 @@ class Adagrad(Optimizer):
             updates.append(self._param_update(p, new_p))
         return updates
 
-    def get_config(self):
-        config = {'epsilon': self.epsilon}
-        config.update(super(Adagrad, self).get_config())
-        return config
+    def _config_keys(self):
+        return ('learning_rate', 'decay', 'epsilon')
 
 
 class Adadelta(Optimizer):
     """Adagrad with a moving window of squared gradients and of squared updates."""
 
-    def __init__(self, lr=1.0, rho=0.95, epsilon=None, decay=0., **kwargs):
-        super(Adadelta, self).__init__(lr=lr, decay=decay, default_lr=1.0, **kwargs)
+    def __init__(self, learning_rate=1.0, rho=0.95, **kwargs):
+        learning_rate, decay = _pop_rate_and_decay('Adadelta', learning_rate, kwargs)
+        epsilon = kwargs.pop('epsilon', None)
+        super(Adadelta, self).__init__(**kwargs)
+        self._init_state(learning_rate, decay)
         self.rho = _number('rho', rho, low=0., high=1.)
         self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
 
@@ -337,18 +368,19 @@ class Adadelta(Optimizer):
             updates.append(K.update(d_a, new_d_a))
         return updates
 
-    def get_config(self):
-        config = {'rho': self.rho, 'epsilon': self.epsilon}
-        config.update(super(Adadelta, self).get_config())
-        return config
+    def _config_keys(self):
+        return ('learning_rate', 'rho', 'decay', 'epsilon')
 
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2014), with the AMSGrad variant when ``amsgrad=True``."""
 
-    def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.,
-                 amsgrad=False, **kwargs):
-        super(Adam, self).__init__(lr=lr, decay=decay, default_lr=0.001, **kwargs)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, amsgrad=False,
+                 **kwargs):
+        learning_rate, decay = _pop_rate_and_decay('Adam', learning_rate, kwargs)
+        epsilon = kwargs.pop('epsilon', None)
+        super(Adam, self).__init__(**kwargs)
+        self._init_state(learning_rate, decay)
         self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
         self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
         self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
@@ -384,18 +416,18 @@ class Adam(Optimizer):
             updates.append(self._param_update(p, p_t))
         return updates
 
-    def get_config(self):
-        config = {'beta_1': self.beta_1, 'beta_2': self.beta_2, 'epsilon': self.epsilon,
-                  'amsgrad': self.amsgrad}
-        config.update(super(Adam, self).get_config())
-        return config
+    def _config_keys(self):
+        return ('learning_rate', 'beta_1', 'beta_2', 'decay', 'epsilon', 'amsgrad')
 
 
 class Adamax(Optimizer):
     """Adam with the infinity norm (section 7 of the Adam paper)."""
 
-    def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0., **kwargs):
-        super(Adamax, self).__init__(lr=lr, decay=decay, default_lr=0.002, **kwargs)
+    def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, **kwargs):
+        learning_rate, decay = _pop_rate_and_decay('Adamax', learning_rate, kwargs)
+        epsilon = kwargs.pop('epsilon', None)
+        super(Adamax, self).__init__(**kwargs)
+        self._init_state(learning_rate, decay)
         self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
         self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
         self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
@@ -416,18 +448,19 @@ class Adamax(Optimizer):
             updates.append(self._param_update(p, p_t))
         return updates
 
-    def get_config(self):
-        config = {'beta_1': self.beta_1, 'beta_2': self.beta_2, 'epsilon': self.epsilon}
-        config.update(super(Adamax, self).get_config())
-        return config
+    def _config_keys(self):
+        return ('learning_rate', 'beta_1', 'beta_2', 'decay', 'epsilon')
 
 
 class Nadam(Optimizer):
     """Adam with Nesterov momentum (Dozat 2015), Keras 2 momentum schedule."""
 
-    def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None,
-                 schedule_decay=0.004, decay=0., **kwargs):
-        super(Nadam, self).__init__(lr=lr, decay=decay, default_lr=0.002, **kwargs)
+    def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, **kwargs):
+        learning_rate, decay = _pop_rate_and_decay('Nadam', learning_rate, kwargs)
+        epsilon = kwargs.pop('epsilon', None)
+        schedule_decay = kwargs.pop('schedule_decay', 0.004)
+        super(Nadam, self).__init__(**kwargs)
+        self._init_state(learning_rate, decay)
         self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
         self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
         self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
@@ -467,12 +500,25 @@ class Nadam(Optimizer):
             updates.append(self._param_update(p, p_t))
         return updates
 
-    def get_config(self):
-        config = {'beta_1': self.beta_1, 'beta_2': self.beta_2, 'epsilon': self.epsilon,
-                  'schedule_decay': self.schedule_decay}
-        config.update(super(Nadam, self).get_config())
-        return config
+    def _config_keys(self):
+        keys = ('learning_rate', 'beta_1', 'beta_2', 'epsilon', 'schedule_decay')
+        return keys + (('decay',) if self.initial_decay else ())
 
+
+class TFOptimizer(Optimizer):
+    """Keras 2.3.1 wraps a native TensorFlow optimizer object here. minikeras trains on
+    every engine with the optimizers above, written with backend ops, so a native
+    optimizer object is refused with an explanation."""
+
+    def __init__(self, optimizer, iterations=None):
+        raise NotImplementedError(
+            'TFOptimizer(%r): minikeras does not drive native TensorFlow optimizer objects; '
+            'use one of its optimizers (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, '
+            'Nadam), which run the same update rules on every engine' % (optimizer,))
+
+
+_DEFAULT_LR = {'SGD': 0.01, 'RMSprop': 0.001, 'Adagrad': 0.01, 'Adadelta': 1.0, 'Adam': 0.001,
+               'Adamax': 0.002, 'Nadam': 0.002}
 
 # Keras 2 aliases
 sgd = SGD

@@ -35,6 +35,21 @@ class call_context(object):
         _CONTEXTS.pop()
 
 
+class active_context(object):
+    """Make an existing CallContext current again (the step computes losses and metrics
+    after the forward pass, and stateful metrics record their updates there)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def __enter__(self):
+        _CONTEXTS.append(self.ctx)
+        return self.ctx
+
+    def __exit__(self, *exc):
+        _CONTEXTS.pop()
+
+
 def _snake(name):
     s = re.sub('(.)([A-Z][a-z0-9]+)', r'\1_\2', name)
     return re.sub('([a-z])([A-Z])', r'\1_\2', s).lower()

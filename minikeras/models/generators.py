@@ -68,6 +68,7 @@ def fit_generator(model, generator, steps_per_epoch, epochs, verbose, callbacks,
     pending = [first]
     for epoch in range(initial_epoch, epochs):
         cb.on_epoch_begin(epoch)
+        model.reset_metrics()
         epoch_logs = {}
         for step in range(steps):
             batch = pending.pop() if pending else next(batches)
@@ -76,7 +77,8 @@ def fit_generator(model, generator, steps_per_epoch, epochs, verbose, callbacks,
                     else len(list(x.values())[0])}
             cb.on_batch_begin(step, logs)
             outs = nest.to_list(model.train_on_batch(x, y, sample_weight=sw,
-                                                     class_weight=class_weight))
+                                                     class_weight=class_weight,
+                                                     reset_metrics=False))
             for name, value in zip(names, outs):
                 logs[name] = value
             cb.on_batch_end(step, logs)
@@ -101,13 +103,15 @@ def evaluate_generator(model, generator, steps, verbose):
     steps = _steps(generator, steps, 'evaluate_generator')
     batches = _batches(generator)
     totals, count = None, 0
+    model.reset_metrics()
     for _ in range(steps):
         x, y, sw = _split(next(batches), 'evaluate')
-        outs = np.asarray(nest.to_list(model.test_on_batch(x, y, sample_weight=sw)))
+        outs = np.asarray(nest.to_list(model.test_on_batch(x, y, sample_weight=sw,
+                                                           reset_metrics=False)))
         n = len(nest.flatten(x)[0]) if not isinstance(x, dict) else len(list(x.values())[0])
         totals = outs * n if totals is None else totals + outs * n
         count += n
-    result = [float(t) / count for t in totals]
+    result = model._epoch_values([float(t) / count for t in totals], outs)
     return result[0] if len(result) == 1 else result
 
 

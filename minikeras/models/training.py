@@ -9,13 +9,14 @@ import minikeras.backend as K
 from minikeras import losses as losses_module
 from minikeras import metrics as metrics_module
 from minikeras import optimizers
-from minikeras.layers.base import call_context
+from minikeras.layers.base import active_context, call_context
 from minikeras.models import data as data_utils
+from minikeras.models.metrics_state import MetricsMixin
 from minikeras.models.network import Network
 from minikeras.utils import nest
 
 
-class Model(Network):
+class Model(MetricsMixin, Network):
     """A Network that can be compiled and trained (Keras 2 ``keras.models.Model``)."""
 
     def __init__(self, *args, **kwargs):
@@ -162,8 +163,9 @@ class Model(Network):
             total = term if total is None else total + term
         for extra in self.regularization_losses() + list(ctx.losses):
             total = total + extra
-        for i, _, fn in self._metric_fns:
-            metric_values.append(K.mean(fn(ys[i], outputs[i])))
+        with active_context(ctx):     # stateful metrics record their updates in ctx
+            for i, _, fn in self._metric_fns:
+                metric_values.append(K.mean(fn(ys[i], outputs[i])))
         extra = per_output_losses if len(outputs) > 1 else []
         return total, extra + metric_values
 
@@ -321,6 +323,7 @@ class Model(Network):
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             cb.on_epoch_begin(epoch)
+            self.reset_metrics()
             order = np.random.permutation(n) if shuffle else np.arange(n)
             if shuffle == 'batch':
                 order = _batch_shuffle(n, batch_size)
@@ -351,13 +354,14 @@ class Model(Network):
         n = len(ins[0])
         totals = None
         bar = Progbar(target=n) if verbose == 1 else None
+        self.reset_metrics()
         for start, end in data_utils.batch_slices(n, batch_size):
             outs = fn(*[a[start:end] for a in ins])
             batch = np.asarray([float(o) for o in outs]) * (end - start)
             totals = batch if totals is None else totals + batch
             if bar is not None:
                 bar.update(end)
-        return [float(t) / n for t in totals]
+        return self._epoch_values([float(t) / n for t in totals], outs)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, max_queue_size=10, workers=1,
@@ -400,12 +404,16 @@ class Model(Network):
         xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
         ins = xs + ys + sws
         outs = [float(o) for o in self._function('train', ins)(*ins)]
+        if reset_metrics:
+            self.reset_metrics()
         return outs[0] if len(outs) == 1 else outs
 
     def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
         xs, ys, sws = self._standardize(x, y, sample_weight)
         ins = xs + ys + sws
         outs = [float(o) for o in self._function('test', ins)(*ins)]
+        if reset_metrics:
+            self.reset_metrics()
         return outs[0] if len(outs) == 1 else outs
 
     def predict_on_batch(self, x):

@@ -11,12 +11,12 @@ from minikeras import metrics as metrics_module
 from minikeras import optimizers
 from minikeras.layers.base import active_context, call_context
 from minikeras.models import data as data_utils
-from minikeras.models.metrics_state import MetricsMixin
+from minikeras.models.training_extras import TrainingExtras
 from minikeras.models.network import Network
 from minikeras.utils import nest
 
 
-class Model(MetricsMixin, Network):
+class Model(TrainingExtras, Network):
     """A Network that can be compiled and trained (Keras 2 ``keras.models.Model``)."""
 
     def __init__(self, *args, **kwargs):
@@ -35,8 +35,6 @@ class Model(MetricsMixin, Network):
             raise TypeError('compile: unexpected arguments %s' % ', '.join(sorted(kwargs)))
         if target_tensors is not None:
             raise NotImplementedError('compile(target_tensors=...) is not supported')
-        if loss is None:
-            raise ValueError('compile needs a loss, received loss=None')
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self.loss_weights = loss_weights
@@ -89,9 +87,7 @@ class Model(MetricsMixin, Network):
         names = self._out_names()
         self._loss_fns = [losses_module.per_sample(l) if l is not None else None
                           for l in self._per_output(self.loss, "loss", None)]
-        if any(f is None for f in self._loss_fns):
-            missing = [n for n, f in zip(names, self._loss_fns) if f is None]
-            raise ValueError('compile: no loss given for output(s) %s' % ', '.join(missing))
+        self._set_targets(names)   # outputs without a loss take no target data (Keras 2.3.1)
         weights = self.loss_weights
         self._loss_weights = [1.] * len(names) if weights is None else \
             [float(w) for w in self._per_output(weights, 'loss_weights', 1.)]
@@ -105,15 +101,18 @@ class Model(MetricsMixin, Network):
             per_out = [list(metrics)] * len(names)
         self._metric_fns = []   # (output index, name, fn)
         for i, mlist in enumerate(per_out):
+            if i not in self._target_index:
+                continue
             for m in nest.to_list(mlist):
                 name, fn = self._resolve_metric(m, i)
                 self._metric_fns.append((i, name, fn))
         multi = len(names) > 1
         self.metrics_names = ['loss']
         if multi:
-            self.metrics_names += ['%s_loss' % n for n in names]
+            self.metrics_names += ['%s_loss' % names[i] for i in self._target_index]
         for i, name, _ in self._metric_fns:
             self.metrics_names.append('%s_%s' % (names[i], name) if multi else name)
+        self._prepare_added_metrics()
 
     def _resolve_metric(self, metric, i):
         if metric in ('accuracy', 'acc'):
@@ -148,7 +147,8 @@ class Model(MetricsMixin, Network):
     def _loss_and_metrics(self, ys, outputs, sws, ctx, masks=None):
         total, per_output_losses, metric_values = None, [], []
         masks = masks or [None] * len(outputs)
-        for i, (y, out, sw) in enumerate(zip(ys, outputs, sws)):
+        for i, y, sw in zip(self._target_index, ys, sws):
+            out = outputs[i]
             score = self._loss_fns[i](y, out)
             if masks[i] is not None:      # Keras 2: masked steps do not count
                 mask = K.cast(masks[i], K.floatx())
@@ -162,15 +162,20 @@ class Model(MetricsMixin, Network):
             term = value * self._loss_weights[i] if self._loss_weights[i] != 1. else value
             total = term if total is None else total + term
         for extra in self.regularization_losses() + list(ctx.losses):
-            total = total + extra
+            total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError('model %s has no loss to optimize: compile it with a loss for '
+                             'at least one output, or add one with add_loss' % self.name)
+        targets = dict((i, j) for j, i in enumerate(self._target_index))
         with active_context(ctx):     # stateful metrics record their updates in ctx
             for i, _, fn in self._metric_fns:
-                metric_values.append(K.mean(fn(ys[i], outputs[i])))
+                metric_values.append(K.mean(fn(ys[targets[i]], outputs[i])))
+            metric_values.extend(self._added_metric_values(ctx))
         extra = per_output_losses if len(outputs) > 1 else []
         return total, extra + metric_values
 
     def _train_step(self, n_in, n_out):
-        params = self.trainable_weights
+        params = self._trainable_weights_for_training()
         self.optimizer.build(params)
 
         def step(*tensors):
@@ -202,7 +207,7 @@ class Model(MetricsMixin, Network):
         fn = self._functions.get(key)
         if fn is None:
             n_in = len(self._model_inputs())
-            n_out = len(self._model_outputs())
+            n_out = len(getattr(self, '_target_index', ()))
             if mode == 'train':
                 step = self._train_step(n_in, n_out)
             elif mode == 'test':
@@ -238,7 +243,9 @@ class Model(MetricsMixin, Network):
         return [a.astype(t.dtype, copy=False) for a, t in zip(arrays, ins)]
 
     def _targets(self, y):
-        names = self._out_names()
+        names = [self._out_names()[i] for i in self._target_index]
+        if not names and y is None:
+            return []
         if y is None:
             raise ValueError('no target data given: pass y (one array per output: %s)'
                              % ', '.join(names))
@@ -257,6 +264,10 @@ class Model(MetricsMixin, Network):
         cw_list = self._per_output(class_weight, 'class_weight', None) \
             if isinstance(class_weight, dict) and set(class_weight) <= set(self._out_names()) \
             and class_weight else [class_weight] * len(ys)
+        if len(sw_list) != len(ys):    # outputs without a loss take no weights either
+            sw_list = [sw_list[i] for i in self._target_index]
+        if len(cw_list) != len(ys):
+            cw_list = [cw_list[i] for i in self._target_index]
         data_utils.check_lengths(xs, ys, sw_list)
         sws = [data_utils.sample_weights(t, s, c) for t, s, c in zip(ys, sw_list, cw_list)]
         return xs, ys, sws
@@ -339,7 +350,7 @@ class Model(MetricsMixin, Network):
                 if self.stop_training:
                     break
             if val is not None and _should_validate(epoch, validation_freq):
-                val_outs = self._test_loop(val_ins, batch_size, verbose=0)
+                val_outs = self._test_loop(val_ins, batch_size, verbose=0, callbacks=cb)
                 for name, value in zip(names, val_outs):
                     epoch_logs['val_' + name] = value
             cb.on_epoch_end(epoch, epoch_logs)
@@ -348,19 +359,25 @@ class Model(MetricsMixin, Network):
         cb.on_train_end()
         return self.history
 
-    def _test_loop(self, ins, batch_size, verbose=0, steps=None):
+    def _test_loop(self, ins, batch_size, verbose=0, steps=None, callbacks=None):
         from minikeras.utils.generic_utils import Progbar
         fn = self._function('test', ins)
         n = len(ins[0])
         totals = None
         bar = Progbar(target=n) if verbose == 1 else None
+        hooks = self._hook_list(callbacks, n, batch_size, verbose)
         self.reset_metrics()
-        for start, end in data_utils.batch_slices(n, batch_size):
+        hooks.on_test_begin()
+        for b, (start, end) in enumerate(data_utils.batch_slices(n, batch_size)):
+            hooks.on_test_batch_begin(b, {'batch': b, 'size': end - start})
             outs = fn(*[a[start:end] for a in ins])
             batch = np.asarray([float(o) for o in outs]) * (end - start)
             totals = batch if totals is None else totals + batch
+            hooks.on_test_batch_end(b, dict([('batch', b), ('size', end - start)] + [
+                (name, float(o)) for name, o in zip(self.metrics_names, outs)]))
             if bar is not None:
                 bar.update(end)
+        hooks.on_test_end()
         return self._epoch_values([float(t) / n for t in totals], outs)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
@@ -370,7 +387,8 @@ class Model(MetricsMixin, Network):
         if generators.is_generator_like(x):
             return self.evaluate_generator(x, steps=steps, verbose=verbose)
         xs, ys, sws = self._standardize(x, y, sample_weight)
-        outs = self._test_loop(xs + ys + sws, _batch_size(batch_size), verbose=verbose)
+        outs = self._test_loop(xs + ys + sws, _batch_size(batch_size), verbose=verbose,
+                               callbacks=callbacks)
         return outs[0] if len(outs) == 1 else outs
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
@@ -386,14 +404,19 @@ class Model(MetricsMixin, Network):
         batch_size = _batch_size(batch_size)
         bar = Progbar(target=n) if verbose == 1 else None
         chunks = None
-        for start, end in data_utils.batch_slices(n, batch_size):
+        hooks = self._hook_list(callbacks, n, batch_size, verbose)
+        hooks.on_predict_begin()
+        for b, (start, end) in enumerate(data_utils.batch_slices(n, batch_size)):
+            hooks.on_predict_batch_begin(b, {'batch': b, 'size': end - start})
             outs = fn(*[a[start:end] for a in xs])
             if chunks is None:
                 chunks = [[] for _ in outs]
             for c, o in zip(chunks, outs):
                 c.append(o)
+            hooks.on_predict_batch_end(b, {'batch': b, 'size': end - start, 'outputs': outs})
             if bar is not None:
                 bar.update(end)
+        hooks.on_predict_end()
         if chunks is None:
             raise ValueError('predict received 0 samples')
         result = [np.concatenate(c) for c in chunks]

@@ -25,6 +25,33 @@ def _div_no_nan(a, b):
     return a * safe / (b + (1. - safe))
 
 
+def _pending():
+    ctx = current_context()
+    if ctx is not None and not hasattr(ctx, 'metric_values'):
+        ctx.metric_values = {}
+    return ctx
+
+
+def read_state(var):
+    """A metric variable's value, including updates made earlier in this traced step."""
+    ctx = _pending()
+    if ctx is not None and id(var) in ctx.metric_values:
+        return ctx.metric_values[id(var)]
+    return var
+
+
+def assign_state(var, value):
+    """Set a metric variable: recorded as an update of the traced step (applied by the
+    compiled function), or applied at once outside one."""
+    ctx = _pending()
+    if ctx is None:
+        K.set_value(var, np.asarray(K.eval(value), dtype=K.dtype(var)))
+        return
+    ctx.metric_values[id(var)] = value
+    ctx.state_updates[:] = [(v, x) for v, x in ctx.state_updates if v is not var]
+    ctx.state_updates.append((var, value))
+
+
 class Metric(Layer):
     """Base class: subclasses create state with ``add_weight`` and implement
     ``update_state`` (with ``self.assign_add`` / ``self.assign``) and ``result``."""
@@ -46,32 +73,15 @@ class Metric(Layer):
         self._non_trainable_weights.append(var)
         return var
 
-    def _pending(self):
-        ctx = current_context()
-        if ctx is None:
-            return None
-        if not hasattr(ctx, 'metric_values'):
-            ctx.metric_values = {}
-        return ctx
-
     def read(self, var):
         """The variable's value including updates made earlier in this traced step."""
-        ctx = self._pending()
-        if ctx is not None and id(var) in ctx.metric_values:
-            return ctx.metric_values[id(var)]
-        return var
+        return read_state(var)
 
     def assign(self, var, value):
-        ctx = self._pending()
-        if ctx is None:
-            K.set_value(var, np.asarray(K.eval(value), dtype=K.dtype(var)))
-            return
-        ctx.metric_values[id(var)] = value
-        ctx.state_updates[:] = [(v, x) for v, x in ctx.state_updates if v is not var]
-        ctx.state_updates.append((var, value))
+        assign_state(var, value)
 
     def assign_add(self, var, value):
-        self.assign(var, self.read(var) + value)
+        assign_state(var, read_state(var) + value)
 
     def reset_states(self):
         K.batch_set_value([(v, np.zeros(K.int_shape(v), dtype=K.dtype(v)))

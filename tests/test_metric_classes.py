@@ -103,3 +103,25 @@ def test_metric_objects_in_compile_are_stateful_across_batches():
     assert set(['auc', 'prec', 'val_auc', 'val_prec']) <= set(hist.history)
     model.reset_metrics()
     assert K.eval(auc.tp).sum() == 0
+
+
+def test_custom_metric_with_metrics_utils():
+    from minikeras.utils import metrics_utils
+
+    class PositivesAt(metrics.Metric):          # written as a Keras 2.3.1 user would
+        def __init__(self, name='pos_at', **kwargs):
+            super(PositivesAt, self).__init__(name=name, **kwargs)
+            self.tp = self.add_weight('tp', shape=(2,))
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            return metrics_utils.update_confusion_matrix_variables(
+                {metrics_utils.ConfusionMatrix.TRUE_POSITIVES: self.tp}, y_true, y_pred,
+                thresholds=[0.3, 0.75], sample_weight=sample_weight)
+
+        def result(self):
+            return self.tp
+
+    m = PositivesAt()
+    np.testing.assert_allclose(_feed(m, Y, P), [4., 2.])
+    with pytest.raises(ValueError, match=r'Threshold values must be in \[0, 1\]'):
+        metrics_utils.parse_init_thresholds([0.5, 2.])

@@ -4,4 +4,4 @@ from minikeras.engine.input_layer import Input, InputLayer  # noqa: F401
 from minikeras.engine.network import Network, get_source_inputs  # noqa: F401
 from minikeras.engine.saving import (  # noqa: F401
     load_weights_from_hdf5_group, load_weights_from_hdf5_group_by_name,
-    save_weights_to_hdf5_group)
+    preprocess_weights_for_loading, save_weights_to_hdf5_group)

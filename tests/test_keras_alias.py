@@ -41,6 +41,11 @@ KERAS2_SCRIPT = textwrap.dedent('''
 ''')
 
 
+# A Keras 2.3.1-style custom optimizer (slots made inside get_updates, legacy decorator,
+# K.symbolic, K.name_scope), as third-party optimizers of that time are written.
+CUSTOM_OPTIMIZER_SCRIPT = "import numpy as np\nimport keras\nfrom keras import backend as K\nfrom keras.legacy import interfaces\nfrom keras.optimizers import Optimizer\nfrom keras.models import Sequential\nfrom keras.layers import Dense\n\nclass MomentumSGD(Optimizer):\n    def __init__(self, learning_rate=0.1, momentum=0.9, **kwargs):\n        self.initial_decay = kwargs.pop('decay', 0.0)\n        learning_rate = kwargs.pop('lr', learning_rate)\n        super(MomentumSGD, self).__init__(**kwargs)\n        with K.name_scope(self.__class__.__name__):\n            self.iterations = K.variable(0, dtype='int64', name='iterations')\n            self.learning_rate = K.variable(learning_rate, name='learning_rate')\n            self.momentum = K.variable(momentum, name='momentum')\n            self.decay = K.variable(self.initial_decay, name='decay')\n\n    @interfaces.legacy_get_updates_support\n    @K.symbolic\n    def get_updates(self, loss, params):\n        grads = self.get_gradients(loss, params)\n        self.updates = [K.update_add(self.iterations, 1)]\n        moments = [K.zeros(K.int_shape(p), dtype=K.dtype(p), name='moment_' + str(i))\n                   for (i, p) in enumerate(params)]\n        self.weights = [self.iterations] + moments\n        for p, g, m in zip(params, grads, moments):\n            v = self.momentum * m - self.learning_rate * g\n            self.updates.append(K.update(m, v))\n            self.updates.append(K.update(p, p + v))\n        return self.updates\n\n    def get_config(self):\n        config = {'learning_rate': float(K.get_value(self.learning_rate)),\n                  'momentum': float(K.get_value(self.momentum))}\n        base_config = super(MomentumSGD, self).get_config()\n        return dict(list(base_config.items()) + list(config.items()))\n\nnp.random.seed(0)\nx = np.random.rand(64, 3).astype('float32'); y = x.sum(1, keepdims=True)\nmodel = Sequential([Dense(1, input_shape=(3,))])\nmodel.compile(MomentumSGD(0.05), 'mse')\nh = model.fit(x, y, epochs=5, batch_size=16, verbose=0)\nprint('losses', ['%.4f' % v for v in h.history['loss']])\nassert h.history['loss'][-1] < h.history['loss'][0]\n"
+
+
 def run_python(args, cwd=None):
     env = dict(os.environ)
     env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
@@ -85,6 +90,14 @@ def test_tensorflow_keeps_its_own_keras_after_the_alias():
     ''')])
     assert code == 0, err
     assert out.startswith('ok')
+
+
+def test_keras231_custom_optimizer_script_trains(tmp_path):
+    script = tmp_path / 'custom_opt.py'
+    script.write_text(CUSTOM_OPTIMIZER_SCRIPT)
+    code, out, err = run_python(['-m', 'minikeras.run', str(script)])
+    assert code == 0, err
+    assert 'losses' in out
 
 
 def test_install_keras_alias_from_python_and_clear_errors():

@@ -7,6 +7,25 @@ from minikeras.backend.state import (  # noqa: F401  (Keras 2.3.1's keras.backen
 from minikeras.utils import nest
 
 
+class name_scope(object):
+    """Keras 2.3.1 ``K.name_scope(name)``: a context manager grouping op names. minikeras
+    names variables itself, so the scope only records its name."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        return self.name
+
+    def __exit__(self, *exc):
+        return False
+
+
+def eager(func):
+    """Keras 2.3.1 decorator that runs ``func`` eagerly on TensorFlow; returned as is."""
+    return func
+
+
 def cast_to_floatx(x):
     """A numpy array of ``x`` in ``floatx()`` (Keras 2.3.1 ``K.cast_to_floatx``)."""
     import numpy as np

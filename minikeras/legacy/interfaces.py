@@ -238,3 +238,53 @@ def install():
     for name, spec in METHODS.items():
         if hasattr(Model, name):
             _wrap_method(Model, name, spec)
+
+
+# --- Keras 2.3.1's decorators, for custom layers and optimizers that use them ----------
+def _decorator(spec, name=None):
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(self, *args, **kwargs):
+            args, kwargs = convert(name or type(self).__name__, args, kwargs, *spec)
+            return func(self, *args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def _get_updates_args(args, kwargs):
+    """Keras 1 ``get_updates(params, constraints, loss)`` -> ``get_updates(loss, params)``."""
+    if len(args) > 3:
+        raise TypeError('`get_update` call received more arguments than expected.')
+    if len(args) == 3:
+        params, _, loss = args
+        return [], dict(kwargs, loss=loss, params=params), []
+    if len(args) == 2 and isinstance(args[0], (list, tuple)):
+        return [], dict(kwargs, params=args[0]), []
+    kwargs.pop('constraints', None)
+    return args, kwargs, []
+
+
+legacy_dense_support = _decorator(TABLE['Dense'])
+legacy_dropout_support = _decorator(TABLE['Dropout'])
+legacy_embedding_support = _decorator(TABLE['Embedding'])
+legacy_pooling1d_support = _decorator(TABLE['MaxPooling1D'])
+legacy_pooling2d_support = _decorator(TABLE['MaxPooling2D'])
+legacy_global_pooling_support = _decorator(TABLE['GlobalMaxPooling2D'])
+legacy_upsampling1d_support = _decorator(TABLE['UpSampling1D'])
+legacy_upsampling2d_support = _decorator(TABLE['UpSampling2D'])
+legacy_zeropadding2d_support = _decorator(TABLE['ZeroPadding2D'])
+legacy_cropping2d_support = _decorator(TABLE['Cropping2D'])
+legacy_spatialdropout1d_support = _decorator(TABLE['SpatialDropout1D'])
+legacy_spatialdropout2d_support = _decorator(TABLE['SpatialDropout2D'])
+legacy_conv1d_support = _decorator(TABLE['Conv1D'])
+legacy_conv2d_support = _decorator(TABLE['Conv2D'])
+legacy_deconv2d_support = _decorator(TABLE['Conv2DTranspose'])
+legacy_recurrent_support = _decorator(TABLE['LSTM'])
+legacy_batchnorm_support = _decorator(TABLE['BatchNormalization'])
+legacy_prelu_support = _decorator(TABLE['PReLU'])
+legacy_gaussiannoise_support = _decorator(TABLE['GaussianNoise'])
+legacy_gaussiandropout_support = _decorator(TABLE['GaussianDropout'])
+legacy_model_constructor_support = _decorator(MODEL_CONSTRUCTOR)
+legacy_generator_methods_support = _decorator(METHODS['fit_generator'], 'fit_generator')
+legacy_get_updates_support = _decorator(((), None, _get_updates_args), 'get_updates')
+legacy_input_support = _decorator(([('input_dtype', 'dtype')], None, None), 'Input')

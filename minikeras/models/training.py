@@ -281,7 +281,8 @@ class Model(TrainingExtras, Network):
         from minikeras.models import generators
         if 'nb_epoch' in kwargs:      # Keras 1 name, still accepted by Keras 2
             import warnings
-            warnings.warn('fit: the nb_epoch argument is renamed epochs')
+            warnings.warn('The `nb_epoch` argument in `fit` has been renamed `epochs`.',
+                          stacklevel=2)
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('fit: unexpected arguments %s' % ', '.join(sorted(kwargs)))

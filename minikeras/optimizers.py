@@ -112,6 +112,21 @@ class Optimizer(object):
                                      name=name + '/iterations')
         self.weights = [self.iterations]
 
+    def _init_builtin(self, learning_rate, kwargs, betas=None, epsilon=True, pop=()):
+        """Keras 2.3.1's keyword handling of the built-in optimizers: ``lr`` / ``decay``
+        (/ ``epsilon``, ``pop``) taken from ``kwargs``, the rest to ``Optimizer``."""
+        learning_rate, decay = _pop_rate_and_decay(type(self).__name__, learning_rate, kwargs)
+        eps = kwargs.pop('epsilon', None) if epsilon else None
+        popped = dict((key, kwargs.pop(key)) for key in pop if key in kwargs)
+        Optimizer.__init__(self, **kwargs)
+        self._init_state(learning_rate, decay)
+        if epsilon:
+            self.epsilon = K.epsilon() if eps is None else _number('epsilon', eps, low=0.)
+        if betas is not None:
+            self.beta_1 = _number('beta_1', betas[0], low=0., high=1., high_open=True)
+            self.beta_2 = _number('beta_2', betas[1], low=0., high=1., high_open=True)
+        return popped
+
     # --- learning rate ------------------------------------------------------------
     @property
     def lr(self):
@@ -263,9 +278,7 @@ class SGD(Optimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum."""
 
     def __init__(self, learning_rate=0.01, momentum=0., nesterov=False, **kwargs):
-        learning_rate, decay = _pop_rate_and_decay('SGD', learning_rate, kwargs)
-        super(SGD, self).__init__(**kwargs)
-        self._init_state(learning_rate, decay)
+        self._init_builtin(learning_rate, kwargs, epsilon=False)
         self.momentum = _number('momentum', momentum, low=0.)
         self.nesterov = bool(nesterov)
 
@@ -292,12 +305,8 @@ class RMSprop(Optimizer):
     """Divide the gradient by a running root mean square of recent gradients."""
 
     def __init__(self, learning_rate=0.001, rho=0.9, **kwargs):
-        learning_rate, decay = _pop_rate_and_decay('RMSprop', learning_rate, kwargs)
-        epsilon = kwargs.pop('epsilon', None)
-        super(RMSprop, self).__init__(**kwargs)
-        self._init_state(learning_rate, decay)
+        self._init_builtin(learning_rate, kwargs)
         self.rho = _number('rho', rho, low=0., high=1.)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
 
     def _create_slots(self, params):
         return [self._zeros_like_params(params, 'accumulator')]
@@ -319,11 +328,7 @@ class Adagrad(Optimizer):
     """Per-parameter rates scaled by the sum of all past squared gradients."""
 
     def __init__(self, learning_rate=0.01, **kwargs):
-        learning_rate, decay = _pop_rate_and_decay('Adagrad', learning_rate, kwargs)
-        epsilon = kwargs.pop('epsilon', None)
-        super(Adagrad, self).__init__(**kwargs)
-        self._init_state(learning_rate, decay)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
+        self._init_builtin(learning_rate, kwargs)
 
     def _create_slots(self, params):
         return [self._zeros_like_params(params, 'accumulator')]
@@ -345,12 +350,8 @@ class Adadelta(Optimizer):
     """Adagrad with a moving window of squared gradients and of squared updates."""
 
     def __init__(self, learning_rate=1.0, rho=0.95, **kwargs):
-        learning_rate, decay = _pop_rate_and_decay('Adadelta', learning_rate, kwargs)
-        epsilon = kwargs.pop('epsilon', None)
-        super(Adadelta, self).__init__(**kwargs)
-        self._init_state(learning_rate, decay)
+        self._init_builtin(learning_rate, kwargs)
         self.rho = _number('rho', rho, low=0., high=1.)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
 
     def _create_slots(self, params):
         return [self._zeros_like_params(params, 'accumulator'),
@@ -377,13 +378,7 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, amsgrad=False,
                  **kwargs):
-        learning_rate, decay = _pop_rate_and_decay('Adam', learning_rate, kwargs)
-        epsilon = kwargs.pop('epsilon', None)
-        super(Adam, self).__init__(**kwargs)
-        self._init_state(learning_rate, decay)
-        self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
-        self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
+        self._init_builtin(learning_rate, kwargs, betas=(beta_1, beta_2))
         self.amsgrad = bool(amsgrad)
 
     def _create_slots(self, params):
@@ -424,13 +419,7 @@ class Adamax(Optimizer):
     """Adam with the infinity norm (section 7 of the Adam paper)."""
 
     def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, **kwargs):
-        learning_rate, decay = _pop_rate_and_decay('Adamax', learning_rate, kwargs)
-        epsilon = kwargs.pop('epsilon', None)
-        super(Adamax, self).__init__(**kwargs)
-        self._init_state(learning_rate, decay)
-        self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
-        self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
+        self._init_builtin(learning_rate, kwargs, betas=(beta_1, beta_2))
 
     def _create_slots(self, params):
         return [self._zeros_like_params(params, 'm'), self._zeros_like_params(params, 'u')]
@@ -456,15 +445,10 @@ class Nadam(Optimizer):
     """Adam with Nesterov momentum (Dozat 2015), Keras 2 momentum schedule."""
 
     def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, **kwargs):
-        learning_rate, decay = _pop_rate_and_decay('Nadam', learning_rate, kwargs)
-        epsilon = kwargs.pop('epsilon', None)
-        schedule_decay = kwargs.pop('schedule_decay', 0.004)
-        super(Nadam, self).__init__(**kwargs)
-        self._init_state(learning_rate, decay)
-        self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
-        self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
-        self.schedule_decay = _number('schedule_decay', schedule_decay, low=0.)
+        popped = self._init_builtin(learning_rate, kwargs, betas=(beta_1, beta_2),
+                                    pop=('schedule_decay',))
+        self.schedule_decay = _number('schedule_decay', popped.get('schedule_decay', 0.004),
+                                      low=0.)
         self.m_schedule = K.variable(np.asarray(1., dtype=K.floatx()), name='Nadam/m_schedule')
         self.weights = [self.iterations, self.m_schedule]
 

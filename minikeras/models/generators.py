@@ -86,10 +86,11 @@ def fit_generator(model, generator, steps_per_epoch, epochs, verbose, callbacks,
                 break
         if validation_data is not None and _should_validate(epoch, validation_freq):
             if val_is_gen:
-                val_outs = evaluate_generator(model, validation_data, validation_steps, 0)
+                val_outs = evaluate_generator(model, validation_data, validation_steps, 0,
+                                              callbacks=cb)
             else:
                 vx, vy, vsw = model._validation_arrays(validation_data)
-                val_outs = model._test_loop(vx + vy + vsw, 32)
+                val_outs = model._test_loop(vx + vy + vsw, 32, callbacks=cb)
             for name, value in zip(names, nest.to_list(val_outs)):
                 epoch_logs['val_' + name] = value
         cb.on_epoch_end(epoch, epoch_logs)
@@ -99,32 +100,44 @@ def fit_generator(model, generator, steps_per_epoch, epochs, verbose, callbacks,
     return model.history
 
 
-def evaluate_generator(model, generator, steps, verbose):
+def evaluate_generator(model, generator, steps, verbose, callbacks=None):
     steps = _steps(generator, steps, 'evaluate_generator')
     batches = _batches(generator)
     totals, count = None, 0
     model.reset_metrics()
-    for _ in range(steps):
+    hooks = model._hook_list(callbacks, None, None, verbose)
+    hooks.on_test_begin()
+    for step in range(steps):
         x, y, sw = _split(next(batches), 'evaluate')
+        n = len(nest.flatten(x)[0]) if not isinstance(x, dict) else len(list(x.values())[0])
+        hooks.on_test_batch_begin(step, {'batch': step, 'size': n})
         outs = np.asarray(nest.to_list(model.test_on_batch(x, y, sample_weight=sw,
                                                            reset_metrics=False)))
-        n = len(nest.flatten(x)[0]) if not isinstance(x, dict) else len(list(x.values())[0])
+        hooks.on_test_batch_end(step, dict([('batch', step), ('size', n)] + [
+            (name, float(o)) for name, o in zip(model.metrics_names, outs)]))
         totals = outs * n if totals is None else totals + outs * n
         count += n
+    hooks.on_test_end()
     result = model._epoch_values([float(t) / count for t in totals], outs)
     return result[0] if len(result) == 1 else result
 
 
-def predict_generator(model, generator, steps, verbose):
+def predict_generator(model, generator, steps, verbose, callbacks=None):
     steps = _steps(generator, steps, 'predict_generator')
     batches = _batches(generator)
     chunks = None
-    for _ in range(steps):
+    hooks = model._hook_list(callbacks, None, None, verbose)
+    hooks.on_predict_begin()
+    for step in range(steps):
         x, _, _ = _split(next(batches), 'predict')
+        hooks.on_predict_batch_begin(step, {'batch': step})
         outs = nest.to_list(model.predict_on_batch(x))
         if chunks is None:
             chunks = [[] for _ in outs]
         for c, o in zip(chunks, outs):
             c.append(o)
+        hooks.on_predict_batch_end(step, {'batch': step, 'size': len(outs[0]),
+                                          'outputs': outs})
+    hooks.on_predict_end()
     result = [np.concatenate(c) for c in chunks]
     return result[0] if len(result) == 1 else result

@@ -386,7 +386,8 @@ class Model(TrainingExtras, Network):
                  use_multiprocessing=False):
         from minikeras.models import generators
         if generators.is_generator_like(x):
-            return self.evaluate_generator(x, steps=steps, verbose=verbose)
+            return self.evaluate_generator(x, steps=steps, verbose=verbose,
+                                           callbacks=callbacks)
         xs, ys, sws = self._standardize(x, y, sample_weight)
         outs = self._test_loop(xs + ys + sws, _batch_size(batch_size), verbose=verbose,
                                callbacks=callbacks)
@@ -397,7 +398,8 @@ class Model(TrainingExtras, Network):
         from minikeras.models import generators
         from minikeras.utils.generic_utils import Progbar
         if generators.is_generator_like(x):
-            return self.predict_generator(x, steps=steps, verbose=verbose)
+            return self.predict_generator(x, steps=steps, verbose=verbose,
+                                          callbacks=callbacks)
         self._ensure_built(x)
         xs = self._inputs(x)
         n = len(xs[0])
@@ -459,12 +461,12 @@ class Model(TrainingExtras, Network):
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                            workers=1, use_multiprocessing=False, verbose=0):
         from minikeras.models import generators
-        return generators.evaluate_generator(self, generator, steps, verbose)
+        return generators.evaluate_generator(self, generator, steps, verbose, callbacks)
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                           workers=1, use_multiprocessing=False, verbose=0):
         from minikeras.models import generators
-        return generators.predict_generator(self, generator, steps, verbose)
+        return generators.predict_generator(self, generator, steps, verbose, callbacks)
 
     # --- saving (in minikeras.saving) --------------------------------------------------------
     def save_weights(self, filepath, overwrite=True):

@@ -160,3 +160,26 @@ def test_input_tensor_argument():
     assert layers.Input(tensor=x) is x
     with pytest.raises(NotImplementedError, match='only a tensor made by Input'):
         layers.Input(tensor=np.zeros((2, 3)))
+
+
+def test_generator_methods_call_the_test_and_predict_hooks():
+    seen = []
+
+    class Recorder(callbacks.Callback):
+        def on_test_batch_end(self, batch, logs=None):
+            seen.append(('test', batch))
+
+        def on_predict_batch_end(self, batch, logs=None):
+            seen.append(('predict', batch))
+
+    def data():
+        while True:
+            yield X[:8], Y[:8]
+    model = Sequential([layers.Dense(1, input_shape=(3,))])
+    model.compile('sgd', 'mse')
+    model.evaluate_generator(data(), steps=2, callbacks=[Recorder()])
+    model.predict_generator((b[0] for b in data()), steps=3, callbacks=[Recorder()])
+    model.fit_generator(data(), steps_per_epoch=1, epochs=1, verbose=0,
+                        validation_data=data(), validation_steps=2, callbacks=[Recorder()])
+    assert seen == [('test', 0), ('test', 1), ('predict', 0), ('predict', 1),
+                    ('predict', 2), ('test', 0), ('test', 1)]

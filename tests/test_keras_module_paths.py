@@ -54,6 +54,14 @@ def test_backend_common_and_load_backend():
     assert x.dtype == np.float32 and K.cast_to_floatx(3).dtype == np.float32
     assert common.normalize_data_format(None) == K.image_data_format()
     assert load_backend.backend() == K.backend()
+    old = K.image_data_format()
+    try:
+        K.set_image_dim_ordering('th')       # Keras 2 legacy setter
+        assert K.image_data_format() == 'channels_first' and K.image_dim_ordering() == 'th'
+        with pytest.raises(ValueError, match='Unknown dim_ordering'):
+            K.set_image_dim_ordering('xy')
+    finally:
+        K.set_image_data_format(old)
 
 
 def test_losses_utils_compute_weighted_loss():

@@ -26,6 +26,19 @@ def eager(func):
     return func
 
 
+def image_dim_ordering():
+    """Keras 2 legacy getter: 'th' for channels_first, 'tf' for channels_last."""
+    return 'th' if image_data_format() == 'channels_first' else 'tf'
+
+
+def set_image_dim_ordering(dim_ordering):
+    """Keras 2 legacy setter of ``image_data_format``: 'tf' (channels_last) or 'th'
+    (channels_first)."""
+    if dim_ordering not in ('tf', 'th'):
+        raise ValueError('Unknown dim_ordering: %r (expected "tf" or "th")' % (dim_ordering,))
+    set_image_data_format('channels_first' if dim_ordering == 'th' else 'channels_last')
+
+
 def cast_to_floatx(x):
     """A numpy array of ``x`` in ``floatx()`` (Keras 2.3.1 ``K.cast_to_floatx``)."""
     import numpy as np

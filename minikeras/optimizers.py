@@ -246,9 +246,13 @@ class Optimizer(object):
         K.batch_set_value(tuples)
 
     def get_config(self):
-        """Keras 2.3.1: the base class reports ``clipnorm`` / ``clipvalue`` when set;
-        subclasses add their own keys (``_config_keys``), in Keras's order."""
+        """Keras 2.3.1: ``clipnorm`` / ``clipvalue`` when set, then the subclass's keys
+        (``_config_keys``), in Keras's order."""
         config = {}
+        if self.clipnorm is not None:
+            config['clipnorm'] = self.clipnorm
+        if self.clipvalue is not None:
+            config['clipvalue'] = self.clipvalue
         for key in self._config_keys():
             if key == 'learning_rate':
                 config[key] = _py_float(K.get_value(self._lr))
@@ -256,10 +260,6 @@ class Optimizer(object):
                 config[key] = _py_float(K.get_value(self.decay))
             else:
                 config[key] = getattr(self, key)
-        if self.clipnorm is not None:
-            config['clipnorm'] = self.clipnorm
-        if self.clipvalue is not None:
-            config['clipvalue'] = self.clipvalue
         return config
 
     def _config_keys(self):

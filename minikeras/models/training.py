@@ -39,6 +39,7 @@ class Model(TrainingExtras, Network):
         self.loss = loss
         self.loss_weights = loss_weights
         self._metrics_arg = metrics
+        self._weighted_metrics_arg = weighted_metrics
         self.sample_weight_mode = sample_weight_mode
         self._functions = {}
         self._compiled = True
@@ -91,14 +92,7 @@ class Model(TrainingExtras, Network):
         weights = self.loss_weights
         self._loss_weights = [1.] * len(names) if weights is None else \
             [float(w) for w in self._per_output(weights, 'loss_weights', 1.)]
-        metrics = self._metrics_arg or []
-        if isinstance(metrics, dict):
-            per_out = self._per_output(metrics, 'metrics', [])
-        elif isinstance(metrics, (list, tuple)) and metrics and \
-                all(isinstance(m, (list, tuple)) for m in metrics):
-            per_out = list(metrics)
-        else:
-            per_out = [list(metrics)] * len(names)
+        per_out = self._per_output_metric_lists(self._metrics_arg, names)
         self._metric_fns = []   # (output index, name, fn)
         for i, mlist in enumerate(per_out):
             if i not in self._target_index:
@@ -106,6 +100,7 @@ class Model(TrainingExtras, Network):
             for m in nest.to_list(mlist):
                 name, fn = self._resolve_metric(m, i)
                 self._metric_fns.append((i, name, fn))
+        self._add_weighted_metrics(names)
         multi = len(names) > 1
         self.metrics_names = ['loss']
         if multi:
@@ -169,7 +164,8 @@ class Model(TrainingExtras, Network):
         targets = dict((i, j) for j, i in enumerate(self._target_index))
         with active_context(ctx):     # stateful metrics record their updates in ctx
             for i, _, fn in self._metric_fns:
-                metric_values.append(K.mean(fn(ys[targets[i]], outputs[i])))
+                kwargs = {'sample_weight': sws[targets[i]]} if id(fn) in self._weighted else {}
+                metric_values.append(K.mean(fn(ys[targets[i]], outputs[i], **kwargs)))
             metric_values.extend(self._added_metric_values(ctx))
         extra = per_output_losses if len(outputs) > 1 else []
         return total, extra + metric_values

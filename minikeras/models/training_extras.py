@@ -3,7 +3,7 @@
 ``add_metric`` values, and the trainable weights collected at ``compile``."""
 import warnings
 
-from minikeras.metric_classes import Mean, Metric
+from minikeras.metric_classes import Mean, MeanMetricWrapper, Metric
 
 
 class TrainingExtras(object):
@@ -41,6 +41,35 @@ class TrainingExtras(object):
         stateful = set(self.stateful_metric_names)
         return [float(last) if name in stateful else avg
                 for name, avg, last in zip(self.metrics_names, averaged, last_batch)]
+
+    # --- metric lists ----------------------------------------------------------------------
+    def _per_output_metric_lists(self, metrics, names):
+        """One list of metrics per output from compile's ``metrics`` / ``weighted_metrics``:
+        a list for every output, a list of lists, or a dict by output name."""
+        metrics = metrics or []
+        if isinstance(metrics, dict):
+            return self._per_output(metrics, 'metrics', [])
+        if isinstance(metrics, (list, tuple)) and metrics and \
+                all(isinstance(m, (list, tuple)) for m in metrics):
+            return list(metrics)
+        return [list(metrics)] * len(names)
+
+    def _add_weighted_metrics(self, names):
+        """``weighted_metrics`` (Keras 2.3.1): computed with the sample weights, named
+        ``weighted_<name>``; a plain function becomes a running weighted mean."""
+        self._weighted = set()
+        per_out = self._per_output_metric_lists(
+            getattr(self, '_weighted_metrics_arg', None), names)
+        for i, mlist in enumerate(per_out):
+            if i not in self._target_index:
+                continue
+            for m in (mlist if isinstance(mlist, (list, tuple)) else [mlist]):
+                name, fn = self._resolve_metric(m, i)
+                if not isinstance(fn, Metric):
+                    name = 'weighted_' + name
+                    fn = MeanMetricWrapper(fn, name=name)
+                self._metric_fns.append((i, name, fn))
+                self._weighted.add(id(fn))
 
     # --- outputs without a loss ------------------------------------------------------------
     def _set_targets(self, names):

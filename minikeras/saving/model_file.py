@@ -22,6 +22,7 @@ def _training_config(model):
         return getattr(fn, '__name__', None) or str(fn)
     return {'optimizer_config': optimizers.serialize(model.optimizer),
             'loss': name_of(model.loss), 'metrics': name_of(model._metrics_arg),
+            'weighted_metrics': name_of(getattr(model, '_weighted_metrics_arg', None)),
             'loss_weights': model.loss_weights,
             'sample_weight_mode': model.sample_weight_mode}
 
@@ -70,7 +71,8 @@ def load_model(filepath, custom_objects=None, compile=True):
             optimizer = optimizers.deserialize(tc['optimizer_config'])
             model.compile(optimizer=optimizer, loss=tc['loss'], metrics=tc.get('metrics'),
                           loss_weights=tc.get('loss_weights'),
-                          sample_weight_mode=tc.get('sample_weight_mode'))
+                          sample_weight_mode=tc.get('sample_weight_mode'),
+                          weighted_metrics=tc.get('weighted_metrics'))
             if opt_values:
                 optimizer.build(model.trainable_weights)
                 optimizer.set_weights(opt_values)

@@ -183,3 +183,15 @@ def test_generator_methods_call_the_test_and_predict_hooks():
                         validation_data=data(), validation_steps=2, callbacks=[Recorder()])
     assert seen == [('test', 0), ('test', 1), ('predict', 0), ('predict', 1),
                     ('predict', 2), ('test', 0), ('test', 1)]
+
+
+def test_weighted_metrics_use_the_sample_weights():
+    model = Sequential([layers.Dense(1, input_shape=(3,), kernel_initializer='zeros',
+                                     bias_initializer='zeros')])
+    model.compile('sgd', 'mse', metrics=['mae'], weighted_metrics=['mae'])
+    assert model.metrics_names == ['loss', 'mae', 'weighted_mae']
+    sw = np.arange(len(X), dtype='float32') % 3
+    _, mae, weighted = model.evaluate(X, Y, sample_weight=sw, batch_size=7, verbose=0)
+    err = np.abs(Y[:, 0])                                   # predictions are all 0
+    assert mae == pytest.approx(err.mean(), rel=1e-5)
+    assert weighted == pytest.approx((err * sw).sum() / sw.sum(), rel=1e-5)

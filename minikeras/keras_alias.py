@@ -42,6 +42,17 @@ def _is_real_keras_internal(fullname):
     return parts[0] == ALIAS and len(parts) > 1 and parts[1] in _REAL_KERAS_PARTS
 
 
+def _real_keras_path():
+    """Where the real keras package lives (set aside, or not imported yet)."""
+    real = _stashed.get(ALIAS)
+    if real is not None:
+        return list(real.__path__)
+    spec = importlib.machinery.PathFinder.find_spec(ALIAS)
+    if spec is None or spec.submodule_search_locations is None:
+        return None
+    return list(spec.submodule_search_locations)
+
+
 class KerasAliasFinder(importlib.abc.MetaPathFinder):
     """Resolves ``keras`` / ``keras.*`` to ``minikeras`` / ``minikeras.*``."""
 
@@ -49,10 +60,10 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
         if fullname != ALIAS and not fullname.startswith(ALIAS + '.'):
             return None
         if _is_real_keras_internal(fullname):
-            real = _stashed.get(ALIAS)
-            if real is None or fullname.count('.') > 1:
+            if fullname.count('.') > 1:
                 return None   # the parent is real keras code: the normal finders answer
-            return importlib.machinery.PathFinder.find_spec(fullname, real.__path__)
+            path = _real_keras_path()
+            return importlib.machinery.PathFinder.find_spec(fullname, path) if path else None
         real_name = TARGET + fullname[len(ALIAS):]
         try:
             module = importlib.import_module(real_name)
@@ -71,6 +82,23 @@ def is_installed():
     return any(isinstance(f, KerasAliasFinder) for f in sys.meta_path)
 
 
+def _load_tf_keras_first():
+    """TensorFlow's lazy ``tf.keras`` decides between Keras 2 and 3 from
+    ``keras.__version__`` when first touched; resolve it now, while ``keras`` is still the
+    real package, so ``tf.keras`` keeps working after the alias (if TensorFlow and
+    Keras 3 are already imported)."""
+    tf = sys.modules.get('tensorflow')
+    real = sys.modules.get(ALIAS)
+    if tf is None or real is None or getattr(real, '__name__', '') != ALIAS:
+        return
+    try:
+        getattr(tf, 'keras').__name__
+    except Exception as e:  # noqa: BLE001  (TensorFlow's own problem, reported, not fatal)
+        import warnings
+        warnings.warn('tf.keras could not be loaded before keras was aliased to minikeras, '
+                      'so tf.keras will not work in this process: %s' % (e,))
+
+
 def install_keras_alias():
     """Make ``import keras`` (and ``keras.*``) give minikeras in this process.
 
@@ -78,6 +106,7 @@ def install_keras_alias():
     when it loads), its public modules are taken out of ``sys.modules`` (TensorFlow keeps
     its own references, and Keras 3's internal ``keras.src`` modules stay), so that later
     ``import keras`` statements see minikeras."""
+    _load_tf_keras_first()
     for name in list(sys.modules):
         module = sys.modules[name]
         if (name == ALIAS or name.startswith(ALIAS + '.')) \

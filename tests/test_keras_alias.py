@@ -91,6 +91,9 @@ def test_tensorflow_keeps_its_own_keras_after_the_alias():
         if internal:
             mod = importlib.import_module(internal[0])
             assert not mod.__name__.startswith('minikeras'), mod
+        if 'tensorflow' in sys.modules:      # tf.keras still means Keras 3
+            dense = sys.modules['tensorflow'].keras.layers.Dense
+            assert dense.__module__.startswith('keras.src'), dense.__module__
         print('ok', len(internal))
     ''')])
     assert code == 0, err

@@ -161,3 +161,19 @@ def test_api_coverage_tool_counts_names():
     results = dict((m, (p, miss)) for m, p, miss, _ in cov.check(entries))
     assert results['keras.engine'][1] == []
     assert 'Layer' in results['keras.engine.base_layer'][0]
+
+
+def test_yaml_round_trip_or_install_hint():
+    from minikeras.models import Sequential, model_from_yaml
+    model = Sequential([layers.Dense(2, input_shape=(3,), name='d')])
+    try:
+        import yaml  # noqa: F401
+    except ImportError:     # PyYAML is optional: the error says how to get it
+        with pytest.raises(ImportError, match='pip install pyyaml'):
+            model.to_yaml()
+        return
+    text = model.to_yaml()
+    again = model_from_yaml(text)
+    assert [l.name for l in again.layers] == ['d'] and again.output_shape == (None, 2)
+    with pytest.raises(ValueError, match='not valid YAML'):
+        model_from_yaml('a: [1, 2')

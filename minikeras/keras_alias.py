@@ -82,23 +82,6 @@ def is_installed():
     return any(isinstance(f, KerasAliasFinder) for f in sys.meta_path)
 
 
-def _load_tf_keras_first():
-    """TensorFlow's lazy ``tf.keras`` decides between Keras 2 and 3 from
-    ``keras.__version__`` when first touched; resolve it now, while ``keras`` is still the
-    real package, so ``tf.keras`` keeps working after the alias (if TensorFlow and
-    Keras 3 are already imported)."""
-    tf = sys.modules.get('tensorflow')
-    real = sys.modules.get(ALIAS)
-    if tf is None or real is None or getattr(real, '__name__', '') != ALIAS:
-        return
-    try:
-        getattr(tf, 'keras').__name__
-    except Exception as e:  # noqa: BLE001  (TensorFlow's own problem, reported, not fatal)
-        import warnings
-        warnings.warn('tf.keras could not be loaded before keras was aliased to minikeras, '
-                      'so tf.keras will not work in this process: %s' % (e,))
-
-
 def install_keras_alias():
     """Make ``import keras`` (and ``keras.*``) give minikeras in this process.
 
@@ -106,7 +89,8 @@ def install_keras_alias():
     when it loads), its public modules are taken out of ``sys.modules`` (TensorFlow keeps
     its own references, and Keras 3's internal ``keras.src`` modules stay), so that later
     ``import keras`` statements see minikeras."""
-    _load_tf_keras_first()
+    from minikeras.backend.keras3 import resolve_tf_keras
+    resolve_tf_keras(ALIAS)
     for name in list(sys.modules):
         module = sys.modules[name]
         if (name == ALIAS or name.startswith(ALIAS + '.')) \

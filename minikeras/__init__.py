@@ -15,4 +15,5 @@ from minikeras.layers import Input  # noqa: F401,E402
 from minikeras.models import Model, Sequential  # noqa: F401,E402
 from minikeras.legacy import interfaces as _legacy_interfaces  # noqa: E402
 
-_legacy_interfaces.install()   # Keras-1 keyword arguments, converted with Keras 2.3.1's warnings
+# Keras-1 keyword arguments, converted with Keras 2.3.1's warnings
+_legacy_interfaces.install()

@@ -255,7 +255,8 @@ class SensitivityAtSpecificity(_AtRate):
     _arg = 'specificity'
 
     def __init__(self, specificity, num_thresholds=200, name=None, dtype=None):
-        super(SensitivityAtSpecificity, self).__init__(specificity, num_thresholds, name, dtype)
+        super(SensitivityAtSpecificity, self).__init__(specificity, num_thresholds, name,
+                                                       dtype)
 
     def result(self):
         sensitivity, specificity = self._rates()
@@ -266,7 +267,8 @@ class SpecificityAtSensitivity(_AtRate):
     _arg = 'sensitivity'
 
     def __init__(self, sensitivity, num_thresholds=200, name=None, dtype=None):
-        super(SpecificityAtSensitivity, self).__init__(sensitivity, num_thresholds, name, dtype)
+        super(SpecificityAtSensitivity, self).__init__(sensitivity, num_thresholds, name,
+                                                       dtype)
 
     def result(self):
         sensitivity, specificity = self._rates()

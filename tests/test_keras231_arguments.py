@@ -87,6 +87,8 @@ def test_keras1_layer_keywords_are_converted_with_a_warning():
                               '(3, 3), ')
     conv, _ = _converted(lambda: layers.Convolution2D(nb_filter=8, nb_row=2, nb_col=5))
     assert conv.filters == 8 and conv.kernel_size == (2, 5)
+    sep, _ = _converted(lambda: layers.SeparableConv2D(16, 3, 3, border_mode='same'))
+    assert sep.kernel_size == (3, 3) and sep.strides == (1, 1) and sep.padding == 'same'
     dense, _ = _converted(lambda: layers.Dense(output_dim=4, init='zeros',
                                                W_regularizer='l2', bias=False))
     assert dense.units == 4 and dense.use_bias is False and dense.kernel_regularizer

@@ -125,3 +125,11 @@ def test_custom_metric_with_metrics_utils():
     np.testing.assert_allclose(_feed(m, Y, P), [4., 2.])
     with pytest.raises(ValueError, match=r'Threshold values must be in \[0, 1\]'):
         metrics_utils.parse_init_thresholds([0.5, 2.])
+
+
+def test_sensitivity_specificity_at():
+    y, p = np.array([0, 0, 1, 1.]), np.array([0.1, 0.6, 0.4, 0.9])
+    # Keras 2.3.1: the first threshold whose specificity (sensitivity) is closest to the
+    # target gives the other rate
+    assert _feed(metrics.SensitivityAtSpecificity(0.5, num_thresholds=50), y, p) == 1.
+    assert _feed(metrics.SpecificityAtSensitivity(0.5, num_thresholds=50), y, p) == 0.5

@@ -227,8 +227,8 @@ class Layer(object):
             elif ctx is not None:
                 ctx.losses.append(loss)
             else:
-                raise ValueError('%s.add_loss outside call() needs a symbolic tensor (made from '
-                                 'Input and layer outputs) or a zero-argument callable; '
+                raise ValueError('%s.add_loss outside call() needs a symbolic tensor (made '
+                                 'from Input and layer outputs) or a zero-argument callable; '
                                  'received %r' % (self.name, loss))
 
     def add_metric(self, value, aggregation=None, name=None):

@@ -163,6 +163,11 @@ TABLE = {
     'Conv2DTranspose': ([('nb_filter', 'filters'), ('subsample', 'strides'),
                          ('border_mode', 'padding'), ('dim_ordering', 'data_format')]
                         + _REGULARIZED, _DIM_ORDERING, _conv2d_args),
+    'SeparableConv2D': ([('nb_filter', 'filters'), ('subsample', 'strides'),
+                         ('border_mode', 'padding'), ('dim_ordering', 'data_format'),
+                         ('b_regularizer', 'bias_regularizer'),
+                         ('b_constraint', 'bias_constraint'), ('bias', 'use_bias')],
+                        _DIM_ORDERING, _conv2d_args),
     'MaxPooling1D': ([('pool_length', 'pool_size'), ('stride', 'strides'),
                       ('border_mode', 'padding')], None, None),
     'AveragePooling1D': ([('pool_length', 'pool_size'), ('stride', 'strides'),

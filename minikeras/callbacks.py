@@ -687,6 +687,9 @@ def configure_callbacks(callbacks, model, epochs, steps, samples, batch_size, ve
             raise TypeError('callbacks must be minikeras.callbacks.Callback instances, '
                             'received %r' % (c,))
     metrics_names = list(metrics_names or [])
+    if stateful_metrics is None:   # Keras 2.3: running metric values are not re-averaged
+        stateful_metrics = list(getattr(model, 'stateful_metric_names', []) or [])
+        stateful_metrics += ['val_' + name for name in stateful_metrics]
     callback_metrics = list(metrics_names)
     if do_validation:
         for name in metrics_names:

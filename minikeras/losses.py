@@ -279,6 +279,13 @@ _OBJECTS.update(_ALIASES)
 _OBJECTS.update(_CLASSES)
 
 
+def is_categorical_crossentropy(loss):
+    """Whether ``loss`` (name, function or Loss object) is categorical cross-entropy."""
+    return (isinstance(loss, LossFunctionWrapper) and loss.fn is categorical_crossentropy
+            or getattr(loss, '__name__', None) == 'categorical_crossentropy'
+            or loss == 'categorical_crossentropy')
+
+
 serialize, deserialize, get = ObjectLookup(
     _OBJECTS, 'loss function', none=None,
     expected=' (expected a name such as "mse", a config dict or a callable)').functions()

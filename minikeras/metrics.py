@@ -82,6 +82,39 @@ _OBJECTS.update({'mse': mse, 'MSE': MSE, 'mae': mae, 'MAE': MAE, 'mape': mape, '
                  'SCCE': SCCE})
 
 
+# --- Keras 2.3 stateful metric classes (metric_classes.py, metric_confusion.py) ---------
+from minikeras.metric_classes import (  # noqa: E402,F401
+    Mean, MeanMetricWrapper, Metric, Reduce, RootMeanSquaredError, Sum, _build_wrappers)
+from minikeras.metric_confusion import (  # noqa: E402,F401
+    AUC, FalseNegatives, FalsePositives, MeanIoU, Precision, Recall,
+    SensitivityAtSpecificity, SpecificityAtSensitivity, TrueNegatives, TruePositives)
+
+_WRAPPERS = _build_wrappers()
+globals().update(_WRAPPERS)
+_OBJECTS.update(_WRAPPERS)
+_OBJECTS.update(dict((c.__name__, c) for c in (
+    Mean, MeanMetricWrapper, Metric, RootMeanSquaredError, Sum, AUC, FalseNegatives,
+    FalsePositives, MeanIoU, Precision, Recall, SensitivityAtSpecificity,
+    SpecificityAtSensitivity, TrueNegatives, TruePositives)))
+
+
+def clone_metric(metric):
+    """A fresh copy (same config, new state) of a Metric object; other metrics as they
+    are (Keras 2.3.1)."""
+    if isinstance(metric, Metric):
+        return metric.__class__.from_config(metric.get_config())
+    return metric
+
+
+def clone_metrics(metrics):
+    """``clone_metric`` over a list or the values of a dict (None stays None)."""
+    if metrics is None:
+        return None
+    if isinstance(metrics, dict):
+        return dict((key, clone_metric(value)) for key, value in metrics.items())
+    return [clone_metric(metric) for metric in metrics]
+
+
 serialize, deserialize, get = ObjectLookup(
     _OBJECTS, 'metric function',
     expected=' (expected a name such as "categorical_accuracy" or a callable)').functions()

@@ -17,6 +17,7 @@ change it with ``K.set_value``), ``iterations`` (a float variable counting updat
 clips every gradient entry to [-clipvalue, clipvalue].
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -61,41 +62,70 @@ def clip_norm(g, c, n):
     return g * (c / K.maximum(n, c))
 
 
-class Optimizer(object):
-    """Base class. Subclasses define ``_create_slots(params) -> list of lists of
-    variables`` (one list per slot kind, in ``weights`` order) and
-    ``_updates(params, grads, lr) -> list of (variable, new_value)``."""
+def _pop_rate_and_decay(name, learning_rate, kwargs):
+    """Keras 2.3.1: ``lr`` (the Keras 2.2 name) is still accepted and wins over
+    ``learning_rate``; ``decay`` is a keyword argument."""
+    if 'lr' in kwargs:
+        lr = kwargs.pop('lr')
+        if learning_rate is not None and lr != learning_rate and \
+                learning_rate != _DEFAULT_LR.get(name):
+            warnings.warn('%s: both lr=%r and learning_rate=%r were given; using lr, as '
+                          'Keras 2.3.1 does' % (name, lr, learning_rate))
+        learning_rate = lr
+    return learning_rate, kwargs.pop('decay', 0.)
 
-    def __init__(self, lr=0.01, decay=0., clipnorm=None, clipvalue=None, learning_rate=None,
-                 default_lr=None, **kwargs):
-        if kwargs:
-            raise TypeError('Unexpected keyword argument passed to optimizer %s: %s'
-                            % (type(self).__name__, ', '.join(sorted(kwargs))))
-        if learning_rate is not None:
-            if lr is not None and default_lr is not None and lr != default_lr and \
-                    lr != learning_rate:
-                raise ValueError('%s got both lr=%r and learning_rate=%r; pass only one'
-                                 % (type(self).__name__, lr, learning_rate))
-            lr = learning_rate
-        if lr is None:
-            lr = default_lr
-        lr = _number('learning rate', lr, low=0.)
-        self.initial_decay = _number('decay', decay, low=0.)
-        self.decay = self.initial_decay
+
+class Optimizer(object):
+    """Base class (Keras 2.3.1 signature: ``Optimizer(**kwargs)`` with ``clipnorm`` and
+    ``clipvalue`` only). Built-in subclasses define ``_create_slots(params) -> list of
+    lists of variables`` (one list per slot kind, in ``weights`` order) and
+    ``_updates(params, grads, lr) -> list of (variable, new_value)``; a Keras-style
+    subclass may instead create its own variables and override ``get_updates``."""
+
+    def __init__(self, **kwargs):
+        for key in kwargs:
+            if key not in ('clipnorm', 'clipvalue'):
+                raise TypeError('Unexpected keyword argument passed to optimizer %s: %s'
+                                % (type(self).__name__, key))
+        clipnorm, clipvalue = kwargs.get('clipnorm'), kwargs.get('clipvalue')
         if clipnorm is not None:
             clipnorm = _number('clipnorm', clipnorm, low=0.)
         if clipvalue is not None:
             clipvalue = _number('clipvalue', clipvalue, low=0.)
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
+        self.updates = []
+        self.weights = []
+        self._slots = []
+        self._built_for = None
+        self.initial_decay = 0.
+
+    def _init_state(self, learning_rate, decay):
+        """The learning rate, decay and iteration variables of the built-in optimizers."""
         name = type(self).__name__
+        lr = _number('learning rate', learning_rate, low=0.)
+        self.initial_decay = _number('decay', decay, low=0.)
+        self.decay = K.variable(np.asarray(self.initial_decay, dtype=K.floatx()),
+                                name=name + '/decay')
         self._lr = K.variable(np.asarray(lr, dtype=K.floatx()), name=name + '/lr')
         self.iterations = K.variable(np.asarray(0., dtype=K.floatx()),
                                      name=name + '/iterations')
-        self.updates = []
         self.weights = [self.iterations]
-        self._slots = []
-        self._built_for = None
+
+    def _init_builtin(self, learning_rate, kwargs, betas=None, epsilon=True, pop=()):
+        """Keras 2.3.1's keyword handling of the built-in optimizers: ``lr`` / ``decay``
+        (/ ``epsilon``, ``pop``) taken from ``kwargs``, the rest to ``Optimizer``."""
+        learning_rate, decay = _pop_rate_and_decay(type(self).__name__, learning_rate, kwargs)
+        eps = kwargs.pop('epsilon', None) if epsilon else None
+        popped = dict((key, kwargs.pop(key)) for key in pop if key in kwargs)
+        Optimizer.__init__(self, **kwargs)
+        self._init_state(learning_rate, decay)
+        if epsilon:
+            self.epsilon = K.epsilon() if eps is None else _number('epsilon', eps, low=0.)
+        if betas is not None:
+            self.beta_1 = _number('beta_1', betas[0], low=0., high=1., high_open=True)
+            self.beta_2 = _number('beta_2', betas[1], low=0., high=1., high_open=True)
+        return popped
 
     # --- learning rate ------------------------------------------------------------
     @property
@@ -215,18 +245,25 @@ class Optimizer(object):
             tuples.append((p, w.astype(K.dtype(p))))
         K.batch_set_value(tuples)
 
-    # The attributes a subclass adds to get_config, in order (before the common ones).
-    _config_attributes = ()
-
     def get_config(self):
-        config = dict((name, getattr(self, name)) for name in self._config_attributes)
-        config.update({'learning_rate': _py_float(K.get_value(self._lr)),
-                       'decay': float(self.decay)})
+        """Keras 2.3.1: ``clipnorm`` / ``clipvalue`` when set, then the subclass's keys
+        (``_config_keys``), in Keras's order."""
+        config = {}
         if self.clipnorm is not None:
             config['clipnorm'] = self.clipnorm
         if self.clipvalue is not None:
             config['clipvalue'] = self.clipvalue
+        for key in self._config_keys():
+            if key == 'learning_rate':
+                config[key] = _py_float(K.get_value(self._lr))
+            elif key == 'decay':
+                config[key] = _py_float(K.get_value(self.decay))
+            else:
+                config[key] = getattr(self, key)
         return config
+
+    def _config_keys(self):
+        return ()
 
     @classmethod
     def from_config(cls, config):
@@ -240,10 +277,8 @@ class Optimizer(object):
 class SGD(Optimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum."""
 
-    _config_attributes = ('momentum', 'nesterov')
-
-    def __init__(self, lr=0.01, momentum=0., decay=0., nesterov=False, **kwargs):
-        super(SGD, self).__init__(lr=lr, decay=decay, default_lr=0.01, **kwargs)
+    def __init__(self, learning_rate=0.01, momentum=0., nesterov=False, **kwargs):
+        self._init_builtin(learning_rate, kwargs, epsilon=False)
         self.momentum = _number('momentum', momentum, low=0.)
         self.nesterov = bool(nesterov)
 
@@ -262,6 +297,9 @@ class SGD(Optimizer):
             updates.append(self._param_update(p, new_p))
         return updates
 
+    def _config_keys(self):
+        return ('learning_rate', 'momentum', 'decay', 'nesterov')
+
 
 def _accumulator_updates(optimizer, params, grads, lr, accumulate):
     """RMSprop's and Adagrad's step: the accumulator (slot 0) becomes
@@ -278,12 +316,9 @@ def _accumulator_updates(optimizer, params, grads, lr, accumulate):
 class RMSprop(Optimizer):
     """Divide the gradient by a running root mean square of recent gradients."""
 
-    _config_attributes = ('rho', 'epsilon')
-
-    def __init__(self, lr=0.001, rho=0.9, epsilon=None, decay=0., **kwargs):
-        super(RMSprop, self).__init__(lr=lr, decay=decay, default_lr=0.001, **kwargs)
+    def __init__(self, learning_rate=0.001, rho=0.9, **kwargs):
+        self._init_builtin(learning_rate, kwargs)
         self.rho = _number('rho', rho, low=0., high=1.)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
 
     def _create_slots(self, params):
         return [self._zeros_like_params(params, 'accumulator')]
@@ -292,15 +327,15 @@ class RMSprop(Optimizer):
         return _accumulator_updates(self, params, grads, lr,
                                     lambda a, g: self.rho * a + (1. - self.rho) * K.square(g))
 
+    def _config_keys(self):
+        return ('learning_rate', 'rho', 'decay', 'epsilon')
+
 
 class Adagrad(Optimizer):
     """Per-parameter rates scaled by the sum of all past squared gradients."""
 
-    _config_attributes = ('epsilon',)
-
-    def __init__(self, lr=0.01, epsilon=None, decay=0., **kwargs):
-        super(Adagrad, self).__init__(lr=lr, decay=decay, default_lr=0.01, **kwargs)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
+    def __init__(self, learning_rate=0.01, **kwargs):
+        self._init_builtin(learning_rate, kwargs)
 
     def _create_slots(self, params):
         return [self._zeros_like_params(params, 'accumulator')]
@@ -308,16 +343,16 @@ class Adagrad(Optimizer):
     def _updates(self, params, grads, lr):
         return _accumulator_updates(self, params, grads, lr, lambda a, g: a + K.square(g))
 
+    def _config_keys(self):
+        return ('learning_rate', 'decay', 'epsilon')
+
 
 class Adadelta(Optimizer):
     """Adagrad with a moving window of squared gradients and of squared updates."""
 
-    _config_attributes = ('rho', 'epsilon')
-
-    def __init__(self, lr=1.0, rho=0.95, epsilon=None, decay=0., **kwargs):
-        super(Adadelta, self).__init__(lr=lr, decay=decay, default_lr=1.0, **kwargs)
+    def __init__(self, learning_rate=1.0, rho=0.95, **kwargs):
+        self._init_builtin(learning_rate, kwargs)
         self.rho = _number('rho', rho, low=0., high=1.)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
 
     def _create_slots(self, params):
         return [self._zeros_like_params(params, 'accumulator'),
@@ -335,18 +370,16 @@ class Adadelta(Optimizer):
             updates.append(K.update(d_a, new_d_a))
         return updates
 
+    def _config_keys(self):
+        return ('learning_rate', 'rho', 'decay', 'epsilon')
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2014), with the AMSGrad variant when ``amsgrad=True``."""
 
-    _config_attributes = ('beta_1', 'beta_2', 'epsilon', 'amsgrad')
-
-    def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.,
-                 amsgrad=False, **kwargs):
-        super(Adam, self).__init__(lr=lr, decay=decay, default_lr=0.001, **kwargs)
-        self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
-        self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, amsgrad=False,
+                 **kwargs):
+        self._init_builtin(learning_rate, kwargs, betas=(beta_1, beta_2))
         self.amsgrad = bool(amsgrad)
 
     def _create_slots(self, params):
@@ -379,17 +412,15 @@ class Adam(Optimizer):
             updates.append(self._param_update(p, p_t))
         return updates
 
+    def _config_keys(self):
+        return ('learning_rate', 'beta_1', 'beta_2', 'decay', 'epsilon', 'amsgrad')
+
 
 class Adamax(Optimizer):
     """Adam with the infinity norm (section 7 of the Adam paper)."""
 
-    _config_attributes = ('beta_1', 'beta_2', 'epsilon')
-
-    def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0., **kwargs):
-        super(Adamax, self).__init__(lr=lr, decay=decay, default_lr=0.002, **kwargs)
-        self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
-        self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
+    def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, **kwargs):
+        self._init_builtin(learning_rate, kwargs, betas=(beta_1, beta_2))
 
     def _create_slots(self, params):
         return [self._zeros_like_params(params, 'm'), self._zeros_like_params(params, 'u')]
@@ -407,19 +438,18 @@ class Adamax(Optimizer):
             updates.append(self._param_update(p, p_t))
         return updates
 
+    def _config_keys(self):
+        return ('learning_rate', 'beta_1', 'beta_2', 'decay', 'epsilon')
+
 
 class Nadam(Optimizer):
     """Adam with Nesterov momentum (Dozat 2015), Keras 2 momentum schedule."""
 
-    _config_attributes = ('beta_1', 'beta_2', 'epsilon', 'schedule_decay')
-
-    def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None,
-                 schedule_decay=0.004, decay=0., **kwargs):
-        super(Nadam, self).__init__(lr=lr, decay=decay, default_lr=0.002, **kwargs)
-        self.beta_1 = _number('beta_1', beta_1, low=0., high=1., high_open=True)
-        self.beta_2 = _number('beta_2', beta_2, low=0., high=1., high_open=True)
-        self.epsilon = K.epsilon() if epsilon is None else _number('epsilon', epsilon, low=0.)
-        self.schedule_decay = _number('schedule_decay', schedule_decay, low=0.)
+    def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, **kwargs):
+        popped = self._init_builtin(learning_rate, kwargs, betas=(beta_1, beta_2),
+                                    pop=('schedule_decay',))
+        self.schedule_decay = _number('schedule_decay', popped.get('schedule_decay', 0.004),
+                                      low=0.)
         self.m_schedule = K.variable(np.asarray(1., dtype=K.floatx()), name='Nadam/m_schedule')
         self.weights = [self.iterations, self.m_schedule]
 
@@ -455,6 +485,25 @@ class Nadam(Optimizer):
             updates.append(self._param_update(p, p_t))
         return updates
 
+    def _config_keys(self):
+        keys = ('learning_rate', 'beta_1', 'beta_2', 'epsilon', 'schedule_decay')
+        return keys + (('decay',) if self.initial_decay else ())
+
+
+class TFOptimizer(Optimizer):
+    """Keras 2.3.1 wraps a native TensorFlow optimizer object here. minikeras trains on
+    every engine with the optimizers above, written with backend ops, so a native
+    optimizer object is refused with an explanation."""
+
+    def __init__(self, optimizer, iterations=None):
+        raise NotImplementedError(
+            'TFOptimizer(%r): minikeras does not drive native TensorFlow optimizer objects; '
+            'use one of its optimizers (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, '
+            'Nadam), which run the same update rules on every engine' % (optimizer,))
+
+
+_DEFAULT_LR = {'SGD': 0.01, 'RMSprop': 0.001, 'Adagrad': 0.01, 'Adadelta': 1.0, 'Adam': 0.001,
+               'Adamax': 0.002, 'Nadam': 0.002}
 
 # Keras 2 aliases
 sgd = SGD

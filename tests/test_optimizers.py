@@ -342,8 +342,8 @@ def test_defaults_and_aliases():
     assert optimizers.Adam(epsilon=1e-3).epsilon == 1e-3
     assert optimizers.Adam(learning_rate=0.5).get_config()['learning_rate'] == 0.5
     assert optimizers.SGD(0.3).get_config()['learning_rate'] == 0.3
-    with pytest.raises(ValueError, match='both'):
-        optimizers.SGD(lr=0.2, learning_rate=0.3)
+    with pytest.warns(UserWarning, match='both'):   # Keras 2.3.1: lr wins
+        assert optimizers.SGD(lr=0.2, learning_rate=0.3).get_config()['learning_rate'] == 0.2
     with pytest.raises(TypeError, match='bogus'):
         optimizers.Adam(bogus=1)
     with pytest.raises(ValueError, match='clipnorm'):

@@ -7,8 +7,9 @@ from minikeras.backend import config as _config
 from minikeras.backend import loader as _loader
 from minikeras.backend import state as _state
 from minikeras.backend.common import (  # noqa: F401
-    Function, batch_get_value, batch_set_value, clear_session, function, is_keras_tensor,
-    is_placeholder, moving_average_update, placeholder, update, update_add, update_sub)
+    Function, batch_get_value, batch_set_value, cast_to_floatx, clear_session, eager,
+    function, image_dim_ordering, is_keras_tensor, is_placeholder, moving_average_update,
+    name_scope, placeholder, set_image_dim_ordering, update, update_add, update_sub)
 from minikeras.backend.contract import CONTRACT as _CONTRACT
 from minikeras.backend.errors import ConfigError, EngineError  # noqa: F401
 from minikeras.backend.state import (  # noqa: F401

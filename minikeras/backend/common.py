@@ -1,7 +1,48 @@
 """``K.*`` functions that are the same on every engine, written with contract ops."""
 from minikeras.backend import symbolic
 from minikeras.backend.state import LearningPhase, reset_uids
+from minikeras.backend.state import (  # noqa: F401  (Keras 2.3.1's keras.backend.common)
+    epsilon, floatx, image_data_format, normalize_data_format, set_epsilon, set_floatx,
+    set_image_data_format)
 from minikeras.utils import nest
+
+
+class name_scope(object):
+    """Keras 2.3.1 ``K.name_scope(name)``: a context manager grouping op names. minikeras
+    names variables itself, so the scope only records its name."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        return self.name
+
+    def __exit__(self, *exc):
+        return False
+
+
+def eager(func):
+    """Keras 2.3.1 decorator that runs ``func`` eagerly on TensorFlow; returned as is."""
+    return func
+
+
+def image_dim_ordering():
+    """Keras 2 legacy getter: 'th' for channels_first, 'tf' for channels_last."""
+    return 'th' if image_data_format() == 'channels_first' else 'tf'
+
+
+def set_image_dim_ordering(dim_ordering):
+    """Keras 2 legacy setter of ``image_data_format``: 'tf' (channels_last) or 'th'
+    (channels_first)."""
+    if dim_ordering not in ('tf', 'th'):
+        raise ValueError('Unknown dim_ordering: %r (expected "tf" or "th")' % (dim_ordering,))
+    set_image_data_format('channels_first' if dim_ordering == 'th' else 'channels_last')
+
+
+def cast_to_floatx(x):
+    """A numpy array of ``x`` in ``floatx()`` (Keras 2.3.1 ``K.cast_to_floatx``)."""
+    import numpy as np
+    return np.asarray(x, dtype=floatx())
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):

@@ -10,6 +10,7 @@ Shapes of recorded backend ops are found by running the NumPy reference on two s
 output dimensions that differ between the two are unknown (None).
 """
 import operator
+import sys
 
 import numpy as np
 
@@ -304,3 +305,15 @@ def record_gradients(loss, variables):
     outputs = [KerasTensor(K.int_shape(v), K.dtype(v)) for v in variables]
     Node(K.gradients, (loss, variables), {}, outputs, name='gradients')
     return outputs
+
+
+class _SymbolicModule(type(operator)):
+    """``K.symbolic`` is also Keras 2.3.1's decorator that runs a function in graph mode
+    on TensorFlow. minikeras traces training steps itself, so as a decorator this module
+    returns the function unchanged (the name is shared with this module)."""
+
+    def __call__(self, func):
+        return func
+
+
+sys.modules[__name__].__class__ = _SymbolicModule

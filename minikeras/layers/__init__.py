@@ -6,7 +6,8 @@ from minikeras.layers.core import (  # noqa: F401
     RepeatVector, Reshape, SpatialDropout1D, SpatialDropout2D)
 from minikeras.layers.convolutional import (  # noqa: F401
     Conv1D, Conv2D, Conv2DTranspose, Convolution1D, Convolution2D, Cropping1D, Cropping2D,
-    Deconvolution2D, DepthwiseConv2D, SeparableConv2D, SeparableConvolution2D, UpSampling1D,
+    Convolution2DTranspose, Deconvolution2D, DepthwiseConv2D, SeparableConv2D,
+    SeparableConvolution2D, UpSampling1D,
     UpSampling2D, ZeroPadding1D, ZeroPadding2D)
 from minikeras.layers.pooling import (  # noqa: F401
     AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, GlobalAveragePooling1D,

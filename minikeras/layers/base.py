@@ -35,6 +35,21 @@ class call_context(object):
         _CONTEXTS.pop()
 
 
+class active_context(object):
+    """Make an existing CallContext current again (the step computes losses and metrics
+    after the forward pass, and stateful metrics record their updates there)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def __enter__(self):
+        _CONTEXTS.append(self.ctx)
+        return self.ctx
+
+    def __exit__(self, *exc):
+        _CONTEXTS.pop()
+
+
 def _snake(name):
     s = re.sub('(.)([A-Z][a-z0-9]+)', r'\1_\2', name)
     return re.sub('([a-z])([A-Z])', r'\1_\2', s).lower()
@@ -198,12 +213,49 @@ class Layer(object):
 
     # --- losses and updates -------------------------------------------------------------
     def add_loss(self, losses, inputs=None):
+        """A symbolic tensor of the model's graph (evaluated in every training step), a
+        tensor computed inside ``call``, or a zero-argument callable (evaluated in every
+        step, e.g. a penalty on weights)."""
         ctx = current_context()
         for loss in nest.to_list(losses):
+            if loss is None:
+                continue
             if isinstance(loss, KerasTensor):
-                self._symbolic_losses.append(loss)
+                if not any(loss is l for l in self._symbolic_losses):
+                    self._symbolic_losses.append(loss)
+            elif callable(loss):
+                self.__dict__.setdefault('_callable_losses', []).append(loss)
             elif ctx is not None:
                 ctx.losses.append(loss)
+            else:
+                raise ValueError('%s.add_loss outside call() needs a symbolic tensor (made '
+                                 'from Input and layer outputs) or a zero-argument callable; '
+                                 'received %r' % (self.name, loss))
+
+    def add_metric(self, value, aggregation=None, name=None):
+        """Report ``value`` (its running mean over the epoch) as metric ``name`` (Keras
+        2.3.1). From ``call``, or on a model with a symbolic tensor of its graph."""
+        if aggregation not in (None, 'mean'):
+            raise ValueError('We currently support only `mean` sample-wise metric '
+                             'aggregation. You provided aggregation=`%s`' % (aggregation,))
+        if not name:
+            raise ValueError('Please provide a name for your metric like '
+                             'self.add_metric(K.sum(inputs), name="mean_activation", '
+                             'aggregation="mean")')
+        names = self.__dict__.setdefault('_added_metric_names', [])
+        if name not in names:
+            names.append(name)
+        ctx = current_context()
+        if isinstance(value, KerasTensor):
+            symbolic = self.__dict__.setdefault('_symbolic_metrics', {})
+            symbolic[name] = value
+        elif ctx is not None:
+            if not hasattr(ctx, 'added_metrics'):
+                ctx.added_metrics = {}
+            ctx.added_metrics[name] = value
+        else:
+            raise ValueError('%s.add_metric(%r) outside call() needs a symbolic tensor made '
+                             'from Input and layer outputs' % (self.name, name))
 
     def add_update(self, updates, inputs=None):
         ctx = current_context()
@@ -216,6 +268,7 @@ class Layer(object):
     def regularization_losses(self):
         """Weight regularization terms as engine tensors (call inside a trace)."""
         out = [reg(var) for reg, var in self._regularized]
+        out.extend(fn() for fn in self.__dict__.get('_callable_losses', []))
         for layer in self._sublayers():
             out.extend(layer.regularization_losses())
         return out

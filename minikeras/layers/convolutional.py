@@ -610,3 +610,8 @@ Convolution1D = Conv1D
 Convolution2D = Conv2D
 Deconvolution2D = Conv2DTranspose
 SeparableConvolution2D = SeparableConv2D
+Convolution2DTranspose = Conv2DTranspose
+
+# Keras 2.3.1 also re-exports the pooling layers from keras.layers.convolutional
+from minikeras.layers.pooling import (  # noqa: F401,E402
+    AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D)

@@ -43,7 +43,16 @@ def _identity():
 def Input(shape=None, batch_shape=None, name=None, dtype=None, sparse=False, tensor=None):
     """A symbolic input tensor (Keras 2 ``Input``). ``shape`` excludes the batch axis."""
     if tensor is not None:
-        raise NotImplementedError('Input(tensor=...) is not supported: feed data instead')
+        # Keras 2.3.1 wraps an existing tensor as a model input. A symbolic tensor made by
+        # Input() is that input already; a fixed engine tensor or array cannot be wrapped.
+        from minikeras.backend.symbolic import KerasTensor
+        if isinstance(tensor, KerasTensor) and tensor.node is not None and \
+                isinstance(tensor.node.layer, InputLayer):
+            return tensor
+        raise NotImplementedError(
+            'Input(tensor=%r): minikeras models are fed with data; only a tensor made by '
+            'Input() can be passed here. Pass the values as model input data instead (or '
+            'use them inside a Lambda layer)' % (tensor,))
     if shape is None and batch_shape is None:
         raise ValueError('Input needs shape or batch_shape, received neither')
     if batch_shape is None:

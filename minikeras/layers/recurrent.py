@@ -8,6 +8,7 @@ import numpy as np
 
 import minikeras.backend as K
 from minikeras.layers.base import Layer, current_context
+from minikeras.layers import signatures
 from minikeras.layers.core import base_config
 from minikeras.layers.recurrent_cells import (  # noqa: F401
     GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, _as_list)
@@ -209,13 +210,22 @@ class _CellLayer(RNN):
 class SimpleRNN(_CellLayer):
     cell_class = SimpleRNNCell
 
-    def __init__(self, units, activation='tanh', **kwargs):
-        super(SimpleRNN, self).__init__(units, activation=activation, **kwargs)
+    @signatures.keras_signature(signatures.SIMPLE_RNN)
+    def __init__(self, units, **kwargs):
+        super(SimpleRNN, self).__init__(units, **kwargs)
 
 
 class LSTM(_CellLayer):
     cell_class = LSTMCell
 
+    @signatures.keras_signature(signatures.LSTM)
+    def __init__(self, units, **kwargs):
+        super(LSTM, self).__init__(units, **kwargs)
+
 
 class GRU(_CellLayer):
     cell_class = GRUCell
+
+    @signatures.keras_signature(signatures.GRU)
+    def __init__(self, units, **kwargs):
+        super(GRU, self).__init__(units, **kwargs)

@@ -8,6 +8,7 @@ before the loop; ``call`` then receives projected inputs.
 """
 import minikeras.backend as K
 from minikeras import activations, constraints, initializers, regularizers
+from minikeras.layers import signatures
 from minikeras.layers.base import Layer
 from minikeras.layers.core import base_config, check_float, check_int
 
@@ -121,6 +122,7 @@ class _DropoutCell(Layer):
 class SimpleRNNCell(_DropoutCell):
     """h = activation(x W + b + h_prev U)."""
 
+    @signatures.keras_signature(signatures.SIMPLE_RNN_CELL)
     def __init__(self, units, activation='tanh', **kwargs):
         super(SimpleRNNCell, self).__init__(units, activation=activation, **kwargs)
 
@@ -150,7 +152,8 @@ class LSTMCell(_DropoutCell):
 
     gates = 4
 
-    def __init__(self, units, unit_forget_bias=True, implementation=1, **kwargs):
+    @signatures.keras_signature(signatures.LSTM_CELL)
+    def __init__(self, units, unit_forget_bias=True, implementation=2, **kwargs):
         super(LSTMCell, self).__init__(units, **kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.implementation = implementation
@@ -201,7 +204,8 @@ class GRUCell(_DropoutCell):
 
     gates = 3
 
-    def __init__(self, units, reset_after=False, implementation=1, **kwargs):
+    @signatures.keras_signature(signatures.GRU_CELL)
+    def __init__(self, units, reset_after=False, implementation=2, **kwargs):
         super(GRUCell, self).__init__(units, **kwargs)
         self.reset_after = bool(reset_after)
         self.implementation = implementation

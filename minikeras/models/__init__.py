@@ -32,3 +32,8 @@ def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
 def model_from_config(config, custom_objects=None, safe_mode=True):
     from minikeras.models import model_config
     return model_config.model_from_config(config, custom_objects, safe_mode=safe_mode)
+
+
+def clone_model(model, input_tensors=None, clone_function=None):
+    from minikeras.models.cloning import clone_model as clone
+    return clone(model, input_tensors=input_tensors, clone_function=clone_function)

@@ -5,7 +5,7 @@ import numpy as np
 import minikeras.backend as K
 from minikeras.backend import symbolic
 from minikeras.backend.symbolic import KerasTensor
-from minikeras.layers.base import Layer, shape_of
+from minikeras.layers.base import Layer, current_context, shape_of
 from minikeras.layers.input_layer import InputLayer, Input
 from minikeras.utils import nest
 
@@ -141,15 +141,38 @@ class Network(Layer):
         return [getattr(o, '_keras_mask', None) for o in self.outputs]
 
     def _run_graph(self, inputs, with_masks=False):
-        """Engine tensors of the outputs (and, if asked, of their masks) for ``inputs``."""
+        """Engine tensors of the outputs (and, if asked, of their masks) for ``inputs``.
+        In a training step, the model's own ``add_loss`` / ``add_metric`` tensors are
+        evaluated in the same pass and handed to the step's call context."""
         feed = dict((id(kt), x) for kt, x in zip(self.inputs, inputs))
-        if not with_masks:
+        ctx = current_context()
+        extra = self._graph_extras() if ctx is not None else []
+        if not with_masks and not extra:
             return symbolic.evaluate(self.outputs, feed, self._nodes)
-        masks = self.output_masks()
+        masks = self.output_masks() if with_masks else []
         wanted = [m for m in masks if m is not None]
-        values = symbolic.evaluate(self.outputs + wanted, feed)
+        values = symbolic.evaluate(self.outputs + wanted + [t for _, t in extra], feed)
+        if extra:
+            extra_values = values[len(values) - len(extra):]
+            values = values[:len(values) - len(extra)]
+            for (kind, _), value in zip(extra, extra_values):
+                if kind is None:
+                    ctx.losses.append(value)
+                else:
+                    if not hasattr(ctx, 'added_metrics'):
+                        ctx.added_metrics = {}
+                    ctx.added_metrics[kind] = value
+        if not with_masks:
+            return values
         outputs, it = values[:len(self.outputs)], iter(values[len(self.outputs):])
         return outputs, [None if m is None else next(it) for m in masks]
+
+    def _graph_extras(self):
+        """[(None, loss tensor) ..., (metric name, tensor) ...] added to this model with
+        symbolic tensors of its graph."""
+        extras = [(None, t) for t in self._symbolic_losses]
+        extras += sorted(self.__dict__.get('_symbolic_metrics', {}).items())
+        return extras
 
     def compute_output_shape(self, input_shape):
         if not self._is_graph_network:

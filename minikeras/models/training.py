@@ -9,15 +9,16 @@ import minikeras.backend as K
 from minikeras import losses as losses_module
 from minikeras import metrics as metrics_module
 from minikeras import optimizers
-from minikeras.layers.base import call_context
+from minikeras.layers.base import active_context, call_context
 from minikeras.models import data as data_utils
 from minikeras.models import data_adapters
 from minikeras.models import input_checks
+from minikeras.models.training_extras import TrainingExtras
 from minikeras.models.network import Network
 from minikeras.utils import nest
 
 
-class Model(Network):
+class Model(TrainingExtras, Network):
     """A Network that can be compiled and trained (Keras 2 ``keras.models.Model``)."""
 
     def __init__(self, *args, **kwargs):
@@ -36,12 +37,11 @@ class Model(Network):
             raise TypeError('compile: unexpected arguments %s' % ', '.join(sorted(kwargs)))
         if target_tensors is not None:
             raise NotImplementedError('compile(target_tensors=...) is not supported')
-        if loss is None:
-            raise ValueError('compile needs a loss, received loss=None')
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self.loss_weights = loss_weights
         self._metrics_arg = metrics
+        self._weighted_metrics_arg = weighted_metrics
         self.sample_weight_mode = sample_weight_mode
         self._functions = {}
         self._compiled = True
@@ -90,31 +90,26 @@ class Model(Network):
         names = self._out_names()
         self._loss_fns = [losses_module.per_sample(l) if l is not None else None
                           for l in self._per_output(self.loss, "loss", None)]
-        if any(f is None for f in self._loss_fns):
-            missing = [n for n, f in zip(names, self._loss_fns) if f is None]
-            raise ValueError('compile: no loss given for output(s) %s' % ', '.join(missing))
+        self._set_targets(names)   # outputs without a loss take no target data (Keras 2.3.1)
         weights = self.loss_weights
         self._loss_weights = [1.] * len(names) if weights is None else \
             [float(w) for w in self._per_output(weights, 'loss_weights', 1.)]
-        metrics = self._metrics_arg or []
-        if isinstance(metrics, dict):
-            per_out = self._per_output(metrics, 'metrics', [])
-        elif isinstance(metrics, (list, tuple)) and metrics and \
-                all(isinstance(m, (list, tuple)) for m in metrics):
-            per_out = list(metrics)
-        else:
-            per_out = [list(metrics)] * len(names)
+        per_out = self._per_output_metric_lists(self._metrics_arg, names)
         self._metric_fns = []   # (output index, name, fn)
         for i, mlist in enumerate(per_out):
+            if i not in self._target_index:
+                continue
             for m in nest.to_list(mlist):
                 name, fn = self._resolve_metric(m, i)
                 self._metric_fns.append((i, name, fn))
+        self._add_weighted_metrics(names)
         multi = len(names) > 1
         self.metrics_names = ['loss']
         if multi:
-            self.metrics_names += ['%s_loss' % n for n in names]
+            self.metrics_names += ['%s_loss' % names[i] for i in self._target_index]
         for i, name, _ in self._metric_fns:
             self.metrics_names.append('%s_%s' % (names[i], name) if multi else name)
+        self._prepare_added_metrics()
 
     def _resolve_metric(self, metric, i):
         if metric in ('accuracy', 'acc'):
@@ -157,7 +152,8 @@ class Model(Network):
     def _loss_and_metrics(self, ys, outputs, sws, ctx, masks=None):
         total, per_output_losses, metric_values = None, [], []
         masks = masks or [None] * len(outputs)
-        for i, (y, out, sw) in enumerate(zip(ys, outputs, sws)):
+        for i, y, sw in zip(self._target_index, ys, sws):
+            out = outputs[i]
             score = self._loss_fns[i](y, out)
             if masks[i] is not None:      # Keras 2: masked steps do not count
                 mask = K.cast(masks[i], K.floatx())
@@ -171,14 +167,21 @@ class Model(Network):
             term = value * self._loss_weights[i] if self._loss_weights[i] != 1. else value
             total = term if total is None else total + term
         for extra in self.regularization_losses() + list(ctx.losses):
-            total = total + extra
-        for i, _, fn in self._metric_fns:
-            metric_values.append(K.mean(fn(ys[i], outputs[i])))
+            total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError('model %s has no loss to optimize: compile it with a loss for '
+                             'at least one output, or add one with add_loss' % self.name)
+        targets = dict((i, j) for j, i in enumerate(self._target_index))
+        with active_context(ctx):     # stateful metrics record their updates in ctx
+            for i, _, fn in self._metric_fns:
+                kwargs = {'sample_weight': sws[targets[i]]} if id(fn) in self._weighted else {}
+                metric_values.append(K.mean(fn(ys[targets[i]], outputs[i], **kwargs)))
+            metric_values.extend(self._added_metric_values(ctx))
         extra = per_output_losses if len(outputs) > 1 else []
         return total, extra + metric_values
 
     def _train_step(self, n_in, n_out):
-        params = self.trainable_weights
+        params = self._trainable_weights_for_training()
         self.optimizer.build(params)
 
         def step(*tensors):
@@ -210,7 +213,7 @@ class Model(Network):
         fn = self._functions.get(key)
         if fn is None:
             n_in = len(self._model_inputs())
-            n_out = len(self._model_outputs())
+            n_out = len(getattr(self, '_target_index', ()))
             if mode == 'train':
                 step = self._train_step(n_in, n_out)
             elif mode == 'test':
@@ -247,7 +250,9 @@ class Model(Network):
         return [a.astype(t.dtype, copy=False) for a, t in zip(arrays, ins)]
 
     def _targets(self, y):
-        names = self._out_names()
+        names = [self._out_names()[i] for i in self._target_index]
+        if not names and y is None:
+            return []
         if y is None:
             raise ValueError('no target data given: pass y (one array per output: %s)'
                              % ', '.join(names))
@@ -262,13 +267,20 @@ class Model(Network):
         self._check_compiled(purpose)
         xs = self._inputs(x)
         ys = self._targets(y)
-        input_checks.check_targets(ys, self._out_names(),
-                                   [t.shape for t in self._model_outputs()], self._loss_fns)
+        targeted = self._target_index     # outputs that have a loss (and so a target)
+        out_names, outputs = self._out_names(), self._model_outputs()
+        input_checks.check_targets(ys, [out_names[i] for i in targeted],
+                                   [outputs[i].shape for i in targeted],
+                                   [self._loss_fns[i] for i in targeted])
         sw_list = self._per_output(sample_weight, 'sample_weight', None) \
             if isinstance(sample_weight, (dict, list)) else [sample_weight] * len(ys)
         cw_list = self._per_output(class_weight, 'class_weight', None) \
             if isinstance(class_weight, dict) and set(class_weight) <= set(self._out_names()) \
             and class_weight else [class_weight] * len(ys)
+        if len(sw_list) != len(ys):    # outputs without a loss take no weights either
+            sw_list = [sw_list[i] for i in self._target_index]
+        if len(cw_list) != len(ys):
+            cw_list = [cw_list[i] for i in self._target_index]
         data_utils.check_lengths(xs, ys, sw_list)
         sws = [data_utils.sample_weights(t, s, c) for t, s, c in zip(ys, sw_list, cw_list)]
         return xs, ys, sws
@@ -281,7 +293,8 @@ class Model(Network):
             **kwargs):
         if 'nb_epoch' in kwargs:      # Keras 1 name, still accepted by Keras 2
             import warnings
-            warnings.warn('fit: the nb_epoch argument is renamed epochs')
+            warnings.warn('The `nb_epoch` argument in `fit` has been renamed `epochs`.',
+                          stacklevel=2)
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('fit: unexpected arguments %s' % ', '.join(sorted(kwargs)))
@@ -326,29 +339,31 @@ class Model(Network):
                  steps=None, callbacks=None, max_queue_size=10, workers=1,
                  use_multiprocessing=False):
         if data_adapters.is_generator_like(x):
-            return self.evaluate_generator(x, steps=steps, verbose=verbose)
+            return self.evaluate_generator(x, steps=steps, verbose=verbose,
+                                           callbacks=callbacks)
         xs, ys, sws = self._standardize(x, y, sample_weight)
         data = data_adapters.ArrayAdapter(xs + ys + sws, _batch_size(batch_size))
-        return nest.unpack_singleton(self._evaluate_epoch(data, verbose))
+        return nest.unpack_singleton(self._evaluate_epoch(data, verbose, callbacks))
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                            workers=1, use_multiprocessing=False, verbose=0):
         data = data_adapters.GeneratorAdapter(generator, steps, 'evaluate', self._test_arrays)
-        return nest.unpack_singleton(self._evaluate_epoch(data, verbose=0))
+        return nest.unpack_singleton(self._evaluate_epoch(data, 0, callbacks))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
                 max_queue_size=10, workers=1, use_multiprocessing=False):
         if data_adapters.is_generator_like(x):
-            return self.predict_generator(x, steps=steps, verbose=verbose)
+            return self.predict_generator(x, steps=steps, verbose=verbose,
+                                          callbacks=callbacks)
         data = data_adapters.ArrayAdapter(self._predict_arrays(x), _batch_size(batch_size))
-        return self._predict_epoch(data, verbose)
+        return self._predict_epoch(data, verbose, callbacks)
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                           workers=1, use_multiprocessing=False, verbose=0):
         def prepare(x, y, sample_weight):
             return self._predict_arrays(x)
         data = data_adapters.GeneratorAdapter(generator, steps, 'predict', prepare)
-        return self._predict_epoch(data, verbose=0)
+        return self._predict_epoch(data, 0, callbacks)
 
     def _test_arrays(self, x, y, sample_weight):
         xs, ys, sws = self._standardize(x, y, sample_weight)
@@ -388,6 +403,7 @@ class Model(Network):
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             cb.on_epoch_begin(epoch)
+            self.reset_metrics()      # stateful metrics run over one epoch (Keras 2.3)
             epoch_logs = {}
             for b, ins in enumerate(data.epoch()):
                 logs = {'batch': b, 'size': len(ins[0])}
@@ -399,7 +415,8 @@ class Model(Network):
                 if self.stop_training:
                     break
             if val is not None and _should_validate(epoch, validation_freq):
-                for name, value in zip(names, self._evaluate_epoch(val.adapter(), verbose=0)):
+                val_outs = self._evaluate_epoch(val.adapter(), verbose=0, callbacks=cb)
+                for name, value in zip(names, val_outs):
                     epoch_logs['val_' + name] = value
             cb.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
@@ -407,36 +424,54 @@ class Model(Network):
         cb.on_train_end()
         return self.history
 
-    def _evaluate_epoch(self, data, verbose):
-        """Loss and metrics over one pass of ``data``, averaged over samples."""
+    def _evaluate_epoch(self, data, verbose, callbacks=None):
+        """Loss and metrics over one pass of ``data``: per-sample averages, and the running
+        value for stateful metrics. ``callbacks`` get the on_test_* hooks (fit passes its
+        own CallbackList during validation)."""
         bar = _progbar(data, verbose)
-        totals, seen = None, 0
-        for ins in data.epoch():
-            outs = self._function('test', ins)(*ins)
+        hooks = self._hook_list(callbacks, data.samples, getattr(data, 'batch_size', None),
+                                verbose)
+        self.reset_metrics()
+        hooks.on_test_begin()
+        totals, seen, outs = None, 0, None
+        for b, ins in enumerate(data.epoch()):
             n = len(ins[0])
-            batch = np.asarray([float(o) for o in outs]) * n
+            hooks.on_test_batch_begin(b, {'batch': b, 'size': n})
+            outs = [float(o) for o in self._function('test', ins)(*ins)]
+            batch = np.asarray(outs) * n
             totals = batch if totals is None else totals + batch
             seen += n
+            hooks.on_test_batch_end(b, dict([('batch', b), ('size', n)] + list(
+                zip(self.metrics_names, outs))))
             if bar is not None:
                 bar.update(seen)
         if totals is None:
             raise ValueError('evaluate received 0 samples')
-        return [float(t) / seen for t in totals]
+        hooks.on_test_end()
+        return self._epoch_values([float(t) / seen for t in totals], outs)
 
-    def _predict_epoch(self, data, verbose):
+    def _predict_epoch(self, data, verbose, callbacks=None):
+        """Outputs over one pass of ``data``; ``callbacks`` get the on_predict_* hooks."""
         bar = _progbar(data, verbose)
+        hooks = self._hook_list(callbacks, data.samples, getattr(data, 'batch_size', None),
+                                verbose)
+        hooks.on_predict_begin()
         chunks, seen = None, 0
-        for ins in data.epoch():
+        for b, ins in enumerate(data.epoch()):
+            n = len(ins[0])
+            hooks.on_predict_batch_begin(b, {'batch': b, 'size': n})
             outs = self._function('predict', ins)(*ins)
             if chunks is None:
                 chunks = [[] for _ in outs]
             for c, o in zip(chunks, outs):
                 c.append(o)
-            seen += len(ins[0])
+            hooks.on_predict_batch_end(b, {'batch': b, 'size': n, 'outputs': outs})
+            seen += n
             if bar is not None:
                 bar.update(seen)
         if chunks is None:
             raise ValueError('predict received 0 samples')
+        hooks.on_predict_end()
         return nest.unpack_singleton([np.concatenate(c) for c in chunks])
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None,
@@ -444,11 +479,15 @@ class Model(Network):
         xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
         ins = xs + ys + sws
         outs = [float(o) for o in self._function('train', ins)(*ins)]
+        if reset_metrics:
+            self.reset_metrics()
         return outs[0] if len(outs) == 1 else outs
 
     def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
         ins = self._test_arrays(x, y, sample_weight)
         outs = [float(o) for o in self._function('test', ins)(*ins)]
+        if reset_metrics:
+            self.reset_metrics()
         return outs[0] if len(outs) == 1 else outs
 
     def predict_on_batch(self, x):

@@ -24,6 +24,7 @@ def _training_config(model):
         return getattr(fn, '__name__', None) or str(fn)
     return {'optimizer_config': optimizers.serialize(model.optimizer),
             'loss': name_of(model.loss), 'metrics': name_of(model._metrics_arg),
+            'weighted_metrics': name_of(getattr(model, '_weighted_metrics_arg', None)),
             'loss_weights': model.loss_weights,
             'sample_weight_mode': model.sample_weight_mode}
 
@@ -124,7 +125,8 @@ def _compile_from_file(reader, f, model, training):
         model.compile(optimizer=optimizer, loss=training['loss'],
                       metrics=training.get('metrics'),
                       loss_weights=training.get('loss_weights'),
-                      sample_weight_mode=training.get('sample_weight_mode'))
+                      sample_weight_mode=training.get('sample_weight_mode'),
+                      weighted_metrics=training.get('weighted_metrics'))
     except SafeModeError:
         raise
     except Exception as e:

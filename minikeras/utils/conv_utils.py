@@ -81,3 +81,25 @@ def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, d
         return dim_size * stride_size
     pad = {'same': kernel_size // 2, 'valid': 0, 'full': kernel_size - 1}[padding]
     return (dim_size - 1) * stride_size + kernel_size - 2 * pad + output_padding
+
+
+def conv_input_length(output_length, filter_size, padding, stride):
+    """The input length a convolution maps to ``output_length`` (Keras 2.3.1)."""
+    if output_length is None:
+        return None
+    pads = {'same': filter_size // 2, 'valid': 0, 'full': filter_size - 1}
+    if padding not in pads:
+        raise ValueError('padding must be one of %s, received %r' % (sorted(pads), padding))
+    return (output_length - 1) * stride - 2 * pads[padding] + filter_size
+
+
+def convert_kernel(kernel):
+    """A numpy kernel with its spatial axes flipped: convolution <-> cross-correlation
+    (Theano-trained Keras kernels <-> TensorFlow ones). Layout (..., in, out) kept."""
+    import numpy as np
+    kernel = np.asarray(kernel)
+    if not 3 <= kernel.ndim <= 5:
+        raise ValueError('convert_kernel expects a 1D, 2D or 3D convolution kernel (3 to 5 '
+                         'axes), received shape %s' % (kernel.shape,))
+    slices = [slice(None, None, -1)] * (kernel.ndim - 2) + [slice(None), slice(None)]
+    return np.copy(kernel[tuple(slices)])

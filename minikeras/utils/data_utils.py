@@ -121,3 +121,7 @@ def get_file(fname, origin, untar=False, md5_hash=None, file_hash=None,
             raise ValueError('get_file(extract=True): %s is not a %s archive'
                              % (fpath, archive_format))
     return fpath
+
+
+from minikeras.utils.enqueuers import (  # noqa: F401,E402
+    GeneratorEnqueuer, OrderedEnqueuer, SequenceEnqueuer, iter_sequence_infinite)

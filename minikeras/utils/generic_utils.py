@@ -367,3 +367,37 @@ class Progbar(object):
             self._finished = done
         out.write(bar + info)
         out.flush()
+
+
+def getargspec(fn):
+    """``inspect.getfullargspec`` (Keras 2.3.1 keeps this name for Python 2)."""
+    return inspect.getfullargspec(fn)
+
+
+def is_all_none(structure):
+    """True if every element of ``structure`` (nested lists/tuples/dicts) is None."""
+    from minikeras.utils import nest
+    return all(x is None for x in nest.flatten(structure))
+
+
+def transpose_shape(shape, target_format, spatial_axes):
+    """Reorder a channels_last-style ``shape`` for ``target_format``: with
+    'channels_first' the channel entry moves before the spatial axes."""
+    if target_format == 'channels_first':
+        new_values = shape[:spatial_axes[0]]
+        new_values += (shape[-1],)
+        new_values += tuple(shape[x] for x in spatial_axes)
+        if isinstance(shape, list):
+            return list(new_values)
+        return new_values
+    if target_format == 'channels_last':
+        return shape
+    raise ValueError('The `data_format` argument must be one of "channels_first", '
+                     '"channels_last". Received: ' + str(target_format))
+
+
+def check_for_unexpected_keys(name, input_dict, expected_values):
+    unknown = set(input_dict.keys()).difference(expected_values)
+    if unknown:
+        raise ValueError('Unknown entries in {} dictionary: {}. Only expected following '
+                         'keys: {}'.format(name, list(unknown), expected_values))

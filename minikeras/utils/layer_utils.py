@@ -48,3 +48,42 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     print_fn('Trainable params: {:,}'.format(trainable))
     print_fn('Non-trainable params: {:,}'.format(non_trainable))
     print_fn('_' * line_length)
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    from minikeras.engine.network import get_source_inputs as sources
+    return sources(tensor, layer, node_index)
+
+
+def convert_all_kernels_in_model(model):
+    """Flip the spatial axes of every convolution kernel of ``model`` (Keras 2.3.1; for
+    weights trained as true convolutions, e.g. under Keras's Theano backend)."""
+    from minikeras.utils.conv_utils import convert_kernel
+    conv_classes = {'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose'}
+    pairs = []
+    for layer in model.layers:
+        if type(layer).__name__ in conv_classes and getattr(layer, 'kernel', None) is not None:
+            pairs.append((layer.kernel, convert_kernel(K.get_value(layer.kernel))))
+    K.batch_set_value(pairs)
+
+
+def convert_dense_weights_data_format(dense, previous_feature_map_shape,
+                                      target_data_format='channels_first'):
+    """Reorder the rows of a Dense kernel that follows a Flatten, for a model whose data
+    format changes (Keras 2.3.1). ``previous_feature_map_shape`` is the shape before
+    Flatten in the *target* format, without the batch axis."""
+    kernel, bias = dense.get_weights()
+    shape = tuple(previous_feature_map_shape)
+    if target_data_format == 'channels_first':
+        c, h, w = shape
+        source_shape, axes = (h, w, c), (2, 0, 1)
+    elif target_data_format == 'channels_last':
+        h, w, c = shape
+        source_shape, axes = (c, h, w), (1, 2, 0)
+    else:
+        raise ValueError("target_data_format must be 'channels_first' or 'channels_last', "
+                         "received %r" % (target_data_format,))
+    for i in range(kernel.shape[1]):
+        column = np.transpose(kernel[:, i].reshape(source_shape), axes)
+        kernel[:, i] = column.reshape((int(np.prod(shape)),))
+    dense.set_weights([kernel, bias])

@@ -1,0 +1,2 @@
+"""``keras.engine.sequential``: Sequential."""
+from minikeras.models.sequential import Sequential  # noqa: F401

@@ -1,0 +1,2 @@
+"""``keras.engine.training``: Model."""
+from minikeras.models.training import Model  # noqa: F401

@@ -235,6 +235,8 @@ def _differentiate(loss, targets, as_scalar):
     this trace (each call re-runs only once, not once per earlier call), unless the loss
     depends on them (a gradient penalty): then the earlier calls are differentiated
     again inside the re-run, so second-order terms are exact."""
+    if not targets:
+        return []
     ctx = _current()
     k = ctx.grad_calls
     ctx.grad_calls += 1

@@ -141,25 +141,23 @@ LANE_WEIGHT = {'theano36': 5, 'pytensor': 12, 'tensorflow': 6, 'mxnet': 3, 'cntk
 
 
 def lane_queues(lanes, n=2):
+    """Split ``lanes`` into ``n`` queues of similar total weight. A lane that exports
+    through another lane (``export_via``) stays in that lane's queue, which runs it first."""
+    groups = {}
+    for lane in lanes:
+        via = LANES[lane].get('export_via')
+        groups.setdefault(via if via in lanes else lane, []).append(lane)
     queues = [[] for _ in range(n)]
     totals = [0] * n
-    for lane in sorted(lanes, key=lambda l: -LANE_WEIGHT.get(l, 5)):
-        via = LANES[lane].get('export_via')
+    weight = lambda group: sum(LANE_WEIGHT.get(l, 5) for l in group)
+    for head, group in sorted(groups.items(), key=lambda item: -weight(item[1])):
         i = totals.index(min(totals))
-        if via in lanes:            # keep a lane with the lane it exports through
-            i = next((k for k, q in enumerate(queues) if via in q), i)
-        queues[i].append(lane)
-        totals[i] += LANE_WEIGHT.get(lane, 5)
-        for k, q in enumerate(queues):      # ... and that lane with it, if placed later
-            if k != i and any(LANES[x].get('export_via') == lane for x in q):
-                queues[i].remove(lane)
-                q.append(lane)
-                totals[i] -= LANE_WEIGHT.get(lane, 5)
-                totals[k] += LANE_WEIGHT.get(lane, 5)
+        queues[i].extend([head] + [l for l in group if l != head])
+        totals[i] += weight(group)
     rank = dict((l, k) for k, l in enumerate(lanes))
-    for l in lanes:                 # an export lane runs first in its queue
-        if any(LANES[x].get('export_via') == l for x in lanes):
-            rank[l] = -1
+    for head, group in groups.items():      # an export lane runs first in its queue
+        if len(group) > 1:
+            rank[head] = -1
     return [sorted(q, key=rank.get) for q in queues if q]
 
 

@@ -8,6 +8,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+import minikeras.backend as K
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 KERAS2_SCRIPT = textwrap.dedent('''
@@ -100,6 +104,10 @@ def test_tensorflow_keeps_its_own_keras_after_the_alias():
     assert out.startswith('ok')
 
 
+@pytest.mark.xfail(K.backend() == 'jax', strict=True,
+                   reason='JAX: an optimizer that makes its slot variables inside get_updates '
+                          '(Keras 2.3.1 style) is refused, since JAX traces the step into one '
+                          'pure function; known gap, see docs/COMPATIBILITY.md')
 def test_keras231_custom_optimizer_script_trains(tmp_path):
     script = tmp_path / 'custom_opt.py'
     script.write_text(CUSTOM_OPTIMIZER_SCRIPT)

@@ -5,9 +5,10 @@ NumPy reference; everything else is ``jax.numpy``'s own (numpy's) behaviour.
 """
 import builtins
 
-from minikeras.backend import state
+from minikeras.backend import numpy_like, state
+from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.jax._jax import (
-    jax, jnp, lax, np, _axis, _is_float, _is_int, _operand, _shape_tuple, _t)
+    jax, jnp, lax, np, _is_float, _is_int, _operand, _shape_tuple, _t)
 
 
 
@@ -264,26 +265,20 @@ def expand_dims(x, axis=-1):
 
 def squeeze(x, axis):
     x = _t(x)
-    if x.shape[int(axis)] != 1:
-        raise ValueError('squeeze: axis %d of a tensor of shape %s has length %d, expected 1'
-                         % (axis, x.shape, x.shape[int(axis)]))
+    numpy_like.check_squeeze(x, axis)
     return jnp.squeeze(x, axis=int(axis))
 
 
 def tile(x, n):
     x = _t(x)
     n = _shape_tuple(n, 'tile')
-    if len(n) != x.ndim:
-        raise ValueError('tile: expected one repeat count per axis (%d), received %r'
-                         % (x.ndim, n))
+    numpy_like.check_tile(x, n)
     return jnp.tile(x, n)
 
 
 def repeat(x, n):
     x = _t(x)
-    if x.ndim != 2:
-        raise ValueError('repeat: expected a 2-D tensor (batch, dim), received shape %s'
-                         % (x.shape,))
+    numpy_like.check_repeat(x)
     return jnp.repeat(jnp.expand_dims(x, 1), int(n), axis=1)
 
 
@@ -312,37 +307,15 @@ def switch(condition, then_expression, else_expression):
     if condition.dtype != np.bool_:
         condition = condition != 0
     then_expression, else_expression = _same_dtype([then_expression, else_expression])
-    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
-    while 0 < condition.ndim < branch_ndim:
-        condition = jnp.expand_dims(condition, -1)
-    return jnp.where(condition, then_expression, else_expression)
+    return numpy_like.where_broadcast(jnp, condition, then_expression, else_expression)
 
 
-def permute_dimensions(x, pattern):
-    return jnp.transpose(_t(x), tuple(int(p) for p in pattern))
+def _slice_shape(shape):
+    return _shape_tuple(shape, 'slice')
 
 
-def flatten(x):
-    return jnp.reshape(_t(x), (-1,))
-
-
-def batch_flatten(x):
-    x = _t(x)
-    return jnp.reshape(x, (x.shape[0], -1))
-
-
-def reverse(x, axes):
-    return jnp.flip(_t(x), axis=_axis(axes))
-
-
-def slice(x, start, size):
-    x = _t(x)
-    start, size = _shape_tuple(start, 'slice'), _shape_tuple(size, 'slice')
-    if len(start) != len(size) or len(start) > x.ndim:
-        raise ValueError('slice: start %r and size %r must have one entry per axis of a '
-                         'tensor of shape %s' % (start, size, x.shape))
-    index = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(start, size))
-    return x[index]
+permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_ops(
+    jnp, _t, _slice_shape)
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
@@ -359,53 +332,14 @@ def _pad(x, pads):
 
 def temporal_padding(x, padding=(1, 1)):
     x = _t(x)
-    if x.ndim != 3:
-        raise ValueError('temporal_padding: expected a 3-D tensor, received shape %s'
-                         % (x.shape,))
-    left, right = padding
-    return _pad(x, ((0, 0), (int(left), int(right)), (0, 0)))
-
-
-def _spatial_axes(data_format, ndim):
-    if state.normalize_data_format(data_format) == 'channels_first':
-        return tuple(range(2, ndim))
-    return tuple(range(1, ndim - 1))
+    return _pad(x, numpy_like.temporal_pads(x, padding))
 
 
 def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
     x = _t(x)
-    if x.ndim != 4:
-        raise ValueError('spatial_2d_padding: expected a 4-D tensor, received shape %s'
-                         % (x.shape,))
-    pads = [(0, 0)] * 4
-    for axis, (before, after) in zip(_spatial_axes(data_format, 4), padding):
-        pads[axis] = (int(before), int(after))
-    return _pad(x, tuple(pads))
-
-
-def _bilinear_axis(x, axis, factor):
-    """Linear interpolation along ``axis`` with half-pixel centres (tf.image.resize)."""
-    n = x.shape[axis]
-    coords = (np.arange(n * factor) + 0.5) / factor - 0.5
-    coords = np.clip(coords, 0, n - 1)
-    low = np.floor(coords).astype('int64')
-    high = np.minimum(low + 1, n - 1)
-    shape = [1] * x.ndim
-    shape[axis] = -1
-    frac = jnp.asarray((coords - low).astype(np.dtype(x.dtype)).reshape(shape))
-    return jnp.take(x, low, axis=axis) * (1 - frac) + jnp.take(x, high, axis=axis) * frac
+    return _pad(x, numpy_like.spatial_2d_pads(x, padding, data_format))
 
 
 def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest'):
-    x = _t(x)
-    if x.ndim != 4:
-        raise ValueError('resize_images: expected a 4-D tensor, received shape %s' % (x.shape,))
-    h_axis, w_axis = _spatial_axes(data_format, 4)
-    if interpolation == 'nearest':
-        x = jnp.repeat(x, int(height_factor), axis=h_axis)
-        return jnp.repeat(x, int(width_factor), axis=w_axis)
-    if interpolation == 'bilinear':
-        x = _bilinear_axis(x, h_axis, int(height_factor))
-        return _bilinear_axis(x, w_axis, int(width_factor))
-    raise ValueError("resize_images: interpolation must be 'nearest' or 'bilinear', "
-                     "received %r" % (interpolation,))
+    return numpy_like.resize_images(jnp, _t(x), height_factor, width_factor, data_format,
+                                    interpolation)

@@ -4,7 +4,7 @@ Convolutions are ``lax.conv_general_dilated`` with the library's kernel layouts 
 dimension numbers (no transposes); 'same' padding amounts come from ``conv_geometry``
 (TensorFlow's: the extra row/column at the end) and are passed explicitly.
 """
-from minikeras.backend import state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.jax._jax import (
     jax, jnp, lax, np, _channels_first, _t)
 from minikeras.backend.jax.random import _key
@@ -143,11 +143,7 @@ def dropout(x, level, noise_shape=None, seed=None):
 
 def bias_add(x, bias, data_format=None):
     x, bias = _t(x), _t(bias)
-    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
-    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
-        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
-                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
-                                                bias.shape))
+    channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     if channel_axis == x.ndim - 1:
         return x + bias
     shape = [1] * x.ndim
@@ -156,13 +152,6 @@ def bias_add(x, bias, data_format=None):
 
 
 # --- convolution --------------------------------------------------------------------
-
-def _check_2d(x, padding, op):
-    if x.ndim != 4:
-        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
-
 
 def _spatial(x, data_format):
     return tuple(x.shape[2:]) if _channels_first(data_format) else tuple(x.shape[1:-1])
@@ -211,7 +200,7 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_2d(x, padding, 'conv2d')
+    numpy_like.check_2d(x, padding, 'conv2d')
     channels = _channels(x, data_format)
     if kernel.ndim != 4 or kernel.shape[2] != channels:
         raise ValueError('conv2d: kernel of shape %s does not fit input with %d channels '
@@ -232,7 +221,7 @@ def _output_shape(output_shape, data_format):
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_2d(x, padding, 'conv2d_transpose')
+    numpy_like.check_2d(x, padding, 'conv2d_transpose')
     strides = _tuple(strides, 2, 'strides')
     dilation = _tuple(dilation_rate, 2, 'dilation_rate')
     out_channels, out_spatial = _output_shape(output_shape, data_format)
@@ -268,7 +257,7 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(depthwise_kernel)
-    _check_2d(x, padding, 'depthwise_conv2d')
+    numpy_like.check_2d(x, padding, 'depthwise_conv2d')
     channels = _channels(x, data_format)
     if kernel.ndim != 4 or kernel.shape[2] != channels:
         raise ValueError('depthwise_conv2d: kernel of shape %s does not fit input with %d '
@@ -290,11 +279,7 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _t(x)
-    _check_2d(x, padding, 'pool2d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
-    pool_size = _tuple(pool_size, 2, 'pool_size')
-    strides = _tuple(strides, 2, 'strides')
+    pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
     pads, _ = _geometry(_spatial(x, data_format), pool_size, strides, (1, 1), padding)
     first = _channels_first(data_format)
     window = (1, 1) + pool_size if first else (1,) + pool_size + (1,)

@@ -202,7 +202,21 @@ def _rnn_mask(to_tensor, mask, inputs):
     return mask if mask.dtype == onp.bool_ else mask != 0
 
 
-def _keep_where(xp, mask_t, new, old):
+def rnn_inputs(to_tensor, inputs, mask):
+    """``rnn``'s checked ``inputs`` (batch, time, ...) and ``mask`` as a (batch, time) bool
+    tensor (or None)."""
+    inputs = to_tensor(inputs)
+    if inputs.ndim < 3:
+        raise ValueError('rnn: expected inputs of shape (batch, time, ...), received shape %s'
+                         % (inputs.shape,))
+    if inputs.shape[1] == 0:
+        raise ValueError('rnn: inputs have no time steps (shape %s)' % (inputs.shape,))
+    if mask is not None:
+        mask = _rnn_mask(to_tensor, mask, inputs)
+    return inputs, mask
+
+
+def keep_where(xp, mask_t, new, old):
     """``new`` where the (batch,) mask is true, else ``old``."""
     return xp.where(xp.reshape(mask_t, (-1,) + (1,) * (new.ndim - 1)), new, old)
 
@@ -210,15 +224,8 @@ def _keep_where(xp, mask_t, new, old):
 def rnn(xp, to_tensor, step_function, inputs, initial_states, go_backwards, mask,
         constants):
     """``K.rnn`` as a Python loop over time on eager tensors (any length, any mask)."""
-    inputs = to_tensor(inputs)
-    if inputs.ndim < 3:
-        raise ValueError('rnn: expected inputs of shape (batch, time, ...), received shape %s'
-                         % (inputs.shape,))
+    inputs, mask = rnn_inputs(to_tensor, inputs, mask)
     steps = inputs.shape[1]
-    if steps == 0:
-        raise ValueError('rnn: inputs have no time steps (shape %s)' % (inputs.shape,))
-    if mask is not None:
-        mask = _rnn_mask(to_tensor, mask, inputs)
     states = [to_tensor(s) for s in adapter.to_list(initial_states)]
     constants = adapter.to_list(constants)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
@@ -229,8 +236,8 @@ def rnn(xp, to_tensor, step_function, inputs, initial_states, go_backwards, mask
         new_states = [to_tensor(s) for s in adapter.to_list(new_states)]
         if mask is not None:
             previous = xp.zeros_like(output) if previous is None else previous
-            output = _keep_where(xp, mask[:, t], output, previous)
-            new_states = [_keep_where(xp, mask[:, t], to_tensor(new), to_tensor(old))
+            output = keep_where(xp, mask[:, t], output, previous)
+            new_states = [keep_where(xp, mask[:, t], to_tensor(new), to_tensor(old))
                           for new, old in zip(new_states, states)]
         outputs.append(output)
         previous, states = output, new_states

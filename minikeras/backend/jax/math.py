@@ -5,7 +5,7 @@ NumPy reference; everything else is ``jax.numpy``'s own (numpy's) behaviour.
 """
 import builtins
 
-from minikeras.backend import numpy_like, state
+from minikeras.backend import adapter, numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.jax._jax import (
     jax, jnp, lax, np, _is_float, _is_int, _operand, _shape_tuple, _t)
@@ -92,22 +92,7 @@ def dot(x, y):
 
 def batch_dot(x, y, axes=None):
     x, y = _same_dtype([x, y])
-    if x.ndim < 2 or y.ndim < 2:
-        raise ValueError('batch_dot: both inputs need at least 2 axes, received shapes '
-                         '%s and %s' % (x.shape, y.shape))
-    if x.shape[0] != y.shape[0]:
-        raise ValueError('batch_dot: batch sizes differ: %s and %s' % (x.shape, y.shape))
-    if axes is None:
-        axes = (x.ndim - 1, y.ndim - 1 if y.ndim == 2 else y.ndim - 2)
-    if isinstance(axes, (int, np.integer)):
-        axes = (axes, axes)
-    ax_x, ax_y = [int(a) % n for a, n in zip(axes, (x.ndim, y.ndim))]
-    if ax_x == 0 or ax_y == 0:
-        raise ValueError('batch_dot: cannot contract the batch axis 0, received axes=%r'
-                         % (axes,))
-    if x.shape[ax_x] != y.shape[ax_y]:
-        raise ValueError('batch_dot: axis %d of x (shape %s) and axis %d of y (shape %s) '
-                         'differ in length' % (ax_x, x.shape, ax_y, y.shape))
+    ax_x, ax_y = numpy_like.batch_dot_axes(x, y, axes)
     result = lax.dot_general(x, y, (((ax_x,), (ax_y,)), ((0,), (0,))))
     if result.ndim == 1:
         result = jnp.expand_dims(result, 1)
@@ -299,10 +284,7 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _t(condition)
     if condition.dtype != np.bool_:
         condition = condition != 0

@@ -128,6 +128,37 @@ def layout_ops(xp, to_tensor, shape_tuple):
     return permute_dimensions, flatten, batch_flatten, reverse, slice
 
 
+def unary_ops(xp, to_tensor, names):
+    """One op per name in ``names``: ``xp.<name>`` of the argument as a tensor."""
+    def make(name):
+        fn = getattr(xp, name)
+
+        def op(x):
+            return fn(to_tensor(x))
+        op.__name__ = op.__qualname__ = name
+        return op
+    return tuple(make(name) for name in names)
+
+
+def clip_bounds(min_value, max_value):
+    """``clip``'s bounds as Python numbers; Keras 2 collapses an empty range onto
+    ``min_value``. Both None: nothing to clip."""
+    if isinstance(min_value, onp.generic):
+        min_value = min_value.item()
+    if isinstance(max_value, onp.generic):
+        max_value = max_value.item()
+    if min_value is not None and max_value is not None and max_value < min_value:
+        max_value = min_value
+    return min_value, max_value
+
+
+def pad(xp, x, pads):
+    """``x`` zero-padded by ``pads`` (one (before, after) pair per axis), or ``x`` itself."""
+    if builtins.all(p == (0, 0) for p in pads):
+        return x
+    return xp.pad(x, pads, mode='constant')
+
+
 def where_broadcast(xp, condition, then_expression, else_expression):
     """``switch``: Keras 2 gives a condition with fewer axes than the branches trailing
     axes."""

@@ -3,8 +3,6 @@
 Integer sums and products keep their width and means of integers are floatx, as in the
 NumPy reference; everything else is ``jax.numpy``'s own (numpy's) behaviour.
 """
-import builtins
-
 from minikeras.backend import adapter, numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.jax._jax import (
@@ -33,10 +31,6 @@ def multiply(x, y):
 
 def divide(x, y):
     return _binary(jnp.true_divide, x, y)
-
-
-def negative(x):
-    return jnp.negative(_t(x))
 
 
 def maximum(x, y):
@@ -97,10 +91,6 @@ def batch_dot(x, y, axes=None):
     if result.ndim == 1:
         result = jnp.expand_dims(result, 1)
     return result
-
-
-def transpose(x):
-    return jnp.transpose(_t(x))
 
 
 # --- reductions ---------------------------------------------------------------------
@@ -181,50 +171,15 @@ def logsumexp(x, axis=None, keepdims=False):
 
 # --- element-wise -------------------------------------------------------------------
 
-def exp(x):
-    return jnp.exp(_t(x))
-
-
-def log(x):
-    return jnp.log(_t(x))
-
-
-def sqrt(x):
-    return jnp.sqrt(_t(x))
-
-
-def square(x):
-    return jnp.square(_t(x))
-
-
-def abs(x):
-    return jnp.abs(_t(x))
-
-
-def sign(x):
-    return jnp.sign(_t(x))
-
-
-def round(x):
-    return jnp.round(_t(x))  # half to even, like numpy
-
-
-def sin(x):
-    return jnp.sin(_t(x))
-
-
-def cos(x):
-    return jnp.cos(_t(x))
+# the ops that are the namespace's function of one tensor (round: half to even)
+(negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
+ cos) = numpy_like.unary_ops(jnp, _t, ('negative', 'transpose', 'exp', 'log', 'sqrt',
+                                      'square', 'abs', 'sign', 'round', 'sin', 'cos'))
 
 
 def clip(x, min_value, max_value):
     x = _t(x)
-    if isinstance(min_value, np.generic):
-        min_value = min_value.item()
-    if isinstance(max_value, np.generic):
-        max_value = max_value.item()
-    if min_value is not None and max_value is not None and max_value < min_value:
-        max_value = min_value  # Keras 2: an empty range collapses onto min_value
+    min_value, max_value = numpy_like.clip_bounds(min_value, max_value)
     if min_value is None and max_value is None:
         return x
     return jnp.clip(x, min_value, max_value).astype(x.dtype)
@@ -307,9 +262,7 @@ def arange(start, stop=None, step=1, dtype='int32'):
 
 
 def _pad(x, pads):
-    if builtins.all(p == (0, 0) for p in pads):
-        return x
-    return jnp.pad(x, pads, mode='constant')
+    return numpy_like.pad(jnp, x, pads)
 
 
 def temporal_padding(x, padding=(1, 1)):

@@ -3,8 +3,6 @@
 Binary ops promote dtypes the way numpy does (MXNet alone would keep an int array int
 when multiplied by 0.5, or sum booleans as floats).
 """
-import builtins
-
 import numpy as onp
 
 from mxnet import np as mnp
@@ -95,10 +93,6 @@ def divide(x, y):
     return _binary(mnp.true_divide, x, y, divide=True)
 
 
-def negative(x):
-    return mnp.negative(_t(x))
-
-
 def maximum(x, y):
     return _binary(mnp.maximum, x, y)
 
@@ -163,10 +157,6 @@ def batch_dot(x, y, axes=None):
     if result.ndim == 1:
         result = mnp.expand_dims(result, 1)
     return result
-
-
-def transpose(x):
-    return mnp.transpose(_t(x))
 
 
 # --- reductions ---------------------------------------------------------------------
@@ -274,50 +264,15 @@ def logsumexp(x, axis=None, keepdims=False):
 
 # --- element-wise -------------------------------------------------------------------
 
-def exp(x):
-    return mnp.exp(_t(x))
-
-
-def log(x):
-    return mnp.log(_t(x))
-
-
-def sqrt(x):
-    return mnp.sqrt(_t(x))
-
-
-def square(x):
-    return mnp.square(_t(x))
-
-
-def abs(x):
-    return mnp.abs(_t(x))
-
-
-def sign(x):
-    return mnp.sign(_t(x))
-
-
-def round(x):
-    return mnp.round(_t(x))  # half to even, like numpy
-
-
-def sin(x):
-    return mnp.sin(_t(x))
-
-
-def cos(x):
-    return mnp.cos(_t(x))
+# the ops that are the namespace's function of one tensor (round: half to even)
+(negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
+ cos) = numpy_like.unary_ops(mnp, _t, ('negative', 'transpose', 'exp', 'log', 'sqrt',
+                                      'square', 'abs', 'sign', 'round', 'sin', 'cos'))
 
 
 def clip(x, min_value, max_value):
     x = _t(x)
-    if isinstance(min_value, onp.generic):
-        min_value = min_value.item()
-    if isinstance(max_value, onp.generic):
-        max_value = max_value.item()
-    if min_value is not None and max_value is not None and max_value < min_value:
-        max_value = min_value  # Keras 2: an empty range collapses onto min_value
+    min_value, max_value = numpy_like.clip_bounds(min_value, max_value)
     if min_value is None and max_value is None:
         return x.copy()
     return mnp.clip(x, min_value, max_value)
@@ -403,9 +358,7 @@ def arange(start, stop=None, step=1, dtype='int32'):
 
 
 def _pad(x, pads):
-    if builtins.all(p == (0, 0) for p in pads):
-        return x
-    return mnp.pad(x, pads, mode='constant')
+    return numpy_like.pad(mnp, x, pads)
 
 
 def temporal_padding(x, padding=(1, 1)):

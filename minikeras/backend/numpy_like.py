@@ -159,6 +159,33 @@ def pad(xp, x, pads):
     return xp.pad(x, pads, mode='constant')
 
 
+def indexing_ops(xp, to_tensor):
+    """The engine's ``expand_dims``, ``squeeze``, ``repeat``, ``repeat_elements`` and
+    ``gather``."""
+    def expand_dims(x, axis=-1):
+        return xp.expand_dims(to_tensor(x), int(axis))
+
+    def squeeze(x, axis):
+        x = to_tensor(x)
+        check_squeeze(x, axis)
+        return xp.squeeze(x, axis=int(axis))
+
+    def repeat(x, n):
+        x = to_tensor(x)
+        check_repeat(x)
+        return xp.repeat(xp.expand_dims(x, 1), int(n), axis=1)
+
+    def repeat_elements(x, rep, axis):
+        return xp.repeat(to_tensor(x), int(rep), axis=int(axis))
+
+    def gather(reference, indices):
+        indices = to_tensor(indices)
+        if not onp.issubdtype(onp.dtype(indices.dtype), onp.integer):
+            indices = indices.astype('int64')
+        return xp.take(to_tensor(reference), indices, axis=0)
+    return expand_dims, squeeze, repeat, repeat_elements, gather
+
+
 def where_broadcast(xp, condition, then_expression, else_expression):
     """``switch``: Keras 2 gives a condition with fewer axes than the branches trailing
     axes."""

@@ -199,14 +199,7 @@ def stack(x, axis=0):
     return jnp.stack(_same_dtype(x), axis=int(axis))
 
 
-def expand_dims(x, axis=-1):
-    return jnp.expand_dims(_t(x), int(axis))
-
-
-def squeeze(x, axis):
-    x = _t(x)
-    numpy_like.check_squeeze(x, axis)
-    return jnp.squeeze(x, axis=int(axis))
+expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(jnp, _t)
 
 
 def tile(x, n):
@@ -214,23 +207,6 @@ def tile(x, n):
     n = _shape_tuple(n, 'tile')
     numpy_like.check_tile(x, n)
     return jnp.tile(x, n)
-
-
-def repeat(x, n):
-    x = _t(x)
-    numpy_like.check_repeat(x)
-    return jnp.repeat(jnp.expand_dims(x, 1), int(n), axis=1)
-
-
-def repeat_elements(x, rep, axis):
-    return jnp.repeat(_t(x), int(rep), axis=int(axis))
-
-
-def gather(reference, indices):
-    indices = _t(indices)
-    if not _is_int(indices):
-        indices = indices.astype('int64')
-    return jnp.take(_t(reference), indices, axis=0)
 
 
 def one_hot(indices, num_classes):

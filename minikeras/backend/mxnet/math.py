@@ -298,14 +298,7 @@ def stack(x, axis=0):
     return mnp.stack(_same_dtype(x), axis=int(axis))
 
 
-def expand_dims(x, axis=-1):
-    return mnp.expand_dims(_t(x), int(axis))
-
-
-def squeeze(x, axis):
-    x = _t(x)
-    numpy_like.check_squeeze(x, axis)
-    return mnp.squeeze(x, axis=int(axis))
+expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(mnp, _t)
 
 
 def tile(x, n):
@@ -313,23 +306,6 @@ def tile(x, n):
     n = _shape_tuple(n)
     numpy_like.check_tile(x, n)
     return mnp.tile(x, n)
-
-
-def repeat(x, n):
-    x = _t(x)
-    numpy_like.check_repeat(x)
-    return mnp.repeat(mnp.expand_dims(x, 1), int(n), axis=1)
-
-
-def repeat_elements(x, rep, axis):
-    return mnp.repeat(_t(x), int(rep), axis=int(axis))
-
-
-def gather(reference, indices):
-    indices = _t(indices)
-    if not _is_int(indices):
-        indices = indices.astype('int64')
-    return mnp.take(_t(reference), indices, axis=0)
 
 
 def one_hot(indices, num_classes):

@@ -195,6 +195,43 @@ def where_broadcast(xp, condition, then_expression, else_expression):
     return xp.where(condition, then_expression, else_expression)
 
 
+# --- activations and losses --------------------------------------------------------
+
+def activation_ops(xp, to_tensor, selu_alpha, selu_scale):
+    """The engine's ``elu``, ``selu``, ``hard_sigmoid`` and ``softsign``, keeping the
+    input's dtype."""
+    def elu(x, alpha=1.):
+        x = to_tensor(x)
+        # expm1 of min(x, 0) so the unused branch cannot overflow
+        return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0))).astype(x.dtype)
+
+    def selu(x):
+        return (selu_scale * elu(x, selu_alpha)).astype(to_tensor(x).dtype)
+
+    def hard_sigmoid(x):
+        x = to_tensor(x)
+        return xp.clip(0.2 * x + 0.5, 0., 1.).astype(x.dtype)
+
+    def softsign(x):
+        x = to_tensor(x)
+        return x / (1 + xp.abs(x))
+    return elu, selu, hard_sigmoid, softsign
+
+
+def binary_crossentropy_of_probabilities(xp, target, output):
+    """``binary_crossentropy`` of probabilities, clipped to [epsilon, 1 - epsilon]."""
+    eps = state.epsilon()
+    p = xp.clip(output, eps, 1 - eps)
+    return -(target * xp.log(p) + (1 - target) * xp.log(1 - p))
+
+
+def l2_normalize(xp, x, axis):
+    """``x`` divided by its L2 norm along ``axis`` (a squared norm below epsilon counts
+    as epsilon)."""
+    square_sum = xp.sum(xp.square(x), axis=axis_arg(axis), keepdims=True)
+    return x / xp.sqrt(xp.maximum(square_sum, state.epsilon()))
+
+
 # --- padding and resizing -----------------------------------------------------------
 
 def spatial_axes(data_format, ndim):

@@ -28,22 +28,12 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
     return y.astype(x.dtype)
 
 
-def elu(x, alpha=1.):
-    x = _t(x)
-    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0))).astype(x.dtype)
-
-
-def selu(x):
-    return (SELU_SCALE * elu(x, SELU_ALPHA)).astype(_t(x).dtype)
+elu, selu, hard_sigmoid, softsign = numpy_like.activation_ops(
+    jnp, _t, SELU_ALPHA, SELU_SCALE)
 
 
 def sigmoid(x):
     return jax.nn.sigmoid(_t(x))
-
-
-def hard_sigmoid(x):
-    x = _t(x)
-    return jnp.clip(0.2 * x + 0.5, 0., 1.).astype(x.dtype)
 
 
 def tanh(x):
@@ -60,11 +50,6 @@ def log_softmax(x, axis=-1):
 
 def softplus(x):
     return jax.nn.softplus(_t(x))
-
-
-def softsign(x):
-    x = _t(x)
-    return x / (1 + jnp.abs(x))
 
 
 # --- losses -------------------------------------------------------------------------
@@ -107,19 +92,11 @@ def binary_crossentropy(target, output, from_logits=False):
     target = target.astype(output.dtype)
     if from_logits:
         return jax.nn.relu(output) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
-    eps = state.epsilon()
-    p = jnp.clip(output, eps, 1 - eps)
-    return -(target * jnp.log(p) + (1 - target) * jnp.log(1 - p))
+    return numpy_like.binary_crossentropy_of_probabilities(jnp, target, output)
 
 
 def l2_normalize(x, axis=None):
-    x = _t(x)
-    if isinstance(axis, (list, tuple)):
-        axis = tuple(int(a) for a in axis)
-    elif axis is not None:
-        axis = int(axis)
-    square_sum = jnp.sum(jnp.square(x), axis=axis, keepdims=True)
-    return x / jnp.sqrt(jnp.maximum(square_sum, state.epsilon()))
+    return numpy_like.l2_normalize(jnp, _t(x), axis)
 
 
 def in_top_k(predictions, targets, k):

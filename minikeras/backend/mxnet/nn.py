@@ -121,19 +121,11 @@ def binary_crossentropy(target, output, from_logits=False):
     if from_logits:
         return (npx.relu(output) - output * target
                 + mnp.log1p(mnp.exp(-mnp.abs(output))))
-    eps = state.epsilon()
-    p = mnp.clip(output, eps, 1 - eps)
-    return -(target * mnp.log(p) + (1 - target) * mnp.log(1 - p))
+    return numpy_like.binary_crossentropy_of_probabilities(mnp, target, output)
 
 
 def l2_normalize(x, axis=None):
-    x = _t(x)
-    if isinstance(axis, (list, tuple)):
-        axis = tuple(int(a) for a in axis)
-    elif axis is not None:
-        axis = int(axis)
-    square_sum = mnp.sum(mnp.square(x), axis=axis, keepdims=True)
-    return x / mnp.sqrt(mnp.maximum(square_sum, state.epsilon()))
+    return numpy_like.l2_normalize(mnp, _t(x), axis)
 
 
 def in_top_k(predictions, targets, k):

@@ -186,6 +186,22 @@ def indexing_ops(xp, to_tensor):
     return expand_dims, squeeze, repeat, repeat_elements, gather
 
 
+def extreme_ops(xp, to_tensor):
+    """The engine's ``max``, ``min``, ``argmax`` and ``argmin``."""
+    def max(x, axis=None, keepdims=False):
+        return xp.max(to_tensor(x), axis=axis_arg(axis), keepdims=keepdims)
+
+    def min(x, axis=None, keepdims=False):
+        return xp.min(to_tensor(x), axis=axis_arg(axis), keepdims=keepdims)
+
+    def argmax(x, axis=-1):
+        return xp.argmax(to_tensor(x), axis=int(axis))
+
+    def argmin(x, axis=-1):
+        return xp.argmin(to_tensor(x), axis=int(axis))
+    return max, min, argmax, argmin
+
+
 def where_broadcast(xp, condition, then_expression, else_expression):
     """``switch``: Keras 2 gives a condition with fewer axes than the branches trailing
     axes."""

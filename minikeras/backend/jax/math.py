@@ -131,20 +131,7 @@ def std(x, axis=None, keepdims=False):
     return jnp.std(_as_float(x), axis=_axis(axis), keepdims=keepdims)
 
 
-def max(x, axis=None, keepdims=False):
-    return jnp.max(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    return jnp.min(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def argmax(x, axis=-1):
-    return jnp.argmax(_t(x), axis=int(axis))
-
-
-def argmin(x, axis=-1):
-    return jnp.argmin(_t(x), axis=int(axis))
+max, min, argmax, argmin = numpy_like.extreme_ops(jnp, _t)
 
 
 def any(x, axis=None, keepdims=False):

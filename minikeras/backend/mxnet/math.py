@@ -204,20 +204,7 @@ def std(x, axis=None, keepdims=False):
     return mnp.sqrt(var(x, axis, keepdims))
 
 
-def max(x, axis=None, keepdims=False):
-    return mnp.max(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    return mnp.min(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def argmax(x, axis=-1):
-    return mnp.argmax(_t(x), axis=int(axis))
-
-
-def argmin(x, axis=-1):
-    return mnp.argmin(_t(x), axis=int(axis))
+max, min, argmax, argmin = numpy_like.extreme_ops(mnp, _t)
 
 
 def any(x, axis=None, keepdims=False):

@@ -234,6 +234,32 @@ def activation_ops(xp, to_tensor, selu_alpha, selu_scale):
     return elu, selu, hard_sigmoid, softsign
 
 
+def log_of_probabilities(xp, output, axis):
+    """log of probabilities normalized and clipped to [epsilon, 1 - epsilon] along
+    ``axis``."""
+    p = output / xp.sum(output, axis=axis, keepdims=True)
+    eps = state.epsilon()
+    return xp.log(xp.clip(p, eps, 1 - eps))
+
+
+def sparse_targets(xp, target, output, axis):
+    """``sparse_categorical_crossentropy``'s class indices, checked against ``output``
+    (a trailing axis of length 1 is dropped), and ``axis`` as a non-negative int."""
+    axis = int(axis) % output.ndim
+    if target.ndim == output.ndim:
+        if target.shape[-1] != 1:
+            raise ValueError('sparse_categorical_crossentropy: target of shape %s has as many '
+                             'axes as output %s but its last axis is not of length 1'
+                             % (target.shape, output.shape))
+        target = xp.squeeze(target, axis=-1)
+    expected = tuple(output.shape[:axis] + output.shape[axis + 1:])
+    if tuple(target.shape) != expected:
+        raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
+                         '%s for output of shape %s, received %s'
+                         % (expected, output.shape, target.shape))
+    return target, axis
+
+
 def binary_crossentropy_of_probabilities(xp, target, output):
     """``binary_crossentropy`` of probabilities, clipped to [epsilon, 1 - epsilon]."""
     eps = state.epsilon()

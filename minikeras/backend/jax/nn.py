@@ -4,7 +4,7 @@ Convolutions are ``lax.conv_general_dilated`` with the library's kernel layouts 
 dimension numbers (no transposes); 'same' padding amounts come from ``conv_geometry``
 (TensorFlow's: the extra row/column at the end) and are passed explicitly.
 """
-from minikeras.backend import numpy_like, state
+from minikeras.backend import numpy_like
 from minikeras.backend.jax._jax import (
     jax, jnp, lax, np, _channels_first, _t)
 from minikeras.backend.jax.random import _key
@@ -57,9 +57,7 @@ def softplus(x):
 def _log_probabilities(output, axis, from_logits):
     if from_logits:
         return jax.nn.log_softmax(output, axis=axis)
-    p = output / jnp.sum(output, axis=axis, keepdims=True)
-    eps = state.epsilon()
-    return jnp.log(jnp.clip(p, eps, 1 - eps))
+    return numpy_like.log_of_probabilities(jnp, output, axis)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -70,18 +68,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _t(target), _t(output)
-    axis = int(axis) % output.ndim
-    if target.ndim == output.ndim:
-        if target.shape[-1] != 1:
-            raise ValueError('sparse_categorical_crossentropy: target of shape %s has as many '
-                             'axes as output %s but its last axis is not of length 1'
-                             % (target.shape, output.shape))
-        target = jnp.squeeze(target, axis=-1)
-    expected = tuple(output.shape[:axis] + output.shape[axis + 1:])
-    if tuple(target.shape) != expected:
-        raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
-                         '%s for output of shape %s, received %s'
-                         % (expected, output.shape, target.shape))
+    target, axis = numpy_like.sparse_targets(jnp, target, output, axis)
     log_p = _log_probabilities(output, axis, from_logits)
     index = jnp.expand_dims(target.astype('int32'), axis)
     return -jnp.squeeze(jnp.take_along_axis(log_p, index, axis=axis), axis=axis)

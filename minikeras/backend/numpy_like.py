@@ -326,6 +326,23 @@ def resize_images(xp, x, height_factor, width_factor, data_format, interpolation
                      "received %r" % (interpolation,))
 
 
+def padding_ops(xp, to_tensor):
+    """The engine's ``temporal_padding``, ``spatial_2d_padding`` and ``resize_images``."""
+    def temporal_padding(x, padding=(1, 1)):
+        x = to_tensor(x)
+        return pad(xp, x, temporal_pads(x, padding))
+
+    def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
+        x = to_tensor(x)
+        return pad(xp, x, spatial_2d_pads(x, padding, data_format))
+
+    def resize_images_op(x, height_factor, width_factor, data_format, interpolation='nearest'):
+        return resize_images(xp, to_tensor(x), height_factor, width_factor, data_format,
+                             interpolation)
+    resize_images_op.__name__ = resize_images_op.__qualname__ = 'resize_images'
+    return temporal_padding, spatial_2d_padding, resize_images_op
+
+
 # --- the recurrent loop -------------------------------------------------------------
 
 def _rnn_mask(to_tensor, mask, inputs):

@@ -320,20 +320,4 @@ def arange(start, stop=None, step=1, dtype='int32'):
     return mnp.array(values, dtype=values.dtype)
 
 
-def _pad(x, pads):
-    return numpy_like.pad(mnp, x, pads)
-
-
-def temporal_padding(x, padding=(1, 1)):
-    x = _t(x)
-    return _pad(x, numpy_like.temporal_pads(x, padding))
-
-
-def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
-    x = _t(x)
-    return _pad(x, numpy_like.spatial_2d_pads(x, padding, data_format))
-
-
-def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest'):
-    return numpy_like.resize_images(mnp, _t(x), height_factor, width_factor, data_format,
-                                    interpolation)
+temporal_padding, spatial_2d_padding, resize_images = numpy_like.padding_ops(mnp, _t)

@@ -128,6 +128,80 @@ def layout_ops(xp, to_tensor, shape_tuple):
     return permute_dimensions, flatten, batch_flatten, reverse, slice
 
 
+def unary_ops(xp, to_tensor, names):
+    """One op per name in ``names``: ``xp.<name>`` of the argument as a tensor."""
+    def make(name):
+        fn = getattr(xp, name)
+
+        def op(x):
+            return fn(to_tensor(x))
+        op.__name__ = op.__qualname__ = name
+        return op
+    return tuple(make(name) for name in names)
+
+
+def clip_bounds(min_value, max_value):
+    """``clip``'s bounds as Python numbers; Keras 2 collapses an empty range onto
+    ``min_value``. Both None: nothing to clip."""
+    if isinstance(min_value, onp.generic):
+        min_value = min_value.item()
+    if isinstance(max_value, onp.generic):
+        max_value = max_value.item()
+    if min_value is not None and max_value is not None and max_value < min_value:
+        max_value = min_value
+    return min_value, max_value
+
+
+def pad(xp, x, pads):
+    """``x`` zero-padded by ``pads`` (one (before, after) pair per axis), or ``x`` itself."""
+    if builtins.all(p == (0, 0) for p in pads):
+        return x
+    return xp.pad(x, pads, mode='constant')
+
+
+def indexing_ops(xp, to_tensor):
+    """The engine's ``expand_dims``, ``squeeze``, ``repeat``, ``repeat_elements`` and
+    ``gather``."""
+    def expand_dims(x, axis=-1):
+        return xp.expand_dims(to_tensor(x), int(axis))
+
+    def squeeze(x, axis):
+        x = to_tensor(x)
+        check_squeeze(x, axis)
+        return xp.squeeze(x, axis=int(axis))
+
+    def repeat(x, n):
+        x = to_tensor(x)
+        check_repeat(x)
+        return xp.repeat(xp.expand_dims(x, 1), int(n), axis=1)
+
+    def repeat_elements(x, rep, axis):
+        return xp.repeat(to_tensor(x), int(rep), axis=int(axis))
+
+    def gather(reference, indices):
+        indices = to_tensor(indices)
+        if not onp.issubdtype(onp.dtype(indices.dtype), onp.integer):
+            indices = indices.astype('int64')
+        return xp.take(to_tensor(reference), indices, axis=0)
+    return expand_dims, squeeze, repeat, repeat_elements, gather
+
+
+def extreme_ops(xp, to_tensor):
+    """The engine's ``max``, ``min``, ``argmax`` and ``argmin``."""
+    def max(x, axis=None, keepdims=False):
+        return xp.max(to_tensor(x), axis=axis_arg(axis), keepdims=keepdims)
+
+    def min(x, axis=None, keepdims=False):
+        return xp.min(to_tensor(x), axis=axis_arg(axis), keepdims=keepdims)
+
+    def argmax(x, axis=-1):
+        return xp.argmax(to_tensor(x), axis=int(axis))
+
+    def argmin(x, axis=-1):
+        return xp.argmin(to_tensor(x), axis=int(axis))
+    return max, min, argmax, argmin
+
+
 def where_broadcast(xp, condition, then_expression, else_expression):
     """``switch``: Keras 2 gives a condition with fewer axes than the branches trailing
     axes."""
@@ -135,6 +209,69 @@ def where_broadcast(xp, condition, then_expression, else_expression):
     while 0 < condition.ndim < branch_ndim:
         condition = xp.expand_dims(condition, -1)
     return xp.where(condition, then_expression, else_expression)
+
+
+# --- activations and losses --------------------------------------------------------
+
+def activation_ops(xp, to_tensor, selu_alpha, selu_scale):
+    """The engine's ``elu``, ``selu``, ``hard_sigmoid`` and ``softsign``, keeping the
+    input's dtype."""
+    def elu(x, alpha=1.):
+        x = to_tensor(x)
+        # expm1 of min(x, 0) so the unused branch cannot overflow
+        return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0))).astype(x.dtype)
+
+    def selu(x):
+        return (selu_scale * elu(x, selu_alpha)).astype(to_tensor(x).dtype)
+
+    def hard_sigmoid(x):
+        x = to_tensor(x)
+        return xp.clip(0.2 * x + 0.5, 0., 1.).astype(x.dtype)
+
+    def softsign(x):
+        x = to_tensor(x)
+        return x / (1 + xp.abs(x))
+    return elu, selu, hard_sigmoid, softsign
+
+
+def log_of_probabilities(xp, output, axis):
+    """log of probabilities normalized and clipped to [epsilon, 1 - epsilon] along
+    ``axis``."""
+    p = output / xp.sum(output, axis=axis, keepdims=True)
+    eps = state.epsilon()
+    return xp.log(xp.clip(p, eps, 1 - eps))
+
+
+def sparse_targets(xp, target, output, axis):
+    """``sparse_categorical_crossentropy``'s class indices, checked against ``output``
+    (a trailing axis of length 1 is dropped), and ``axis`` as a non-negative int."""
+    axis = int(axis) % output.ndim
+    if target.ndim == output.ndim:
+        if target.shape[-1] != 1:
+            raise ValueError('sparse_categorical_crossentropy: target of shape %s has as many '
+                             'axes as output %s but its last axis is not of length 1'
+                             % (target.shape, output.shape))
+        target = xp.squeeze(target, axis=-1)
+    expected = tuple(output.shape[:axis] + output.shape[axis + 1:])
+    if tuple(target.shape) != expected:
+        raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
+                         '%s for output of shape %s, received %s'
+                         % (expected, output.shape, target.shape))
+    return target, axis
+
+
+def binary_crossentropy_of_probabilities(xp, target, output):
+    """``binary_crossentropy`` of probabilities, clipped to [epsilon, 1 - epsilon]."""
+    eps = state.epsilon()
+    p = xp.clip(output, eps, 1 - eps)
+    return -(target * xp.log(p) + (1 - target) * xp.log(1 - p))
+
+
+def l2_normalize(xp, x, axis):
+    """``x`` divided by its L2 norm along ``axis`` (a squared norm below epsilon counts
+    as epsilon)."""
+    square_sum = xp.sum(xp.square(x), axis=axis_arg(axis), keepdims=True)
+    return x / xp.sqrt(xp.maximum(square_sum, state.epsilon()))
 
 
 # --- padding and resizing -----------------------------------------------------------
@@ -189,6 +326,23 @@ def resize_images(xp, x, height_factor, width_factor, data_format, interpolation
                      "received %r" % (interpolation,))
 
 
+def padding_ops(xp, to_tensor):
+    """The engine's ``temporal_padding``, ``spatial_2d_padding`` and ``resize_images``."""
+    def temporal_padding(x, padding=(1, 1)):
+        x = to_tensor(x)
+        return pad(xp, x, temporal_pads(x, padding))
+
+    def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
+        x = to_tensor(x)
+        return pad(xp, x, spatial_2d_pads(x, padding, data_format))
+
+    def resize_images_op(x, height_factor, width_factor, data_format, interpolation='nearest'):
+        return resize_images(xp, to_tensor(x), height_factor, width_factor, data_format,
+                             interpolation)
+    resize_images_op.__name__ = resize_images_op.__qualname__ = 'resize_images'
+    return temporal_padding, spatial_2d_padding, resize_images_op
+
+
 # --- the recurrent loop -------------------------------------------------------------
 
 def _rnn_mask(to_tensor, mask, inputs):
@@ -202,7 +356,21 @@ def _rnn_mask(to_tensor, mask, inputs):
     return mask if mask.dtype == onp.bool_ else mask != 0
 
 
-def _keep_where(xp, mask_t, new, old):
+def rnn_inputs(to_tensor, inputs, mask):
+    """``rnn``'s checked ``inputs`` (batch, time, ...) and ``mask`` as a (batch, time) bool
+    tensor (or None)."""
+    inputs = to_tensor(inputs)
+    if inputs.ndim < 3:
+        raise ValueError('rnn: expected inputs of shape (batch, time, ...), received shape %s'
+                         % (inputs.shape,))
+    if inputs.shape[1] == 0:
+        raise ValueError('rnn: inputs have no time steps (shape %s)' % (inputs.shape,))
+    if mask is not None:
+        mask = _rnn_mask(to_tensor, mask, inputs)
+    return inputs, mask
+
+
+def keep_where(xp, mask_t, new, old):
     """``new`` where the (batch,) mask is true, else ``old``."""
     return xp.where(xp.reshape(mask_t, (-1,) + (1,) * (new.ndim - 1)), new, old)
 
@@ -210,15 +378,8 @@ def _keep_where(xp, mask_t, new, old):
 def rnn(xp, to_tensor, step_function, inputs, initial_states, go_backwards, mask,
         constants):
     """``K.rnn`` as a Python loop over time on eager tensors (any length, any mask)."""
-    inputs = to_tensor(inputs)
-    if inputs.ndim < 3:
-        raise ValueError('rnn: expected inputs of shape (batch, time, ...), received shape %s'
-                         % (inputs.shape,))
+    inputs, mask = rnn_inputs(to_tensor, inputs, mask)
     steps = inputs.shape[1]
-    if steps == 0:
-        raise ValueError('rnn: inputs have no time steps (shape %s)' % (inputs.shape,))
-    if mask is not None:
-        mask = _rnn_mask(to_tensor, mask, inputs)
     states = [to_tensor(s) for s in adapter.to_list(initial_states)]
     constants = adapter.to_list(constants)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
@@ -229,8 +390,8 @@ def rnn(xp, to_tensor, step_function, inputs, initial_states, go_backwards, mask
         new_states = [to_tensor(s) for s in adapter.to_list(new_states)]
         if mask is not None:
             previous = xp.zeros_like(output) if previous is None else previous
-            output = _keep_where(xp, mask[:, t], output, previous)
-            new_states = [_keep_where(xp, mask[:, t], to_tensor(new), to_tensor(old))
+            output = keep_where(xp, mask[:, t], output, previous)
+            new_states = [keep_where(xp, mask[:, t], to_tensor(new), to_tensor(old))
                           for new, old in zip(new_states, states)]
         outputs.append(output)
         previous, states = output, new_states

@@ -66,14 +66,6 @@ def _operand(x):
     return _t(x)
 
 
-def _axis(axis):
-    if isinstance(axis, (list, tuple)):
-        return tuple(int(a) for a in axis)
-    if axis is None:
-        return None
-    return int(axis)
-
-
 def _concrete_ints(x, what):
     try:
         return [int(d) for d in np.asarray(x).reshape(-1)]

@@ -8,7 +8,7 @@ a trace that reads a variable not threaded in, or updates one not in ``written``
 before compiling and the step is rebuilt with it. New values are computed from
 pre-update values (Keras 2 semantics) and written back after the call.
 """
-from minikeras.backend import state
+from minikeras.backend import adapter, state
 from minikeras.backend.jax import _trace
 from minikeras.backend.jax._jax import jax, jnp, np, _np_dtype, _t
 
@@ -116,21 +116,17 @@ class CompiledFunction(object):
         self._jitted = None
 
     def _check(self, i, a):
-        shape, dt = self.specs[i]
+        dt = self.specs[i][1]
         if isinstance(a, _trace._Variable):
             a = a.value
         a = np.asarray(a) if not isinstance(a, jax.Array) else a
         if a.dtype != dt:
             a = a.astype(dt)
-        if a.ndim != len(shape) or any(d is not None and d != n for d, n in zip(shape, a.shape)):
-            raise ValueError('compiled function %s: input %d should have shape %s, received '
-                             'an array of shape %s' % (self.name, i, shape, tuple(a.shape)))
+        adapter.check_input(i, a, self.specs[i])
         return a
 
     def __call__(self, *arrays):
-        if len(arrays) != len(self.specs):
-            raise ValueError('compiled function %s expects %d inputs, received %d'
-                             % (self.name, len(self.specs), len(arrays)))
+        adapter.check_arity(self.name, self.specs, arrays)
         inputs = [self._check(i, a) for i, a in enumerate(arrays)]
         call_no = np.uint32(self._calls % (2 ** 32))
         for _ in range(100):

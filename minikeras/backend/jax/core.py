@@ -46,14 +46,7 @@ def constant(value, dtype=None, shape=None, name=None):
         return jnp.broadcast_to(value, _shape_tuple(shape)) if shape is not None else value
     array = np.array(value, dtype=dt)
     if shape is not None:
-        shape = _shape_tuple(shape)
-        if array.ndim == 0:
-            array = np.full(shape, array, dtype=dt)
-        elif array.size == int(np.prod(shape)):
-            array = array.reshape(shape)
-        else:
-            raise ValueError('constant: a value of shape %s cannot fill shape %s (expected a '
-                             'scalar or %d values)' % (array.shape, shape, int(np.prod(shape))))
+        array = adapter.constant_array(array, _shape_tuple(shape))
     return jnp.asarray(array)
 
 
@@ -113,16 +106,7 @@ def cast(x, dtype):
     return _t(x).astype(_np_dtype(dtype))
 
 
-def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(_shape_tuple(shape, 'zeros')), dtype=dtype, name=name)
-
-
-def ones(shape, dtype=None, name=None):
-    return variable(np.ones(_shape_tuple(shape, 'ones')), dtype=dtype, name=name)
-
-
-def eye(size, dtype=None, name=None):
-    return variable(np.eye(int(size)), dtype=dtype, name=name)
+zeros, ones, eye = adapter.filled_variables(variable, _shape_tuple)
 
 
 def zeros_like(x, dtype=None, name=None):

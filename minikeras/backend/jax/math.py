@@ -3,11 +3,10 @@
 Integer sums and products keep their width and means of integers are floatx, as in the
 NumPy reference; everything else is ``jax.numpy``'s own (numpy's) behaviour.
 """
-import builtins
-
-from minikeras.backend import state
+from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.jax._jax import (
-    jax, jnp, lax, np, _axis, _is_float, _is_int, _operand, _shape_tuple, _t)
+    jax, jnp, lax, np, _is_float, _is_int, _operand, _shape_tuple, _t)
 
 
 
@@ -32,10 +31,6 @@ def multiply(x, y):
 
 def divide(x, y):
     return _binary(jnp.true_divide, x, y)
-
-
-def negative(x):
-    return jnp.negative(_t(x))
 
 
 def maximum(x, y):
@@ -91,30 +86,11 @@ def dot(x, y):
 
 def batch_dot(x, y, axes=None):
     x, y = _same_dtype([x, y])
-    if x.ndim < 2 or y.ndim < 2:
-        raise ValueError('batch_dot: both inputs need at least 2 axes, received shapes '
-                         '%s and %s' % (x.shape, y.shape))
-    if x.shape[0] != y.shape[0]:
-        raise ValueError('batch_dot: batch sizes differ: %s and %s' % (x.shape, y.shape))
-    if axes is None:
-        axes = (x.ndim - 1, y.ndim - 1 if y.ndim == 2 else y.ndim - 2)
-    if isinstance(axes, (int, np.integer)):
-        axes = (axes, axes)
-    ax_x, ax_y = [int(a) % n for a, n in zip(axes, (x.ndim, y.ndim))]
-    if ax_x == 0 or ax_y == 0:
-        raise ValueError('batch_dot: cannot contract the batch axis 0, received axes=%r'
-                         % (axes,))
-    if x.shape[ax_x] != y.shape[ax_y]:
-        raise ValueError('batch_dot: axis %d of x (shape %s) and axis %d of y (shape %s) '
-                         'differ in length' % (ax_x, x.shape, ax_y, y.shape))
+    ax_x, ax_y = numpy_like.batch_dot_axes(x, y, axes)
     result = lax.dot_general(x, y, (((ax_x,), (ax_y,)), ((0,), (0,))))
     if result.ndim == 1:
         result = jnp.expand_dims(result, 1)
     return result
-
-
-def transpose(x):
-    return jnp.transpose(_t(x))
 
 
 # --- reductions ---------------------------------------------------------------------
@@ -155,20 +131,7 @@ def std(x, axis=None, keepdims=False):
     return jnp.std(_as_float(x), axis=_axis(axis), keepdims=keepdims)
 
 
-def max(x, axis=None, keepdims=False):
-    return jnp.max(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    return jnp.min(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def argmax(x, axis=-1):
-    return jnp.argmax(_t(x), axis=int(axis))
-
-
-def argmin(x, axis=-1):
-    return jnp.argmin(_t(x), axis=int(axis))
+max, min, argmax, argmin = numpy_like.extreme_ops(jnp, _t)
 
 
 def any(x, axis=None, keepdims=False):
@@ -195,50 +158,15 @@ def logsumexp(x, axis=None, keepdims=False):
 
 # --- element-wise -------------------------------------------------------------------
 
-def exp(x):
-    return jnp.exp(_t(x))
-
-
-def log(x):
-    return jnp.log(_t(x))
-
-
-def sqrt(x):
-    return jnp.sqrt(_t(x))
-
-
-def square(x):
-    return jnp.square(_t(x))
-
-
-def abs(x):
-    return jnp.abs(_t(x))
-
-
-def sign(x):
-    return jnp.sign(_t(x))
-
-
-def round(x):
-    return jnp.round(_t(x))  # half to even, like numpy
-
-
-def sin(x):
-    return jnp.sin(_t(x))
-
-
-def cos(x):
-    return jnp.cos(_t(x))
+# the ops that are the namespace's function of one tensor (round: half to even)
+(negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
+ cos) = numpy_like.unary_ops(jnp, _t, ('negative', 'transpose', 'exp', 'log', 'sqrt',
+                                      'square', 'abs', 'sign', 'round', 'sin', 'cos'))
 
 
 def clip(x, min_value, max_value):
     x = _t(x)
-    if isinstance(min_value, np.generic):
-        min_value = min_value.item()
-    if isinstance(max_value, np.generic):
-        max_value = max_value.item()
-    if min_value is not None and max_value is not None and max_value < min_value:
-        max_value = min_value  # Keras 2: an empty range collapses onto min_value
+    min_value, max_value = numpy_like.clip_bounds(min_value, max_value)
     if min_value is None and max_value is None:
         return x
     return jnp.clip(x, min_value, max_value).astype(x.dtype)
@@ -258,44 +186,14 @@ def stack(x, axis=0):
     return jnp.stack(_same_dtype(x), axis=int(axis))
 
 
-def expand_dims(x, axis=-1):
-    return jnp.expand_dims(_t(x), int(axis))
-
-
-def squeeze(x, axis):
-    x = _t(x)
-    if x.shape[int(axis)] != 1:
-        raise ValueError('squeeze: axis %d of a tensor of shape %s has length %d, expected 1'
-                         % (axis, x.shape, x.shape[int(axis)]))
-    return jnp.squeeze(x, axis=int(axis))
+expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(jnp, _t)
 
 
 def tile(x, n):
     x = _t(x)
     n = _shape_tuple(n, 'tile')
-    if len(n) != x.ndim:
-        raise ValueError('tile: expected one repeat count per axis (%d), received %r'
-                         % (x.ndim, n))
+    numpy_like.check_tile(x, n)
     return jnp.tile(x, n)
-
-
-def repeat(x, n):
-    x = _t(x)
-    if x.ndim != 2:
-        raise ValueError('repeat: expected a 2-D tensor (batch, dim), received shape %s'
-                         % (x.shape,))
-    return jnp.repeat(jnp.expand_dims(x, 1), int(n), axis=1)
-
-
-def repeat_elements(x, rep, axis):
-    return jnp.repeat(_t(x), int(rep), axis=int(axis))
-
-
-def gather(reference, indices):
-    indices = _t(indices)
-    if not _is_int(indices):
-        indices = indices.astype('int64')
-    return jnp.take(_t(reference), indices, axis=0)
 
 
 def one_hot(indices, num_classes):
@@ -304,45 +202,20 @@ def one_hot(indices, num_classes):
 
 
 def switch(condition, then_expression, else_expression):
-    if callable(then_expression):
-        then_expression = then_expression()
-    if callable(else_expression):
-        else_expression = else_expression()
+    then_expression, else_expression = adapter.branches(then_expression, else_expression)
     condition = _t(condition)
     if condition.dtype != np.bool_:
         condition = condition != 0
     then_expression, else_expression = _same_dtype([then_expression, else_expression])
-    branch_ndim = builtins.max(then_expression.ndim, else_expression.ndim)
-    while 0 < condition.ndim < branch_ndim:
-        condition = jnp.expand_dims(condition, -1)
-    return jnp.where(condition, then_expression, else_expression)
+    return numpy_like.where_broadcast(jnp, condition, then_expression, else_expression)
 
 
-def permute_dimensions(x, pattern):
-    return jnp.transpose(_t(x), tuple(int(p) for p in pattern))
+def _slice_shape(shape):
+    return _shape_tuple(shape, 'slice')
 
 
-def flatten(x):
-    return jnp.reshape(_t(x), (-1,))
-
-
-def batch_flatten(x):
-    x = _t(x)
-    return jnp.reshape(x, (x.shape[0], -1))
-
-
-def reverse(x, axes):
-    return jnp.flip(_t(x), axis=_axis(axes))
-
-
-def slice(x, start, size):
-    x = _t(x)
-    start, size = _shape_tuple(start, 'slice'), _shape_tuple(size, 'slice')
-    if len(start) != len(size) or len(start) > x.ndim:
-        raise ValueError('slice: start %r and size %r must have one entry per axis of a '
-                         'tensor of shape %s' % (start, size, x.shape))
-    index = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(start, size))
-    return x[index]
+permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_ops(
+    jnp, _t, _slice_shape)
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
@@ -351,61 +224,4 @@ def arange(start, stop=None, step=1, dtype='int32'):
     return jnp.asarray(np.arange(start, stop, step).astype(dtype))
 
 
-def _pad(x, pads):
-    if builtins.all(p == (0, 0) for p in pads):
-        return x
-    return jnp.pad(x, pads, mode='constant')
-
-
-def temporal_padding(x, padding=(1, 1)):
-    x = _t(x)
-    if x.ndim != 3:
-        raise ValueError('temporal_padding: expected a 3-D tensor, received shape %s'
-                         % (x.shape,))
-    left, right = padding
-    return _pad(x, ((0, 0), (int(left), int(right)), (0, 0)))
-
-
-def _spatial_axes(data_format, ndim):
-    if state.normalize_data_format(data_format) == 'channels_first':
-        return tuple(range(2, ndim))
-    return tuple(range(1, ndim - 1))
-
-
-def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
-    x = _t(x)
-    if x.ndim != 4:
-        raise ValueError('spatial_2d_padding: expected a 4-D tensor, received shape %s'
-                         % (x.shape,))
-    pads = [(0, 0)] * 4
-    for axis, (before, after) in zip(_spatial_axes(data_format, 4), padding):
-        pads[axis] = (int(before), int(after))
-    return _pad(x, tuple(pads))
-
-
-def _bilinear_axis(x, axis, factor):
-    """Linear interpolation along ``axis`` with half-pixel centres (tf.image.resize)."""
-    n = x.shape[axis]
-    coords = (np.arange(n * factor) + 0.5) / factor - 0.5
-    coords = np.clip(coords, 0, n - 1)
-    low = np.floor(coords).astype('int64')
-    high = np.minimum(low + 1, n - 1)
-    shape = [1] * x.ndim
-    shape[axis] = -1
-    frac = jnp.asarray((coords - low).astype(np.dtype(x.dtype)).reshape(shape))
-    return jnp.take(x, low, axis=axis) * (1 - frac) + jnp.take(x, high, axis=axis) * frac
-
-
-def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest'):
-    x = _t(x)
-    if x.ndim != 4:
-        raise ValueError('resize_images: expected a 4-D tensor, received shape %s' % (x.shape,))
-    h_axis, w_axis = _spatial_axes(data_format, 4)
-    if interpolation == 'nearest':
-        x = jnp.repeat(x, int(height_factor), axis=h_axis)
-        return jnp.repeat(x, int(width_factor), axis=w_axis)
-    if interpolation == 'bilinear':
-        x = _bilinear_axis(x, h_axis, int(height_factor))
-        return _bilinear_axis(x, w_axis, int(width_factor))
-    raise ValueError("resize_images: interpolation must be 'nearest' or 'bilinear', "
-                     "received %r" % (interpolation,))
+temporal_padding, spatial_2d_padding, resize_images = numpy_like.padding_ops(jnp, _t)

@@ -4,7 +4,7 @@ Convolutions are ``lax.conv_general_dilated`` with the library's kernel layouts 
 dimension numbers (no transposes); 'same' padding amounts come from ``conv_geometry``
 (TensorFlow's: the extra row/column at the end) and are passed explicitly.
 """
-from minikeras.backend import state
+from minikeras.backend import numpy_like
 from minikeras.backend.jax._jax import (
     jax, jnp, lax, np, _channels_first, _t)
 from minikeras.backend.jax.random import _key
@@ -28,22 +28,12 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
     return y.astype(x.dtype)
 
 
-def elu(x, alpha=1.):
-    x = _t(x)
-    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.minimum(x, 0))).astype(x.dtype)
-
-
-def selu(x):
-    return (SELU_SCALE * elu(x, SELU_ALPHA)).astype(_t(x).dtype)
+elu, selu, hard_sigmoid, softsign = numpy_like.activation_ops(
+    jnp, _t, SELU_ALPHA, SELU_SCALE)
 
 
 def sigmoid(x):
     return jax.nn.sigmoid(_t(x))
-
-
-def hard_sigmoid(x):
-    x = _t(x)
-    return jnp.clip(0.2 * x + 0.5, 0., 1.).astype(x.dtype)
 
 
 def tanh(x):
@@ -62,19 +52,12 @@ def softplus(x):
     return jax.nn.softplus(_t(x))
 
 
-def softsign(x):
-    x = _t(x)
-    return x / (1 + jnp.abs(x))
-
-
 # --- losses -------------------------------------------------------------------------
 
 def _log_probabilities(output, axis, from_logits):
     if from_logits:
         return jax.nn.log_softmax(output, axis=axis)
-    p = output / jnp.sum(output, axis=axis, keepdims=True)
-    eps = state.epsilon()
-    return jnp.log(jnp.clip(p, eps, 1 - eps))
+    return numpy_like.log_of_probabilities(jnp, output, axis)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -85,18 +68,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _t(target), _t(output)
-    axis = int(axis) % output.ndim
-    if target.ndim == output.ndim:
-        if target.shape[-1] != 1:
-            raise ValueError('sparse_categorical_crossentropy: target of shape %s has as many '
-                             'axes as output %s but its last axis is not of length 1'
-                             % (target.shape, output.shape))
-        target = jnp.squeeze(target, axis=-1)
-    expected = tuple(output.shape[:axis] + output.shape[axis + 1:])
-    if tuple(target.shape) != expected:
-        raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
-                         '%s for output of shape %s, received %s'
-                         % (expected, output.shape, target.shape))
+    target, axis = numpy_like.sparse_targets(jnp, target, output, axis)
     log_p = _log_probabilities(output, axis, from_logits)
     index = jnp.expand_dims(target.astype('int32'), axis)
     return -jnp.squeeze(jnp.take_along_axis(log_p, index, axis=axis), axis=axis)
@@ -107,19 +79,11 @@ def binary_crossentropy(target, output, from_logits=False):
     target = target.astype(output.dtype)
     if from_logits:
         return jax.nn.relu(output) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
-    eps = state.epsilon()
-    p = jnp.clip(output, eps, 1 - eps)
-    return -(target * jnp.log(p) + (1 - target) * jnp.log(1 - p))
+    return numpy_like.binary_crossentropy_of_probabilities(jnp, target, output)
 
 
 def l2_normalize(x, axis=None):
-    x = _t(x)
-    if isinstance(axis, (list, tuple)):
-        axis = tuple(int(a) for a in axis)
-    elif axis is not None:
-        axis = int(axis)
-    square_sum = jnp.sum(jnp.square(x), axis=axis, keepdims=True)
-    return x / jnp.sqrt(jnp.maximum(square_sum, state.epsilon()))
+    return numpy_like.l2_normalize(jnp, _t(x), axis)
 
 
 def in_top_k(predictions, targets, k):
@@ -143,11 +107,7 @@ def dropout(x, level, noise_shape=None, seed=None):
 
 def bias_add(x, bias, data_format=None):
     x, bias = _t(x), _t(bias)
-    channel_axis = 1 if _channels_first(data_format) and x.ndim > 2 else x.ndim - 1
-    if bias.ndim != 1 or bias.shape[0] != x.shape[channel_axis]:
-        raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
-                         'received shape %s' % (x.shape[channel_axis], channel_axis, x.shape,
-                                                bias.shape))
+    channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     if channel_axis == x.ndim - 1:
         return x + bias
     shape = [1] * x.ndim
@@ -156,13 +116,6 @@ def bias_add(x, bias, data_format=None):
 
 
 # --- convolution --------------------------------------------------------------------
-
-def _check_2d(x, padding, op):
-    if x.ndim != 4:
-        raise ValueError('%s: expected a 4-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
-
 
 def _spatial(x, data_format):
     return tuple(x.shape[2:]) if _channels_first(data_format) else tuple(x.shape[1:-1])
@@ -211,7 +164,7 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_2d(x, padding, 'conv2d')
+    numpy_like.check_2d(x, padding, 'conv2d')
     channels = _channels(x, data_format)
     if kernel.ndim != 4 or kernel.shape[2] != channels:
         raise ValueError('conv2d: kernel of shape %s does not fit input with %d channels '
@@ -232,7 +185,7 @@ def _output_shape(output_shape, data_format):
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_2d(x, padding, 'conv2d_transpose')
+    numpy_like.check_2d(x, padding, 'conv2d_transpose')
     strides = _tuple(strides, 2, 'strides')
     dilation = _tuple(dilation_rate, 2, 'dilation_rate')
     out_channels, out_spatial = _output_shape(output_shape, data_format)
@@ -268,7 +221,7 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(depthwise_kernel)
-    _check_2d(x, padding, 'depthwise_conv2d')
+    numpy_like.check_2d(x, padding, 'depthwise_conv2d')
     channels = _channels(x, data_format)
     if kernel.ndim != 4 or kernel.shape[2] != channels:
         raise ValueError('depthwise_conv2d: kernel of shape %s does not fit input with %d '
@@ -290,11 +243,7 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _t(x)
-    _check_2d(x, padding, 'pool2d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
-    pool_size = _tuple(pool_size, 2, 'pool_size')
-    strides = _tuple(strides, 2, 'strides')
+    pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
     pads, _ = _geometry(_spatial(x, data_format), pool_size, strides, (1, 1), padding)
     first = _channels_first(data_format)
     window = (1, 1) + pool_size if first else (1,) + pool_size + (1,)

@@ -4,46 +4,25 @@ The first step runs before the scan so the carried output has the step's real sh
 (and dtype); the scan runs the remaining steps (time lengths are static per trace in
 JAX). Masked steps keep the previous output and states. ``unroll=True`` is a Python loop.
 """
+from minikeras.backend import adapter, numpy_like
 from minikeras.backend.jax._jax import jnp, lax, _t
 
 
 
-def _to_list(x):
-    if x is None:
-        return []
-    return list(x) if isinstance(x, (list, tuple)) else [x]
-
-
 def _keep_where(mask_t, new, old):
-    """``new`` where the (batch,) mask is true, else ``old``."""
+    """``new`` where the (batch,) mask is true, else ``old`` (cast: the scan keeps dtypes)."""
     new, old = _t(new), _t(old)
-    m = jnp.reshape(mask_t, (-1,) + (1,) * (new.ndim - 1))
-    return jnp.where(m, new, old.astype(new.dtype))
-
-
-def _prepare_mask(mask, inputs):
-    mask = _t(mask)
-    if mask.ndim == 3 and mask.shape[2] == 1:
-        mask = mask[:, :, 0]
-    if tuple(mask.shape) != tuple(inputs.shape[:2]):
-        raise ValueError('rnn: mask of shape %s does not match inputs (batch, time) = %s'
-                         % (mask.shape, inputs.shape[:2]))
-    return mask if mask.dtype == bool else mask != 0
+    return numpy_like.keep_where(jnp, mask_t, new, old.astype(new.dtype))
 
 
 def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
         constants=None, unroll=False, input_length=None):
-    inputs = _t(inputs)
-    if inputs.ndim < 3:
-        raise ValueError('rnn: expected inputs of shape (batch, time, ...), received shape %s'
-                         % (inputs.shape,))
+    inputs, mask = numpy_like.rnn_inputs(_t, inputs, mask)
     steps = inputs.shape[1]
-    if steps == 0:
-        raise ValueError('rnn: inputs have no time steps (shape %s)' % (inputs.shape,))
-    states = [_t(s) for s in _to_list(initial_states)]
-    constants = _to_list(constants)
+    states = [_t(s) for s in adapter.to_list(initial_states)]
+    constants = adapter.to_list(constants)
     inputs_tm = jnp.swapaxes(inputs, 0, 1)  # (time, batch, ...)
-    mask_tm = None if mask is None else jnp.swapaxes(_prepare_mask(mask, inputs), 0, 1)
+    mask_tm = None if mask is None else jnp.swapaxes(mask, 0, 1)
     if go_backwards:
         inputs_tm = jnp.flip(inputs_tm, 0)
         mask_tm = None if mask_tm is None else jnp.flip(mask_tm, 0)
@@ -51,7 +30,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
     def step(input_t, mask_t, previous, states):
         output, new_states = step_function(input_t, list(states) + constants)
         output = _t(output)
-        new_states = [_t(s) for s in _to_list(new_states)]
+        new_states = [_t(s) for s in adapter.to_list(new_states)]
         if len(new_states) != len(states):
             raise ValueError('rnn: step_function returned %d states, expected %d'
                              % (len(new_states), len(states)))

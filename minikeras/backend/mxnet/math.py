@@ -3,8 +3,6 @@
 Binary ops promote dtypes the way numpy does (MXNet alone would keep an int array int
 when multiplied by 0.5, or sum booleans as floats).
 """
-import builtins
-
 import numpy as onp
 
 from mxnet import np as mnp
@@ -95,10 +93,6 @@ def divide(x, y):
     return _binary(mnp.true_divide, x, y, divide=True)
 
 
-def negative(x):
-    return mnp.negative(_t(x))
-
-
 def maximum(x, y):
     return _binary(mnp.maximum, x, y)
 
@@ -165,10 +159,6 @@ def batch_dot(x, y, axes=None):
     return result
 
 
-def transpose(x):
-    return mnp.transpose(_t(x))
-
-
 # --- reductions ---------------------------------------------------------------------
 
 def _integer_kept(x):
@@ -214,20 +204,7 @@ def std(x, axis=None, keepdims=False):
     return mnp.sqrt(var(x, axis, keepdims))
 
 
-def max(x, axis=None, keepdims=False):
-    return mnp.max(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    return mnp.min(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def argmax(x, axis=-1):
-    return mnp.argmax(_t(x), axis=int(axis))
-
-
-def argmin(x, axis=-1):
-    return mnp.argmin(_t(x), axis=int(axis))
+max, min, argmax, argmin = numpy_like.extreme_ops(mnp, _t)
 
 
 def any(x, axis=None, keepdims=False):
@@ -274,50 +251,15 @@ def logsumexp(x, axis=None, keepdims=False):
 
 # --- element-wise -------------------------------------------------------------------
 
-def exp(x):
-    return mnp.exp(_t(x))
-
-
-def log(x):
-    return mnp.log(_t(x))
-
-
-def sqrt(x):
-    return mnp.sqrt(_t(x))
-
-
-def square(x):
-    return mnp.square(_t(x))
-
-
-def abs(x):
-    return mnp.abs(_t(x))
-
-
-def sign(x):
-    return mnp.sign(_t(x))
-
-
-def round(x):
-    return mnp.round(_t(x))  # half to even, like numpy
-
-
-def sin(x):
-    return mnp.sin(_t(x))
-
-
-def cos(x):
-    return mnp.cos(_t(x))
+# the ops that are the namespace's function of one tensor (round: half to even)
+(negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
+ cos) = numpy_like.unary_ops(mnp, _t, ('negative', 'transpose', 'exp', 'log', 'sqrt',
+                                      'square', 'abs', 'sign', 'round', 'sin', 'cos'))
 
 
 def clip(x, min_value, max_value):
     x = _t(x)
-    if isinstance(min_value, onp.generic):
-        min_value = min_value.item()
-    if isinstance(max_value, onp.generic):
-        max_value = max_value.item()
-    if min_value is not None and max_value is not None and max_value < min_value:
-        max_value = min_value  # Keras 2: an empty range collapses onto min_value
+    min_value, max_value = numpy_like.clip_bounds(min_value, max_value)
     if min_value is None and max_value is None:
         return x.copy()
     return mnp.clip(x, min_value, max_value)
@@ -343,14 +285,7 @@ def stack(x, axis=0):
     return mnp.stack(_same_dtype(x), axis=int(axis))
 
 
-def expand_dims(x, axis=-1):
-    return mnp.expand_dims(_t(x), int(axis))
-
-
-def squeeze(x, axis):
-    x = _t(x)
-    numpy_like.check_squeeze(x, axis)
-    return mnp.squeeze(x, axis=int(axis))
+expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(mnp, _t)
 
 
 def tile(x, n):
@@ -358,23 +293,6 @@ def tile(x, n):
     n = _shape_tuple(n)
     numpy_like.check_tile(x, n)
     return mnp.tile(x, n)
-
-
-def repeat(x, n):
-    x = _t(x)
-    numpy_like.check_repeat(x)
-    return mnp.repeat(mnp.expand_dims(x, 1), int(n), axis=1)
-
-
-def repeat_elements(x, rep, axis):
-    return mnp.repeat(_t(x), int(rep), axis=int(axis))
-
-
-def gather(reference, indices):
-    indices = _t(indices)
-    if not _is_int(indices):
-        indices = indices.astype('int64')
-    return mnp.take(_t(reference), indices, axis=0)
 
 
 def one_hot(indices, num_classes):
@@ -402,22 +320,4 @@ def arange(start, stop=None, step=1, dtype='int32'):
     return mnp.array(values, dtype=values.dtype)
 
 
-def _pad(x, pads):
-    if builtins.all(p == (0, 0) for p in pads):
-        return x
-    return mnp.pad(x, pads, mode='constant')
-
-
-def temporal_padding(x, padding=(1, 1)):
-    x = _t(x)
-    return _pad(x, numpy_like.temporal_pads(x, padding))
-
-
-def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
-    x = _t(x)
-    return _pad(x, numpy_like.spatial_2d_pads(x, padding, data_format))
-
-
-def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest'):
-    return numpy_like.resize_images(mnp, _t(x), height_factor, width_factor, data_format,
-                                    interpolation)
+temporal_padding, spatial_2d_padding, resize_images = numpy_like.padding_ops(mnp, _t)

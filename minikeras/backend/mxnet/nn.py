@@ -82,9 +82,7 @@ def _log_probabilities(output, axis, from_logits):
     [epsilon, 1 - epsilon] along ``axis``."""
     if from_logits:
         return npx.log_softmax(output, axis=axis)
-    p = output / mnp.sum(output, axis=axis, keepdims=True)
-    eps = state.epsilon()
-    return mnp.log(mnp.clip(p, eps, 1 - eps))
+    return numpy_like.log_of_probabilities(mnp, output, axis)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -98,18 +96,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target, output = _t(target), _t(output)
-    axis = int(axis) % output.ndim
-    if target.ndim == output.ndim:
-        if target.shape[-1] != 1:
-            raise ValueError('sparse_categorical_crossentropy: target of shape %s has as many '
-                             'axes as output %s but its last axis is not of length 1'
-                             % (target.shape, output.shape))
-        target = mnp.squeeze(target, axis=-1)
-    expected = tuple(output.shape[:axis] + output.shape[axis + 1:])
-    if tuple(target.shape) != expected:
-        raise ValueError('sparse_categorical_crossentropy: expected integer targets of shape '
-                         '%s for output of shape %s, received %s'
-                         % (expected, output.shape, target.shape))
+    target, axis = numpy_like.sparse_targets(mnp, target, output, axis)
     log_p = _log_probabilities(output, axis, from_logits)
     return -npx.pick(log_p, target.astype('int64'), axis=axis)
 
@@ -121,19 +108,11 @@ def binary_crossentropy(target, output, from_logits=False):
     if from_logits:
         return (npx.relu(output) - output * target
                 + mnp.log1p(mnp.exp(-mnp.abs(output))))
-    eps = state.epsilon()
-    p = mnp.clip(output, eps, 1 - eps)
-    return -(target * mnp.log(p) + (1 - target) * mnp.log(1 - p))
+    return numpy_like.binary_crossentropy_of_probabilities(mnp, target, output)
 
 
 def l2_normalize(x, axis=None):
-    x = _t(x)
-    if isinstance(axis, (list, tuple)):
-        axis = tuple(int(a) for a in axis)
-    elif axis is not None:
-        axis = int(axis)
-    square_sum = mnp.sum(mnp.square(x), axis=axis, keepdims=True)
-    return x / mnp.sqrt(mnp.maximum(square_sum, state.epsilon()))
+    return numpy_like.l2_normalize(mnp, _t(x), axis)
 
 
 def in_top_k(predictions, targets, k):

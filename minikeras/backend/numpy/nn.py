@@ -28,25 +28,14 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
     return y
 
 
-def elu(x, alpha=1.):
-    x = _as_array(x)
-    # expm1 of min(x, 0) so the unused branch cannot overflow
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)
-
-
-def selu(x):
-    return (SELU_SCALE * elu(x, SELU_ALPHA)).astype(_as_array(x).dtype)
+elu, selu, hard_sigmoid, softsign = numpy_like.activation_ops(
+    np, _as_array, SELU_ALPHA, SELU_SCALE)
 
 
 def sigmoid(x):
     x = _as_array(x)
     e = np.exp(-np.abs(x))  # in (0, 1]: no overflow
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
-
-
-def hard_sigmoid(x):
-    x = _as_array(x)
-    return np.clip(0.2 * x + 0.5, 0, 1).astype(x.dtype)
 
 
 def tanh(x):
@@ -68,11 +57,6 @@ def log_softmax(x, axis=-1):
 def softplus(x):
     x = _as_array(x)
     return np.logaddexp(0, x).astype(x.dtype)
-
-
-def softsign(x):
-    x = _as_array(x)
-    return x / (1 + np.abs(x))
 
 
 # --- losses -------------------------------------------------------------------------

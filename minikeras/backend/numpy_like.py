@@ -396,3 +396,16 @@ def rnn(xp, to_tensor, step_function, inputs, initial_states, go_backwards, mask
         outputs.append(output)
         previous, states = output, new_states
     return outputs[-1], xp.stack(outputs, axis=1), states
+
+
+def set_operators(cls, xp, binary):
+    """Give a variable class ``cls`` Python's arithmetic and comparison operators from the
+    array namespace ``xp``; ``binary(fn, reflected=False)`` makes one method."""
+    for name, fn in [('add', xp.add), ('sub', xp.subtract), ('mul', xp.multiply),
+                     ('truediv', xp.true_divide), ('floordiv', xp.floor_divide),
+                     ('mod', xp.mod), ('pow', xp.power), ('matmul', xp.matmul)]:
+        setattr(cls, '__%s__' % name, binary(fn))
+        setattr(cls, '__r%s__' % name, binary(fn, reflected=True))
+    for name, fn in [('lt', xp.less), ('le', xp.less_equal), ('gt', xp.greater),
+                     ('ge', xp.greater_equal)]:
+        setattr(cls, '__%s__' % name, binary(fn))

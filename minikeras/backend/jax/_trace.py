@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 from jax.extend.core import Var as _Var
 
+from minikeras.backend import numpy_like
 from minikeras.backend.symbolic import KerasTensor as _KerasTensor
 
 _stack = []
@@ -93,15 +94,7 @@ def _binary(fn, reflected=False):
     return method
 
 
-for _name, _fn in [('add', jnp.add), ('sub', jnp.subtract), ('mul', jnp.multiply),
-                   ('truediv', jnp.true_divide), ('floordiv', jnp.floor_divide),
-                   ('mod', jnp.mod), ('pow', jnp.power), ('matmul', jnp.matmul)]:
-    setattr(_Variable, '__%s__' % _name, _binary(_fn))
-    setattr(_Variable, '__r%s__' % _name, _binary(_fn, reflected=True))
-for _name, _fn in [('lt', jnp.less), ('le', jnp.less_equal), ('gt', jnp.greater),
-                   ('ge', jnp.greater_equal)]:
-    setattr(_Variable, '__%s__' % _name, _binary(_fn))
-del _name, _fn
+numpy_like.set_operators(_Variable, jnp, _binary)
 
 VARIABLE_TYPES = (_Variable,)
 

@@ -6,6 +6,7 @@ the reference is also run on probe values for symbolic shape inference.
 """
 import numpy as np
 
+from minikeras.backend import numpy_like
 from minikeras.backend import adapter, state
 from minikeras.backend.unsupported import unsupported
 
@@ -69,15 +70,7 @@ def _binary(ufunc, reflected=False):
     return method
 
 
-for _name, _ufunc in [('add', np.add), ('sub', np.subtract), ('mul', np.multiply),
-                      ('truediv', np.true_divide), ('floordiv', np.floor_divide),
-                      ('mod', np.mod), ('pow', np.power), ('matmul', np.matmul)]:
-    setattr(NumpyVariable, '__%s__' % _name, _binary(_ufunc))
-    setattr(NumpyVariable, '__r%s__' % _name, _binary(_ufunc, reflected=True))
-for _name, _ufunc in [('lt', np.less), ('le', np.less_equal), ('gt', np.greater),
-                      ('ge', np.greater_equal)]:
-    setattr(NumpyVariable, '__%s__' % _name, _binary(_ufunc))
-del _name, _ufunc
+numpy_like.set_operators(NumpyVariable, np, _binary)
 
 
 def _value_of(x):

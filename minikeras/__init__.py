@@ -14,6 +14,8 @@ from minikeras.keras_alias import install_keras_alias  # noqa: F401,E402
 from minikeras.layers import Input  # noqa: F401,E402
 from minikeras.models import Model, Sequential  # noqa: F401,E402
 from minikeras.legacy import interfaces as _legacy_interfaces  # noqa: E402
+# saving and export register Model.save/load_weights/export (models/persistence.py)
+from minikeras import export, saving  # noqa: F401,E402
 
 # Keras-1 keyword arguments, converted with Keras 2.3.1's warnings
 _legacy_interfaces.install()

@@ -31,6 +31,8 @@ import numpy as np
 
 import minikeras.backend as K
 from minikeras.backend import export_target
+from minikeras.models import persistence
+from minikeras.models.network import Network
 
 __all__ = ['FORMATS', 'SUPPORTED_LAYERS', 'ExportError', 'VerificationError', 'export_model',
            'verify', 'run_exported', 'supported_layers', 'check_layers']
@@ -160,7 +162,6 @@ def check_layers(model, format):
 
 
 def _check_model(model):
-    from minikeras.models.network import Network
     if not isinstance(model, Network):
         raise ExportError('export expects a minikeras Model or Sequential, received %r'
                           % (model,))
@@ -581,3 +582,7 @@ def verify(model, path, format, x, rtol=None, atol=None, batch_size=32,
         raise VerificationError('%s export at %s (run with %s) does not match model.predict: '
                                 '%s' % (format, path, runtime, '; '.join(problems)))
     return report
+
+
+# Model.export reaches export_model through this hook (models never import export)
+persistence.register(export_model=export_model)

@@ -2,6 +2,8 @@
 freshly initialised weights), optionally on new input tensors."""
 from minikeras.backend.symbolic import KerasTensor
 from minikeras.layers.input_layer import Input, InputLayer
+from minikeras.models.sequential import Sequential
+from minikeras.models.training import Model
 from minikeras.utils import nest
 
 
@@ -12,7 +14,6 @@ def _clone_layer(layer):
 def clone_model(model, input_tensors=None, clone_function=None):
     """A copy of a functional or Sequential ``model``: every layer is rebuilt by
     ``clone_function(layer)`` (default: from its config), so no weight is shared."""
-    from minikeras.models import Model, Sequential
     clone_function = clone_function or _clone_layer
     if isinstance(model, Sequential):
         return _clone_sequential(model, input_tensors, clone_function, Sequential)

@@ -6,6 +6,7 @@ import json
 
 import minikeras
 import minikeras.backend as K
+from minikeras import layers as layers_module
 from minikeras.layers.input_layer import InputLayer
 from minikeras.utils import object_registration
 from minikeras.utils import nest
@@ -28,7 +29,6 @@ def _tensor_ref(kt):
 
 
 def network_config(model):
-    from minikeras.layers import serialize
     if not model._is_graph_network:
         raise NotImplementedError('model %s is a subclassed model: its architecture is Python '
                                   'code, so get_config/to_json/save cannot describe it; use '
@@ -36,7 +36,7 @@ def network_config(model):
     model_nodes = set(id(n) for n in model._nodes)
     layers = []
     for layer in model.layers:
-        entry = serialize(layer)
+        entry = layers_module.serialize(layer)
         entry['name'] = layer.name
         inbound = []
         for node in layer._inbound_nodes:
@@ -53,12 +53,12 @@ def network_config(model):
 
 
 def network_from_config(cls, config, custom_objects=None):
-    from minikeras.layers import deserialize
     created, outputs_of = {}, {}
     pending = []
     for entry in config['layers']:
-        layer = deserialize({'class_name': entry['class_name'], 'config': entry['config']},
-                            custom_objects=custom_objects)
+        layer = layers_module.deserialize(
+            {'class_name': entry['class_name'], 'config': entry['config']},
+            custom_objects=custom_objects)
         created[entry['name']] = layer
         if isinstance(layer, InputLayer):
             outputs_of[(entry['name'], 0)] = nest.to_list(layer.output)

@@ -8,6 +8,7 @@ from minikeras.backend.symbolic import KerasTensor
 from minikeras.layers.base import Layer, current_context, shape_of
 from minikeras.layers.input_layer import InputLayer, Input
 from minikeras.utils import nest
+from minikeras.utils.layer_utils import print_summary
 
 
 class Network(Layer):
@@ -239,7 +240,6 @@ class Network(Layer):
 
     # --- description -------------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None):
-        from minikeras.utils.layer_utils import print_summary
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 
 

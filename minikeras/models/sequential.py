@@ -1,4 +1,5 @@
 """Sequential: a linear stack of layers."""
+from minikeras import layers as layers_module
 from minikeras.layers.base import Layer
 from minikeras.layers.input_layer import Input, InputLayer
 from minikeras.models.training import Model
@@ -75,8 +76,7 @@ class Sequential(Model):
         return list(self._stack)
 
     def get_config(self):
-        from minikeras.layers import serialize
-        layers = [serialize(l) for l in self.layers]
+        layers = [layers_module.serialize(l) for l in self.layers]
         if self._is_graph_network and layers and \
                 'batch_input_shape' not in layers[0]['config']:
             layers[0]['config']['batch_input_shape'] = self.inputs[0].shape
@@ -84,12 +84,11 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from minikeras.layers import deserialize
         if isinstance(config, list):
             config = {'layers': config}
         model = cls(name=config.get('name'))
         for layer_config in config['layers']:
-            model.add(deserialize(layer_config, custom_objects=custom_objects))
+            model.add(layers_module.deserialize(layer_config, custom_objects=custom_objects))
         return model
 
     def predict_classes(self, x, batch_size=32, verbose=0):

@@ -13,6 +13,7 @@ from minikeras.layers.base import active_context, call_context
 from minikeras.models import data as data_utils
 from minikeras.models import data_adapters
 from minikeras.models import input_checks
+from minikeras.models import persistence
 from minikeras.models.training_extras import TrainingExtras
 from minikeras.models.network import Network
 from minikeras.utils import nest
@@ -495,25 +496,23 @@ class Model(TrainingExtras, Network):
         outs = self._function('predict', xs)(*xs)
         return outs[0] if len(outs) == 1 else outs
 
-    # --- saving (in minikeras.saving) --------------------------------------------------------
+    # --- saving: minikeras.saving / minikeras.export, reached through models/persistence.py --
     def save_weights(self, filepath, overwrite=True):
-        from minikeras import saving
-        saving.save_weights(self, filepath, overwrite=overwrite)
+        persistence.call('save_weights', self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
-        from minikeras import saving
-        saving.load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+        persistence.call('load_weights', self, filepath, by_name=by_name,
+                         skip_mismatch=skip_mismatch)
 
     def save(self, filepath, overwrite=True, include_optimizer=True):
-        from minikeras import saving
-        saving.save_model(self, filepath, overwrite=overwrite,
-                          include_optimizer=include_optimizer)
+        persistence.call('save_model', self, filepath, overwrite=overwrite,
+                         include_optimizer=include_optimizer)
 
     def export(self, filepath, format='saved_model', overwrite=True, **options):
         """Export for deployment: 'saved_model' (TF Serving), 'tflite' or 'onnx'. Works for
         a model trained on any engine; see ``minikeras.export.export_model``."""
-        from minikeras.export import export_model
-        return export_model(self, filepath, format=format, overwrite=overwrite, **options)
+        return persistence.call('export_model', self, filepath, format=format,
+                                overwrite=overwrite, **options)
 
     def get_config(self):
         from minikeras.models import model_config

@@ -1,7 +1,12 @@
-"""Model.summary()."""
+"""Model.summary() and helpers on layer graphs (``keras.utils.layer_utils``).
+
+Below models (``Network.summary`` imports it): it needs the backend and layers only."""
 import numpy as np
 
 import minikeras.backend as K
+from minikeras.backend.symbolic import KerasTensor
+from minikeras.layers.input_layer import InputLayer
+from minikeras.utils.conv_utils import convert_kernel
 
 
 def count_params(weights):
@@ -51,14 +56,29 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
 
 
 def get_source_inputs(tensor, layer=None, node_index=None):
-    from minikeras.engine.network import get_source_inputs as sources
-    return sources(tensor, layer, node_index)
+    """The Input tensors ``tensor`` was computed from (Keras 2.3.1), in the order they
+    are first reached. ``layer`` and ``node_index`` are accepted for Keras's signature;
+    the graph is followed from ``tensor`` itself."""
+    if not isinstance(tensor, KerasTensor):
+        raise TypeError('get_source_inputs expects a symbolic tensor made by Input() and '
+                        'layers, received %r' % (tensor,))
+    sources, seen, stack = [], set(), [tensor]
+    while stack:
+        t = stack.pop(0)
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        node = t.node
+        if node is None or isinstance(node.layer, InputLayer) or not node.inputs:
+            sources.append(t)
+        else:
+            stack = list(node.inputs) + stack
+    return sources
 
 
 def convert_all_kernels_in_model(model):
     """Flip the spatial axes of every convolution kernel of ``model`` (Keras 2.3.1; for
     weights trained as true convolutions, e.g. under Keras's Theano backend)."""
-    from minikeras.utils.conv_utils import convert_kernel
     conv_classes = {'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose'}
     pairs = []
     for layer in model.layers:

@@ -35,6 +35,22 @@ class Node(object):
             out.node, out.node_index = self, i
 
 
+def _operator(name):
+    """The methods ``x <op> other`` and ``other <op> x`` of KerasTensor: ``K.<name>``."""
+    def method(self, other):
+        return _op(name)(self, other)
+
+    def reflected(self, other):
+        return _op(name)(other, self)
+    return method, reflected
+
+
+def _unary_operator(name):
+    def method(self):
+        return _op(name)(self)
+    return method
+
+
 class KerasTensor(object):
     """A symbolic tensor: shape (tuple with None for unknown), dtype and history."""
 
@@ -84,53 +100,19 @@ class KerasTensor(object):
                                  for size in PROBE_SIZES)
         return self._probes[i]
 
-    # --- operators record backend ops -----------------------------------------------
-    def __add__(self, other):
-        return _op('add')(self, other)
-
-    def __radd__(self, other):
-        return _op('add')(other, self)
-
-    def __sub__(self, other):
-        return _op('subtract')(self, other)
-
-    def __rsub__(self, other):
-        return _op('subtract')(other, self)
-
-    def __mul__(self, other):
-        return _op('multiply')(self, other)
-
-    def __rmul__(self, other):
-        return _op('multiply')(other, self)
-
-    def __truediv__(self, other):
-        return _op('divide')(self, other)
-
-    def __rtruediv__(self, other):
-        return _op('divide')(other, self)
-
+    # --- operators record backend ops (K.<name>) --------------------------------------
+    __add__, __radd__ = _operator('add')
+    __sub__, __rsub__ = _operator('subtract')
+    __mul__, __rmul__ = _operator('multiply')
+    __truediv__, __rtruediv__ = _operator('divide')
     __div__, __rdiv__ = __truediv__, __rtruediv__
-
-    def __neg__(self):
-        return _op('negative')(self)
-
-    def __pow__(self, a):
-        return _op('pow')(self, a)
-
-    def __abs__(self):
-        return _op('abs')(self)
-
-    def __lt__(self, other):
-        return _op('less')(self, other)
-
-    def __le__(self, other):
-        return _op('less_equal')(self, other)
-
-    def __gt__(self, other):
-        return _op('greater')(self, other)
-
-    def __ge__(self, other):
-        return _op('greater_equal')(self, other)
+    __pow__ = _operator('pow')[0]
+    __lt__ = _operator('less')[0]
+    __le__ = _operator('less_equal')[0]
+    __gt__ = _operator('greater')[0]
+    __ge__ = _operator('greater_equal')[0]
+    __neg__ = _unary_operator('negative')
+    __abs__ = _unary_operator('abs')
 
     def __getitem__(self, key):
         return record_call(operator.getitem, operator.getitem, (self, key), {},
@@ -154,14 +136,11 @@ def _random_probe(shape, dtype, size):
 
 def any_symbolic(args, kwargs):
     """True if a KerasTensor is among ``args``/``kwargs`` (looking one list deep)."""
-    for a in args:
-        if isinstance(a, KerasTensor):
-            return True
-        if isinstance(a, (list, tuple)):
-            for b in a:
-                if isinstance(b, KerasTensor):
-                    return True
-    for a in kwargs.values():
+    return _has_symbolic(args) or (bool(kwargs) and _has_symbolic(kwargs.values()))
+
+
+def _has_symbolic(values):
+    for a in values:
         if isinstance(a, KerasTensor):
             return True
         if isinstance(a, (list, tuple)):

@@ -16,30 +16,72 @@ def _float(x):
     return x
 
 
+def _float_tensor(x):
+    return _float(_t(x))
+
+
+def _summable(x):
+    """``x`` as a tensor; bool counts as int64 (numpy sums booleans as integers)."""
+    x = _t(x)
+    return tf.cast(x, tf.int64) if x.dtype == tf.bool else x
+
+
+def _bool(x):
+    x = _t(x)
+    return x if x.dtype == tf.bool else tf.not_equal(x, tf.zeros((), x.dtype))
+
+
+# Ops made from a TensorFlow function and a table of names: each gets the op's name, and
+# its arguments are the contract's (the loader checks them).
+
+def _named(name, op):
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+def _binary(name, tf_fn):
+    def op(x, y):
+        x, y = _pair(x, y)
+        return tf_fn(x, y)
+    return _named(name, op)
+
+
+def _unary(name, tf_fn, prepare):
+    def op(x):
+        return tf_fn(prepare(x))
+    return _named(name, op)
+
+
+def _reduction(name, tf_fn, prepare):
+    def op(x, axis=None, keepdims=False):
+        return tf_fn(prepare(x), _axis_list(axis), keepdims=keepdims)
+    return _named(name, op)
+
+
+def _along_axis(name, tf_fn, default_axis):
+    def op(x, axis=default_axis):
+        return tf_fn(_t(x), axis=int(axis))
+    return _named(name, op)
+
+
 # --- arithmetic ----------------------------------------------------------------------
 
-def add(x, y):
-    x, y = _pair(x, y)
-    return tf.add(x, y)
+# the ops that are TensorFlow's function of two tensors brought to one dtype
+(add, subtract, multiply, divide, maximum, minimum, equal, not_equal, greater, greater_equal,
+ less, less_equal) = [_binary(name, fn) for name, fn in (
+    ('add', tf.add), ('subtract', tf.subtract), ('multiply', tf.multiply),
+    ('divide', tf.math.truediv), ('maximum', tf.maximum), ('minimum', tf.minimum),
+    ('equal', tf.equal), ('not_equal', tf.not_equal), ('greater', tf.greater),
+    ('greater_equal', tf.greater_equal), ('less', tf.less), ('less_equal', tf.less_equal))]
 
+(negative, transpose, square, abs, sign, round) = [_unary(name, fn, _t) for name, fn in (
+    ('negative', tf.negative), ('transpose', tf.transpose), ('square', tf.square),
+    ('abs', tf.abs), ('sign', tf.sign), ('round', tf.round))]
 
-def subtract(x, y):
-    x, y = _pair(x, y)
-    return tf.subtract(x, y)
-
-
-def multiply(x, y):
-    x, y = _pair(x, y)
-    return tf.multiply(x, y)
-
-
-def divide(x, y):
-    x, y = _pair(x, y)
-    return tf.math.truediv(x, y)
-
-
-def negative(x):
-    return tf.negative(_t(x))
+# integer and bool arguments give floatx results, as in NumPy
+(exp, log, sqrt, sin, cos) = [_unary(name, fn, _float_tensor) for name, fn in (
+    ('exp', tf.exp), ('log', tf.math.log), ('sqrt', tf.sqrt), ('sin', tf.sin),
+    ('cos', tf.cos))]
 
 
 def dot(x, y):
@@ -81,113 +123,24 @@ def batch_dot(x, y, axes=None):
     return result
 
 
-def transpose(x):
-    return tf.transpose(_t(x))
-
-
 # --- reductions ----------------------------------------------------------------------
 
-def sum(x, axis=None, keepdims=False):
-    x = _t(x)
-    if x.dtype == tf.bool:
-        x = tf.cast(x, tf.int64)
-    return tf.reduce_sum(x, _axis_list(axis), keepdims=keepdims)
+(sum, prod, max, min, mean, var, std, logsumexp, any, all) = [
+    _reduction(name, fn, prepare) for name, fn, prepare in (
+        ('sum', tf.reduce_sum, _summable), ('prod', tf.reduce_prod, _t),
+        ('max', tf.reduce_max, _t), ('min', tf.reduce_min, _t),
+        ('mean', tf.reduce_mean, _float_tensor),
+        ('var', tf.math.reduce_variance, _float_tensor),
+        ('std', tf.math.reduce_std, _float_tensor),
+        ('logsumexp', tf.reduce_logsumexp, _float_tensor),
+        ('any', tf.reduce_any, _bool), ('all', tf.reduce_all, _bool))]
 
-
-def prod(x, axis=None, keepdims=False):
-    return tf.reduce_prod(_t(x), _axis_list(axis), keepdims=keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    return tf.reduce_mean(_float(_t(x)), _axis_list(axis), keepdims=keepdims)
-
-
-def var(x, axis=None, keepdims=False):
-    return tf.math.reduce_variance(_float(_t(x)), _axis_list(axis), keepdims=keepdims)
-
-
-def std(x, axis=None, keepdims=False):
-    return tf.math.reduce_std(_float(_t(x)), _axis_list(axis), keepdims=keepdims)
-
-
-def max(x, axis=None, keepdims=False):
-    return tf.reduce_max(_t(x), _axis_list(axis), keepdims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    return tf.reduce_min(_t(x), _axis_list(axis), keepdims=keepdims)
-
-
-def argmax(x, axis=-1):
-    return tf.argmax(_t(x), axis=int(axis))
-
-
-def argmin(x, axis=-1):
-    return tf.argmin(_t(x), axis=int(axis))
-
-
-def _bool(x):
-    x = _t(x)
-    return x if x.dtype == tf.bool else tf.not_equal(x, tf.zeros((), x.dtype))
-
-
-def any(x, axis=None, keepdims=False):
-    return tf.reduce_any(_bool(x), _axis_list(axis), keepdims=keepdims)
-
-
-def all(x, axis=None, keepdims=False):
-    return tf.reduce_all(_bool(x), _axis_list(axis), keepdims=keepdims)
-
-
-def cumsum(x, axis=0):
-    return tf.cumsum(_t(x), axis=int(axis))
-
-
-def cumprod(x, axis=0):
-    return tf.math.cumprod(_t(x), axis=int(axis))
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    return tf.reduce_logsumexp(_float(_t(x)), _axis_list(axis), keepdims=keepdims)
+(argmax, argmin, cumsum, cumprod) = [_along_axis(name, fn, default) for name, fn, default in (
+    ('argmax', tf.argmax, -1), ('argmin', tf.argmin, -1), ('cumsum', tf.cumsum, 0),
+    ('cumprod', tf.math.cumprod, 0))]
 
 
 # --- element-wise --------------------------------------------------------------------
-
-def exp(x):
-    return tf.exp(_float(_t(x)))
-
-
-def log(x):
-    return tf.math.log(_float(_t(x)))
-
-
-def sqrt(x):
-    return tf.sqrt(_float(_t(x)))
-
-
-def square(x):
-    return tf.square(_t(x))
-
-
-def abs(x):
-    return tf.abs(_t(x))
-
-
-def sign(x):
-    return tf.sign(_t(x))
-
-
-def round(x):
-    return tf.round(_t(x))
-
-
-def sin(x):
-    return tf.sin(_float(_t(x)))
-
-
-def cos(x):
-    return tf.cos(_float(_t(x)))
-
 
 def clip(x, min_value, max_value):
     x = _t(x)
@@ -202,16 +155,6 @@ def clip(x, min_value, max_value):
     return tf.clip_by_value(x, tf.cast(min_value, x.dtype), tf.cast(max_value, x.dtype))
 
 
-def maximum(x, y):
-    x, y = _pair(x, y)
-    return tf.maximum(x, y)
-
-
-def minimum(x, y):
-    x, y = _pair(x, y)
-    return tf.minimum(x, y)
-
-
 def pow(x, a):
     x = _t(x)
     if tf.is_tensor(a):
@@ -219,36 +162,6 @@ def pow(x, a):
     if not x.dtype.is_floating and isinstance(a, float) and not float(a).is_integer():
         x = tf.cast(x, _floatx())
     return tf.pow(x, tf.cast(a, x.dtype))
-
-
-def equal(x, y):
-    x, y = _pair(x, y)
-    return tf.equal(x, y)
-
-
-def not_equal(x, y):
-    x, y = _pair(x, y)
-    return tf.not_equal(x, y)
-
-
-def greater(x, y):
-    x, y = _pair(x, y)
-    return tf.greater(x, y)
-
-
-def greater_equal(x, y):
-    x, y = _pair(x, y)
-    return tf.greater_equal(x, y)
-
-
-def less(x, y):
-    x, y = _pair(x, y)
-    return tf.less(x, y)
-
-
-def less_equal(x, y):
-    x, y = _pair(x, y)
-    return tf.less_equal(x, y)
 
 
 # --- shapes --------------------------------------------------------------------------

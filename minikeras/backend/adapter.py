@@ -91,6 +91,31 @@ def check_input(i, array, spec):
                              'array of shape %s' % (i, tuple(shape), array.shape))
 
 
+def input_spec(i, spec):
+    """``input_specs[i]`` of ``K.compiled_function`` as (shape tuple, None for any length;
+    the dtype as given), or the error naming what was received."""
+    try:
+        shape, dtype = spec
+    except (TypeError, ValueError):
+        raise TypeError('compiled_function: input_specs[%d] must be a (shape, dtype) pair, '
+                        'received %r' % (i, spec))
+    if shape is None:
+        raise ValueError('compiled_function: input_specs[%d] needs a shape (tuple of int or '
+                         'None), received None' % i)
+    return tuple(None if d is None else int(d) for d in shape), dtype
+
+
+def update_pair(where, i, update):
+    """Update ``i`` of a compiled function as (variable, new value); ``where`` starts the
+    message ('compiled_function', or 'compiled function <name>')."""
+    try:
+        var, value = update
+    except (TypeError, ValueError):
+        raise TypeError('%s: update %d must be a (variable, new_value) pair, received %r'
+                        % (where, i, update))
+    return var, value
+
+
 def to_list(x):
     """An op's list argument (states, constants): None -> [], a list or tuple -> a new
     list, anything else -> [x]."""

@@ -9,19 +9,12 @@ import re
 
 import numpy as np
 
+from minikeras.backend import adapter
 from minikeras.backend.tensorflow._tf import tf, _tf_dtype, _to_tensor
 
 
 def _spec(i, spec):
-    try:
-        shape, dtype = spec
-    except (TypeError, ValueError):
-        raise TypeError('compiled_function: input_specs[%d] must be a (shape, dtype) pair, '
-                        'received %r' % (i, spec))
-    if shape is None:
-        raise ValueError('compiled_function: input_specs[%d] needs a shape (tuple of int or '
-                         'None), received None' % i)
-    shape = tuple(None if d is None else int(d) for d in shape)
+    shape, dtype = adapter.input_spec(i, spec)
     return shape, _tf_dtype(dtype)
 
 
@@ -42,11 +35,7 @@ def _as_output(x, i):
 
 
 def _as_update(i, update):
-    try:
-        var, value = update
-    except (TypeError, ValueError):
-        raise TypeError('compiled_function: update %d must be a (variable, new_value) pair, '
-                        'received %r' % (i, update))
+    var, value = adapter.update_pair('compiled_function', i, update)
     if not isinstance(var, tf.Variable):
         raise TypeError('compiled_function: update %d targets %r, which is not a variable '
                         'made by K.variable' % (i, var))

@@ -214,6 +214,16 @@ def _to_last(x, data_format):
     return x
 
 
+def _channels_last(x, rank, data_format, padding, op, allowed=('valid', 'same')):
+    """What every convolution and pooling checks first: ``x`` must have ``rank`` axes and
+    ``padding`` be one of ``allowed``. Returns ``x`` moved to channels-last, the data
+    format and TensorFlow's padding name."""
+    data_format = _normalize_format(data_format)
+    _check_rank(x, rank, op)
+    pad = _padding(padding, op, allowed)
+    return _to_last(x, data_format), data_format, pad
+
+
 def _from_last(y, data_format):
     if data_format == 'channels_first':
         r = _rank(y)
@@ -269,12 +279,10 @@ def _conv_nd(x, kernel, strides, pad, dilation):
 
 def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
     x, kernel = _pair(x, kernel)
-    data_format = _normalize_format(data_format)
-    _check_rank(x, 3, 'conv1d')
-    pad = _padding(padding, 'conv1d', ('valid', 'same', 'causal'))
+    x, data_format, pad = _channels_last(x, 3, data_format, padding, 'conv1d',
+                                         ('valid', 'same', 'causal'))
     strides = _tuple(strides, 1, 'strides')
     dilation = _tuple(dilation_rate, 1, 'dilation_rate')
-    x = _to_last(x, data_format)
     if pad == 'CAUSAL':
         width = kernel.shape[0]
         if width is None:
@@ -289,10 +297,8 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
     x, kernel = _pair(x, kernel)
-    data_format = _normalize_format(data_format)
-    _check_rank(x, 4, 'conv2d')
-    pad = _padding(padding, 'conv2d')
-    y = _conv_nd(_to_last(x, data_format), kernel, _tuple(strides, 2, 'strides'), pad,
+    x, data_format, pad = _channels_last(x, 4, data_format, padding, 'conv2d')
+    y = _conv_nd(x, kernel, _tuple(strides, 2, 'strides'), pad,
                  _tuple(dilation_rate, 2, 'dilation_rate'))
     return _from_last(y, data_format)
 
@@ -300,12 +306,9 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _pair(x, kernel)
-    data_format = _normalize_format(data_format)
-    _check_rank(x, 4, 'conv2d_transpose')
-    pad = _padding(padding, 'conv2d_transpose')
+    x, data_format, pad = _channels_last(x, 4, data_format, padding, 'conv2d_transpose')
     strides = _tuple(strides, 2, 'strides')
     dilation = _tuple(dilation_rate, 2, 'dilation_rate')
-    x = _to_last(x, data_format)
     if tf.is_tensor(output_shape):
         dims = tf.unstack(tf.cast(output_shape, tf.int32), num=4)
     else:
@@ -343,11 +346,8 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
     x, kernel = _pair(x, depthwise_kernel)
-    data_format = _normalize_format(data_format)
-    _check_rank(x, 4, 'depthwise_conv2d')
-    pad = _padding(padding, 'depthwise_conv2d')
-    strides = _tuple(strides, 2, 'strides')
-    y = _depthwise(_to_last(x, data_format), kernel, strides, pad,
+    x, data_format, pad = _channels_last(x, 4, data_format, padding, 'depthwise_conv2d')
+    y = _depthwise(x, kernel, _tuple(strides, 2, 'strides'), pad,
                    _tuple(dilation_rate, 2, 'dilation_rate'))
     return _from_last(y, data_format)
 
@@ -363,12 +363,9 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
                      padding='valid', data_format=None, dilation_rate=(1, 1)):
     x, dk = _pair(x, depthwise_kernel)
     pk = _to_tensor(pointwise_kernel, x.dtype)
-    data_format = _normalize_format(data_format)
-    _check_rank(x, 4, 'separable_conv2d')
-    pad = _padding(padding, 'separable_conv2d')
+    x, data_format, pad = _channels_last(x, 4, data_format, padding, 'separable_conv2d')
     strides = _tuple(strides, 2, 'strides')
     dilation = _tuple(dilation_rate, 2, 'dilation_rate')
-    x = _to_last(x, data_format)
     if dilation == (1, 1) or _fast_dilation(dk, strides, dilation):
         y = tf.nn.separable_conv2d(x, dk, pk, strides=[1, strides[0], strides[1], 1],
                                    padding=pad, dilations=list(dilation))
@@ -379,13 +376,9 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
 
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
-    x = _t(x)
-    data_format = _normalize_format(data_format)
-    _check_rank(x, 4, 'pool2d')
-    pad = _padding(padding, 'pool2d')
+    x, data_format, pad = _channels_last(_t(x), 4, data_format, padding, 'pool2d')
     pool_size = list(_tuple(pool_size, 2, 'pool_size'))
     strides = list(_tuple(strides, 2, 'strides'))
-    x = _to_last(x, data_format)
     if pool_mode == 'max':
         y = tf.nn.max_pool2d(x, pool_size, strides, pad)
     elif pool_mode == 'avg':

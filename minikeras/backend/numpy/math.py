@@ -22,26 +22,27 @@ def _binary(fn, x, y):
     return np.asarray(fn(_value_of(x), _value_of(y)))
 
 
+def _binary_op(name, fn):
+    def op(x, y):
+        return _binary(fn, x, y)
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
 # --- arithmetic ---------------------------------------------------------------------
 
-def add(x, y):
-    return _binary(np.add, x, y)
+# the ops that are NumPy's function of two arrays
+(add, subtract, multiply, divide, maximum, minimum, equal, not_equal, greater, greater_equal,
+ less, less_equal) = [_binary_op(name, fn) for name, fn in (
+    ('add', np.add), ('subtract', np.subtract), ('multiply', np.multiply),
+    ('divide', np.true_divide), ('maximum', np.maximum), ('minimum', np.minimum),
+    ('equal', np.equal), ('not_equal', np.not_equal), ('greater', np.greater),
+    ('greater_equal', np.greater_equal), ('less', np.less), ('less_equal', np.less_equal))]
 
-
-def subtract(x, y):
-    return _binary(np.subtract, x, y)
-
-
-def multiply(x, y):
-    return _binary(np.multiply, x, y)
-
-
-def divide(x, y):
-    return _binary(np.true_divide, x, y)
-
-
-def negative(x):
-    return np.negative(_as_array(x))
+# the ops that are NumPy's function of one array (round: half to even)
+(negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
+ cos) = numpy_like.unary_ops(np, _as_array, ('negative', 'transpose', 'exp', 'log', 'sqrt',
+                                             'square', 'abs', 'sign', 'round', 'sin', 'cos'))
 
 
 def dot(x, y):
@@ -60,10 +61,6 @@ def batch_dot(x, y, axes=None):
     if result.ndim == 1:
         result = result[:, None]
     return result
-
-
-def transpose(x):
-    return np.transpose(_as_array(x))
 
 
 # --- reductions ---------------------------------------------------------------------
@@ -144,42 +141,6 @@ def logsumexp(x, axis=None, keepdims=False):
 
 # --- element-wise -------------------------------------------------------------------
 
-def exp(x):
-    return np.exp(_as_array(x))
-
-
-def log(x):
-    return np.log(_as_array(x))
-
-
-def sqrt(x):
-    return np.sqrt(_as_array(x))
-
-
-def square(x):
-    return np.square(_as_array(x))
-
-
-def abs(x):
-    return np.abs(_as_array(x))
-
-
-def sign(x):
-    return np.sign(_as_array(x))
-
-
-def round(x):
-    return np.round(_as_array(x))  # numpy rounds half to even
-
-
-def sin(x):
-    return np.sin(_as_array(x))
-
-
-def cos(x):
-    return np.cos(_as_array(x))
-
-
 def clip(x, min_value, max_value):
     x = _as_array(x)
     if min_value is None:
@@ -191,40 +152,8 @@ def clip(x, min_value, max_value):
     return np.clip(x, min_value, max_value).astype(x.dtype)
 
 
-def maximum(x, y):
-    return _binary(np.maximum, x, y)
-
-
-def minimum(x, y):
-    return _binary(np.minimum, x, y)
-
-
 def pow(x, a):
     return _binary(np.power, x, a)
-
-
-def equal(x, y):
-    return _binary(np.equal, x, y)
-
-
-def not_equal(x, y):
-    return _binary(np.not_equal, x, y)
-
-
-def greater(x, y):
-    return _binary(np.greater, x, y)
-
-
-def greater_equal(x, y):
-    return _binary(np.greater_equal, x, y)
-
-
-def less(x, y):
-    return _binary(np.less, x, y)
-
-
-def less_equal(x, y):
-    return _binary(np.less_equal, x, y)
 
 
 # --- shapes -------------------------------------------------------------------------

@@ -97,14 +97,19 @@ class _Merge(Layer):
         return K.all(K.concatenate(masks, axis=0), axis=0, keepdims=False)
 
 
+def _fold(op, inputs):
+    """``op`` applied from the left: op(op(inputs[0], inputs[1]), inputs[2])..."""
+    output = inputs[0]
+    for x in inputs[1:]:
+        output = op(output, x)
+    return output
+
+
 class Add(_Merge):
     """Sum of the inputs."""
 
     def _merge_function(self, inputs):
-        output = inputs[0]
-        for x in inputs[1:]:
-            output = K.add(output, x)
-        return output
+        return _fold(K.add, inputs)
 
 
 class Subtract(_Merge):
@@ -125,40 +130,28 @@ class Multiply(_Merge):
     """Element-wise product of the inputs."""
 
     def _merge_function(self, inputs):
-        output = inputs[0]
-        for x in inputs[1:]:
-            output = K.multiply(output, x)
-        return output
+        return _fold(K.multiply, inputs)
 
 
 class Average(_Merge):
     """Element-wise mean of the inputs."""
 
     def _merge_function(self, inputs):
-        output = inputs[0]
-        for x in inputs[1:]:
-            output = K.add(output, x)
-        return K.divide(output, float(len(inputs)))
+        return K.divide(_fold(K.add, inputs), float(len(inputs)))
 
 
 class Maximum(_Merge):
     """Element-wise maximum of the inputs."""
 
     def _merge_function(self, inputs):
-        output = inputs[0]
-        for x in inputs[1:]:
-            output = K.maximum(output, x)
-        return output
+        return _fold(K.maximum, inputs)
 
 
 class Minimum(_Merge):
     """Element-wise minimum of the inputs."""
 
     def _merge_function(self, inputs):
-        output = inputs[0]
-        for x in inputs[1:]:
-            output = K.minimum(output, x)
-        return output
+        return _fold(K.minimum, inputs)
 
 
 class Concatenate(_Merge):

@@ -33,6 +33,13 @@ def _check_padding(padding, allowed=('valid', 'same')):
                          % (', '.join(allowed), padding))
 
 
+def _nhwc_input(x, data_format, padding):
+    """What the 2-D convolutions check first: ``x`` as NHWC and the data format."""
+    data_format = state.normalize_data_format(data_format)
+    _check_padding(padding)
+    return _to_nhwc(x, data_format), data_format
+
+
 def _to_nhwc(x, data_format):
     x = _to_tensor(x)
     if x.ndim != 4:
@@ -147,23 +154,39 @@ def _signal_conv_nhwc(x, kernel, strides, padding, dilation, depthwise):
     return out.dimshuffle(0, 2, 3, 1)
 
 
-def _conv2d_nhwc(x, kernel, strides, padding, dilation):
+def _kernel_of(x, kernel, op, layout):
+    """``kernel`` as a 4-D tensor of ``x``'s dtype, its known shape and spatial size."""
     kernel = _to_tensor(kernel)
     if kernel.ndim != 4:
-        raise ValueError('conv2d: expected a 4-D kernel (h, w, in, out), received %d axes'
-                         % kernel.ndim)
+        raise ValueError('%s: expected a 4-D kernel %s, received %d axes'
+                         % (op, layout, kernel.ndim))
     if kernel.dtype != x.dtype:
         kernel = T.cast(kernel, x.dtype)
     kshape = _known_shape(kernel)
-    kh, kw = _kernel_size(kernel, kshape, 'conv2d')
+    return kernel, kshape, _kernel_size(kernel, kshape, op)
+
+
+def _padded_windows(x, size, k_eff, strides, padding, dilation):
+    """The kernel windows of ``x`` (padded first when ``padding`` is 'same')."""
+    if padding == 'same':
+        x, _ = _pad_same(x, k_eff, strides)
+    return _windows(x, size, strides, dilation)
+
+
+def _output_shape(xs, k_eff, strides, padding, channels):
+    return (xs[0], _out_len(xs[1], k_eff[0], strides[0], padding),
+            _out_len(xs[2], k_eff[1], strides[1], padding), channels)
+
+
+def _conv2d_nhwc(x, kernel, strides, padding, dilation):
+    kernel, kshape, (kh, kw) = _kernel_of(x, kernel, 'conv2d', '(h, w, in, out)')
     cin, cout = kshape[2], kshape[3]
     xs = _known_shape(x)
     if xs[3] is not None and cin is not None and xs[3] != cin:
         raise ValueError('conv2d: the input has %d channels but the kernel expects %d '
                          '(kernel shape %s)' % (xs[3], cin, kshape))
     k_eff = _eff((kh, kw), dilation)
-    out_shape = (xs[0], _out_len(xs[1], k_eff[0], strides[0], padding),
-                 _out_len(xs[2], k_eff[1], strides[1], padding), cout)
+    out_shape = _output_shape(xs, k_eff, strides, padding, cout)
     if _impl.NATIVE_CONV:
         border = 'valid'
         if padding == 'same':
@@ -180,9 +203,7 @@ def _conv2d_nhwc(x, kernel, strides, padding, dilation):
     if _is_engine_tensor(kh) or _is_engine_tensor(kw):
         return _tag(_signal_conv_nhwc(x, kernel, strides, padding, dilation, False),
                     out_shape)
-    if padding == 'same':
-        x, _ = _pad_same(x, k_eff, strides)
-    patches = _windows(x, (kh, kw), strides, dilation)
+    patches = _padded_windows(x, (kh, kw), k_eff, strides, padding, dilation)
     cols = patches[0] if len(patches) == 1 else T.concatenate(patches, axis=3)
     out = T.dot(cols, kernel.reshape((kh * kw * cin, cout)))
     return _tag(out, out_shape)
@@ -190,9 +211,7 @@ def _conv2d_nhwc(x, kernel, strides, padding, dilation):
 
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
-    data_format = state.normalize_data_format(data_format)
-    _check_padding(padding)
-    x = _to_nhwc(x, data_format)
+    x, data_format = _nhwc_input(x, data_format, padding)
     out = _conv2d_nhwc(x, kernel, _pair(strides, 'strides'), padding,
                        _pair(dilation_rate, 'dilation_rate'))
     return _from_nhwc(out, data_format)
@@ -229,9 +248,7 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
 
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
-    data_format = state.normalize_data_format(data_format)
-    _check_padding(padding)
-    x = _to_nhwc(x, data_format)
+    x, data_format = _nhwc_input(x, data_format, padding)
     kernel = _to_tensor(kernel)
     if _is_engine_tensor(output_shape):
         raise ValueError('conv2d_transpose: output_shape must be a tuple whose spatial and '
@@ -262,14 +279,8 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
 
 
 def _depthwise_nhwc(x, kernel, strides, padding, dilation):
-    kernel = _to_tensor(kernel)
-    if kernel.ndim != 4:
-        raise ValueError('depthwise_conv2d: expected a 4-D kernel (h, w, in, multiplier), '
-                         'received %d axes' % kernel.ndim)
-    if kernel.dtype != x.dtype:
-        kernel = T.cast(kernel, x.dtype)
-    kshape = _known_shape(kernel)
-    kh, kw = _kernel_size(kernel, kshape, 'depthwise_conv2d')
+    kernel, kshape, (kh, kw) = _kernel_of(x, kernel, 'depthwise_conv2d',
+                                          '(h, w, in, multiplier)')
     cin, mult = kshape[2], kshape[3]
     xs = _known_shape(x)
     if cin is None:
@@ -278,9 +289,8 @@ def _depthwise_nhwc(x, kernel, strides, padding, dilation):
         raise ValueError('depthwise_conv2d: the number of input channels must be known when '
                          'the function is built (kernel shape %s)' % (kshape,))
     k_eff = _eff((kh, kw), dilation)
-    out_shape = (xs[0], _out_len(xs[1], k_eff[0], strides[0], padding),
-                 _out_len(xs[2], k_eff[1], strides[1], padding),
-                 None if mult is None else cin * mult)
+    out_shape = _output_shape(xs, k_eff, strides, padding,
+                              None if mult is None else cin * mult)
     if _impl.NATIVE_CONV:
         border = 'valid'
         if padding == 'same':
@@ -292,9 +302,7 @@ def _depthwise_nhwc(x, kernel, strides, padding, dilation):
     if _is_engine_tensor(kh) or _is_engine_tensor(kw):
         return _tag(_signal_conv_nhwc(x, kernel, strides, padding, dilation, True),
                     out_shape)
-    if padding == 'same':
-        x, _ = _pad_same(x, k_eff, strides)
-    patches = _windows(x, (kh, kw), strides, dilation)
+    patches = _padded_windows(x, (kh, kw), k_eff, strides, padding, dilation)
     out = None
     for idx, p in enumerate(patches):
         i, j = divmod(idx, kw)
@@ -307,9 +315,7 @@ def _depthwise_nhwc(x, kernel, strides, padding, dilation):
 
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
-    data_format = state.normalize_data_format(data_format)
-    _check_padding(padding)
-    x = _to_nhwc(x, data_format)
+    x, data_format = _nhwc_input(x, data_format, padding)
     out = _depthwise_nhwc(x, depthwise_kernel, _pair(strides, 'strides'), padding,
                           _pair(dilation_rate, 'dilation_rate'))
     return _from_nhwc(out, data_format)
@@ -317,9 +323,7 @@ def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
 
 def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
                      padding='valid', data_format=None, dilation_rate=(1, 1)):
-    data_format = state.normalize_data_format(data_format)
-    _check_padding(padding)
-    x = _to_nhwc(x, data_format)
+    x, data_format = _nhwc_input(x, data_format, padding)
     d = _depthwise_nhwc(x, depthwise_kernel, _pair(strides, 'strides'), padding,
                         _pair(dilation_rate, 'dilation_rate'))
     out = _conv2d_nhwc(d, pointwise_kernel, (1, 1), 'valid', (1, 1))
@@ -337,8 +341,7 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
     strides = _pair(strides, 'strides')
     x = _to_nhwc(x, data_format)
     xs = _known_shape(x)
-    out_shape = (xs[0], _out_len(xs[1], pool_size[0], strides[0], padding),
-                 _out_len(xs[2], pool_size[1], strides[1], padding), xs[3])
+    out_shape = _output_shape(xs, pool_size, strides, padding, xs[3])
     src = x
     if padding == 'same':
         fill = -np.inf if pool_mode == 'max' else 0

@@ -1,5 +1,6 @@
 """Activation functions (Keras 2 ``keras.activations``), written with backend ops."""
 import minikeras.backend as K
+from minikeras.utils import object_registration
 from minikeras.utils.generic_utils import ObjectLookup
 
 
@@ -58,7 +59,8 @@ _OBJECTS = {
     'softsign': softsign, 'relu': relu, 'tanh': tanh, 'sigmoid': sigmoid,
     'hard_sigmoid': hard_sigmoid, 'exponential': exponential, 'linear': linear,
 }
-
+# a model file may name these in safe mode
+object_registration.register_safe_functions(__name__, _OBJECTS)
 
 serialize, deserialize, get = ObjectLookup(
     _OBJECTS, 'activation function', none=linear,

@@ -185,17 +185,20 @@ def _cosine_similarity(y_true, y_pred, axis=-1):
     return K.sum(K.l2_normalize(y_true, axis) * K.l2_normalize(y_pred, axis), axis=axis)
 
 
-def _build_wrappers():
-    from minikeras import metrics as m
+def _build_wrappers(functions):
+    """The Keras 2.3 metric classes that wrap a metric function; ``functions`` holds the
+    accuracy functions by name (``metrics.py`` passes its table: it imports this module,
+    so this module does not import it)."""
+    f = functions
     table = [
-        ('Accuracy', m.accuracy, 'accuracy', {}),
-        ('BinaryAccuracy', m.binary_accuracy, 'binary_accuracy', {'threshold': 0.5}),
-        ('CategoricalAccuracy', m.categorical_accuracy, 'categorical_accuracy', {}),
-        ('SparseCategoricalAccuracy', m.sparse_categorical_accuracy,
+        ('Accuracy', f['accuracy'], 'accuracy', {}),
+        ('BinaryAccuracy', f['binary_accuracy'], 'binary_accuracy', {'threshold': 0.5}),
+        ('CategoricalAccuracy', f['categorical_accuracy'], 'categorical_accuracy', {}),
+        ('SparseCategoricalAccuracy', f['sparse_categorical_accuracy'],
          'sparse_categorical_accuracy', {}),
-        ('TopKCategoricalAccuracy', m.top_k_categorical_accuracy,
+        ('TopKCategoricalAccuracy', f['top_k_categorical_accuracy'],
          'top_k_categorical_accuracy', {'k': 5}),
-        ('SparseTopKCategoricalAccuracy', m.sparse_top_k_categorical_accuracy,
+        ('SparseTopKCategoricalAccuracy', f['sparse_top_k_categorical_accuracy'],
          'sparse_top_k_categorical_accuracy', {'k': 5}),
         ('MeanSquaredError', losses.mean_squared_error, 'mean_squared_error', {}),
         ('MeanAbsoluteError', losses.mean_absolute_error, 'mean_absolute_error', {}),

@@ -89,7 +89,7 @@ from minikeras.metric_confusion import (  # noqa: E402,F401
     AUC, FalseNegatives, FalsePositives, MeanIoU, Precision, Recall,
     SensitivityAtSpecificity, SpecificityAtSensitivity, TrueNegatives, TruePositives)
 
-_WRAPPERS = _build_wrappers()
+_WRAPPERS = _build_wrappers(_OBJECTS)
 globals().update(_WRAPPERS)
 _OBJECTS.update(_WRAPPERS)
 _OBJECTS.update(dict((c.__name__, c) for c in (

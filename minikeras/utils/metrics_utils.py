@@ -2,6 +2,7 @@
 import functools
 
 from minikeras.metric_classes import assign_state, read_state
+from minikeras.metric_confusion import confusion_counts
 from minikeras.utils.generic_utils import to_list as _to_list
 
 
@@ -63,7 +64,6 @@ def update_confusion_matrix_variables(variables_to_update, y_true, y_pred, thres
                                       top_k=None, class_id=None, sample_weight=None):
     """Add this batch's weighted counts to the variables of ``variables_to_update``
     (``{ConfusionMatrix.TRUE_POSITIVES: var, ...}``; each of shape (len(thresholds),))."""
-    from minikeras.metric_confusion import confusion_counts
     if top_k is not None:
         filter_top_k(y_pred, top_k)
     unknown = set(variables_to_update) - set(['tp', 'fp', 'tn', 'fn'])

@@ -11,6 +11,11 @@ backend op is looked up).
 """
 import threading
 
+import minikeras.backend as K
+from minikeras.backend.contract import math as contract_math
+from minikeras.backend.contract import nn as contract_nn
+from minikeras.backend.contract import random as contract_random
+
 _GLOBAL_CUSTOM_OBJECTS = {}
 _GLOBAL_CUSTOM_NAMES = {}
 # Built-in layer classes defined above ``minikeras.layers`` (Model, Sequential): the
@@ -159,21 +164,26 @@ _SAFE_CORE_OPS = ('int_shape', 'ndim', 'dtype', 'shape', 'cast', 'zeros', 'ones'
                   'zeros_like', 'ones_like', 'identity', 'stop_gradient')
 
 
+# module name -> {name: function} a config may name in safe mode, filled by the modules
+# themselves when imported (activations registers its table; they sit above this module)
+SAFE_FUNCTIONS = {}
+
+
+def register_safe_functions(module, functions):
+    """Let configs name ``functions`` (name -> function) of ``module`` in safe mode."""
+    SAFE_FUNCTIONS.setdefault(module, {}).update(functions)
+
+
 def _safe_library_function(ref):
     """The minikeras function ``ref`` names, if it is one safe mode allows, else None."""
     module, name = ref.get('module'), ref.get('name')
     if not isinstance(name, str) or not name.isidentifier():
         return None
     if module == 'minikeras.backend':
-        from minikeras.backend.contract import math, nn, random
-        if name in _SAFE_CORE_OPS or name in math.__all__ or name in nn.__all__ \
-                or name in random.__all__:
-            import minikeras.backend as K
+        if name in _SAFE_CORE_OPS or name in contract_math.__all__ or \
+                name in contract_nn.__all__ or name in contract_random.__all__:
             return getattr(K, name)
-    if module == 'minikeras.activations':
-        from minikeras import activations
-        return activations._OBJECTS.get(name)
-    return None
+    return SAFE_FUNCTIONS.get(module, {}).get(name)
 
 
 def _describe(ref):

@@ -76,3 +76,9 @@ def test_an_unregistered_function_names_its_package(monkeypatch):
         persistence.call('save_model', None, 'x.h5')
     with pytest.raises(ValueError, match="unknown name 'save'"):
         persistence.register(save=print)
+
+
+def test_importing_a_module_imports_its_packages():
+    # minikeras.utils.nest runs minikeras/utils/__init__.py first: the graph has that edge
+    assert ('minikeras.backend.adapter', 'minikeras.utils') in set(
+        (s, t) for s, t, _, inside in EDGES if not inside)

@@ -51,7 +51,17 @@ def _targets(module, node, modules, is_package):
         # ``from pkg import mod`` loads pkg.mod when that is a module, else pkg itself
         names = [base + '.' + alias.name if base + '.' + alias.name in modules else base
                  for alias in node.names]
-    return [name for name in names if name == 'minikeras' or name.startswith('minikeras.')]
+    names = [name for name in names if name.startswith('minikeras.')]
+    # importing a.b.c runs a/__init__ and a/b/__init__ first: those are imported too
+    # (except the packages ``module`` itself sits in, already being imported)
+    parents = []
+    for name in names:
+        parts = name.split('.')
+        for i in range(2, len(parts)):
+            parent = '.'.join(parts[:i])
+            if parent in modules and not (module + '.').startswith(parent + '.'):
+                parents.append(parent)
+    return names + parents
 
 
 def _walk(tree):

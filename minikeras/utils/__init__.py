@@ -1,24 +1,31 @@
-"""Engine-free utilities. Importing this package imports no engine (the backend itself
-imports ``minikeras.utils.nest``), only numpy and the standard library. The helpers that
-need the engine (``print_summary``, ``multi_gpu_model``, ``losses_utils``...) load on
-first use, under the names Keras 2.3.1 gives them."""
+"""Utilities under the names Keras 2.3.1 gives them. Importing this package imports none
+of them (the backend itself imports ``minikeras.utils.nest``); each loads on first use."""
 import importlib
 import sys
 import types
 
-from minikeras.utils.data_utils import (  # noqa: F401
-    GeneratorEnqueuer, OrderedEnqueuer, Sequence, SequenceEnqueuer, get_file)
-from minikeras.utils.generic_utils import (  # noqa: F401
-    CustomObjectScope, Progbar, custom_object_scope, deserialize_keras_object,
-    get_custom_objects, serialize_keras_object)
-from minikeras.utils.io_utils import HDF5Matrix  # noqa: F401
-from minikeras.utils.multi_gpu_utils import multi_gpu_model  # noqa: F401
-from minikeras.utils.object_registration import register_keras_serializable  # noqa: F401
-from minikeras.utils.np_utils import normalize, to_categorical  # noqa: F401
-from minikeras.utils.vis_utils import model_to_dot, plot_model  # noqa: F401
-
-
+# Every name loads on first use (module ``__getattr__``), so importing this package --
+# which the backend does, for ``minikeras.utils.nest`` -- imports none of the helpers
+# that themselves import the backend.
 _LAZY = {
+    'Sequence': 'minikeras.utils.data_utils',
+    'SequenceEnqueuer': 'minikeras.utils.data_utils',
+    'OrderedEnqueuer': 'minikeras.utils.data_utils',
+    'GeneratorEnqueuer': 'minikeras.utils.data_utils',
+    'get_file': 'minikeras.utils.data_utils',
+    'CustomObjectScope': 'minikeras.utils.generic_utils',
+    'Progbar': 'minikeras.utils.generic_utils',
+    'custom_object_scope': 'minikeras.utils.generic_utils',
+    'deserialize_keras_object': 'minikeras.utils.generic_utils',
+    'get_custom_objects': 'minikeras.utils.generic_utils',
+    'serialize_keras_object': 'minikeras.utils.generic_utils',
+    'HDF5Matrix': 'minikeras.utils.io_utils',
+    'multi_gpu_model': 'minikeras.utils.multi_gpu_utils',
+    'register_keras_serializable': 'minikeras.utils.object_registration',
+    'normalize': 'minikeras.utils.np_utils',
+    'to_categorical': 'minikeras.utils.np_utils',
+    'model_to_dot': 'minikeras.utils.vis_utils',
+    'plot_model': 'minikeras.utils.vis_utils',
     'print_summary': 'minikeras.utils.layer_utils',
     'get_source_inputs': 'minikeras.utils.layer_utils',
     'convert_all_kernels_in_model': 'minikeras.utils.layer_utils',
@@ -44,7 +51,9 @@ def __getattr__(name):
                 raise
             found = None
         if found is not None:
-            return getattr(found, name) if name in _LAZY else found
+            value = getattr(found, name) if name in _LAZY else found
+            setattr(sys.modules[__name__], name, value)   # found once
+            return value
     raise AttributeError('module minikeras.utils has no attribute %r' % (name,))
 
 

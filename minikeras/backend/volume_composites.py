@@ -31,9 +31,10 @@ def spatial_3d_pads(x, padding, data_format):
     if len(padding) != 3 or any(len(pair) != 2 for pair in padding):
         raise ValueError('spatial_3d_padding: padding must be 3 pairs of ints, received %r'
                          % (padding,))
-    if len(x.shape) != 5:
-        raise ValueError('spatial_3d_padding: expected a 5-D tensor, received shape %s'
-                         % (tuple(x.shape),))
+    ndim = x.ndim if hasattr(x, 'ndim') else len(x.shape)
+    if ndim != 5:
+        raise ValueError('spatial_3d_padding: expected a 5-D tensor, received %d axes'
+                         % (ndim,))
     pads = [(0, 0)] * 5
     for axis, pair in zip(_spatial_axes(data_format, 3), padding):
         pads[axis] = pair

@@ -615,3 +615,6 @@ Convolution2DTranspose = Conv2DTranspose
 # Keras 2.3.1 also re-exports the pooling layers from keras.layers.convolutional
 from minikeras.layers.pooling import (  # noqa: F401,E402
     AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D)
+from minikeras.layers.volumes import (  # noqa: F401,E402  (3-D layers, SeparableConv1D)
+    AveragePooling3D, Conv3D, Conv3DTranspose, Convolution3D, Cropping3D, Deconvolution3D,
+    MaxPooling3D, SeparableConv1D, SeparableConvolution1D, UpSampling3D, ZeroPadding3D)

@@ -557,3 +557,24 @@ class Masking(Layer):
 
     def get_config(self):
         return base_config(self, {'mask_value': self.mask_value})
+
+
+class SpatialDropout3D(Dropout):
+    """Drops whole feature maps of 5-D inputs."""
+
+    def __init__(self, rate, data_format=None, **kwargs):
+        super(SpatialDropout3D, self).__init__(rate, **kwargs)
+        from minikeras.utils.conv_utils import normalize_data_format
+        self.data_format = normalize_data_format(data_format, 'SpatialDropout3D')
+        self.input_spec = InputSpec(ndim=5)
+        if self.data_format == 'channels_first':
+            self.noise_shape = (None, None, 1, 1, 1)
+        else:
+            self.noise_shape = (None, 1, 1, 1, None)
+
+    def get_config(self):
+        config = super(SpatialDropout3D, self).get_config()
+        config.pop('noise_shape')
+        config.pop('seed')
+        config['data_format'] = self.data_format
+        return config

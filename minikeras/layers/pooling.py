@@ -194,3 +194,7 @@ GlobalMaxPool1D = GlobalMaxPooling1D
 GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalAvgPool1D = GlobalAveragePooling1D
 GlobalAvgPool2D = GlobalAveragePooling2D
+
+from minikeras.layers.volumes import (  # noqa: F401,E402  (the 3-D pooling layers)
+    AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D,
+    GlobalMaxPooling3D, MaxPool3D, MaxPooling3D)

@@ -12,36 +12,37 @@ def _u(seed, shape, dtype='float64'):
 
 def _conv3d_inputs(dtype):
     return [_u(200, (2, 4, 5, 3, 2), dtype), _u(201, (2, 3, 2, 2, 3), dtype),
-            _u(202, (2, 2, 4, 5, 3), dtype), _u(203, (3, 2, 2, 3, 2), dtype)]
+            _u(202, (2, 2, 4, 5, 3), dtype), _u(203, (3, 2, 2, 3, 2), dtype),
+            _u(204, (2, 2, 2, 2, 3), dtype), _u(205, (3, 2, 2, 2, 2), dtype)]
 
 
 CONV3D = ('conv3d', _conv3d_inputs, [
-    ('conv3d', lambda o, x, k, xf, kt: o.conv3d(x, k, data_format='channels_last')),
-    ('conv3d:same strides', lambda o, x, k, xf, kt: o.conv3d(
+    ('conv3d', lambda o, x, k, xf, kt, *r: o.conv3d(x, k, data_format='channels_last')),
+    ('conv3d:same strides', lambda o, x, k, xf, kt, *r: o.conv3d(
         x, k, (2, 2, 1), 'same', 'channels_last')),
-    ('conv3d:dilation', lambda o, x, k, xf, kt: o.conv3d(
-        x, k[:, :2], (1, 1, 1), 'valid', 'channels_last', (1, 2, 1))),
-    ('conv3d:channels_first', lambda o, x, k, xf, kt: o.conv3d(
+    ('conv3d:dilation', lambda o, x, k, xf, kt, *r: o.conv3d(
+        x, r[0], (1, 1, 1), 'valid', 'channels_last', (1, 2, 1))),
+    ('conv3d:channels_first', lambda o, x, k, xf, kt, *r: o.conv3d(
         xf, k, (1, 1, 1), 'same', 'channels_first')),
-    ('conv3d_transpose', lambda o, x, k, xf, kt: o.conv3d_transpose(
+    ('conv3d_transpose', lambda o, x, k, xf, kt, *r: o.conv3d_transpose(
         x, kt, (2, 6, 6, 4, 3), data_format='channels_last')),
-    ('conv3d_transpose:None batch same strides', lambda o, x, k, xf, kt: o.conv3d_transpose(
+    ('conv3d_transpose:None batch same strides', lambda o, x, k, xf, kt, *r: o.conv3d_transpose(
         x, kt, (None, 8, 10, 6, 3), (2, 2, 2), 'same', 'channels_last')),
-    ('conv3d_transpose:channels_first', lambda o, x, k, xf, kt: o.conv3d_transpose(
-        xf, kt[..., :2, :], (2, 2, 6, 6, 4), (1, 1, 1), 'valid', 'channels_first')),
-    ('pool3d', lambda o, x, k, xf, kt: o.pool3d(x, (2, 2, 2), (2, 2, 2),
+    ('conv3d_transpose:channels_first', lambda o, x, k, xf, kt, *r: o.conv3d_transpose(
+        xf, r[1], (2, 2, 6, 6, 4), (1, 1, 1), 'valid', 'channels_first')),
+    ('pool3d', lambda o, x, k, xf, kt, *r: o.pool3d(x, (2, 2, 2), (2, 2, 2),
                                                 data_format='channels_last')),
-    ('pool3d:avg same', lambda o, x, k, xf, kt: o.pool3d(x, (2, 3, 2), (2, 2, 1), 'same',
+    ('pool3d:avg same', lambda o, x, k, xf, kt, *r: o.pool3d(x, (2, 3, 2), (2, 2, 1), 'same',
                                                          'channels_last', 'avg')),
-    ('pool3d:max same', lambda o, x, k, xf, kt: o.pool3d(x, (3, 2, 2), (1, 2, 2), 'same',
+    ('pool3d:max same', lambda o, x, k, xf, kt, *r: o.pool3d(x, (3, 2, 2), (1, 2, 2), 'same',
                                                          'channels_last', 'max')),
-    ('pool3d:channels_first avg', lambda o, x, k, xf, kt: o.pool3d(
+    ('pool3d:channels_first avg', lambda o, x, k, xf, kt, *r: o.pool3d(
         xf, (2, 2, 2), (1, 2, 2), 'valid', 'channels_first', 'avg')),
-    ('resize_volumes', lambda o, x, k, xf, kt: o.resize_volumes(x, 2, 1, 3, 'channels_last')),
-    ('resize_volumes:channels_first', lambda o, x, k, xf, kt: o.resize_volumes(
+    ('resize_volumes', lambda o, x, k, xf, kt, *r: o.resize_volumes(x, 2, 1, 3, 'channels_last')),
+    ('resize_volumes:channels_first', lambda o, x, k, xf, kt, *r: o.resize_volumes(
         xf, 1, 2, 2, 'channels_first')),
-    ('spatial_3d_padding', lambda o, x, k, xf, kt: o.spatial_3d_padding(x)),
-    ('spatial_3d_padding:channels_first', lambda o, x, k, xf, kt: o.spatial_3d_padding(
+    ('spatial_3d_padding', lambda o, x, k, xf, kt, *r: o.spatial_3d_padding(x)),
+    ('spatial_3d_padding:channels_first', lambda o, x, k, xf, kt, *r: o.spatial_3d_padding(
         xf, ((0, 1), (2, 0), (1, 1)), 'channels_first')),
 ], dict(dynamic_batch=False, tol={'float32': dict(rtol=1e-5, atol=3e-5)}))
 

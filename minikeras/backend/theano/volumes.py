@@ -1,9 +1,10 @@
-"""Theano/PyTensor adapter: 3-D convolution and pooling as strided slices of the
-(padded) channels-last input, one per window tap: a convolution is one matrix product of
-the concatenated slices (im2col), a pooling an element-wise max or sum; transposed 3-D
-convolution is the adjoint (gradient) of this conv3d, as conv2d_transpose is of conv2d.
-The same code runs on classic Theano and PyTensor (PyTensor has no 3-D convolution
-op). Spatial sizes must be known when the function is built. separable_conv1d,
+"""Theano/PyTensor adapter: 3-D convolution and pooling. Classic Theano convolves with
+its own ``conv3d`` (``filter_flip=False``: cross-correlation, kernels only transposed);
+PyTensor has no 3-D convolution op, so there a convolution is strided slices of the
+(padded) channels-last input, one per kernel tap, concatenated and multiplied by the
+kernel (im2col). Pooling is the element-wise max or sum of such slices on both.
+Transposed 3-D convolution is the adjoint (gradient) of this conv3d, as
+conv2d_transpose is of conv2d. Spatial sizes must be known when the function is built. separable_conv1d,
 local_conv1d/2d and resize_volumes come from the shared composites."""
 import itertools
 
@@ -67,9 +68,16 @@ def _conv3d_last(x, kernel, strides, padding, dilation):
         raise ValueError('conv3d: expected a 5-D kernel (d, h, w, in, out) of known shape, '
                          'received shape %s' % (kshape,))
     pads, outs = _geometry(_spatial(x, 'conv3d'), kshape[:3], strides, dilation, padding)
-    taps = _taps(_pad(x, pads), kshape[:3], outs, strides, dilation)
-    cols = taps[0] if len(taps) == 1 else T.concatenate(taps, axis=4)
-    out = T.dot(cols, kernel.reshape((int(np.prod(kshape[:4])), kshape[4])))
+    if _impl.NATIVE_CONV:
+        from theano.tensor.nnet import conv3d as native_conv3d
+        out = native_conv3d(_pad(x, pads).dimshuffle(0, 4, 1, 2, 3),
+                            kernel.dimshuffle(4, 3, 0, 1, 2), border_mode='valid',
+                            subsample=strides, filter_flip=False, filter_dilation=dilation)
+        out = out.dimshuffle(0, 2, 3, 4, 1)
+    else:
+        taps = _taps(_pad(x, pads), kshape[:3], outs, strides, dilation)
+        cols = taps[0] if len(taps) == 1 else T.concatenate(taps, axis=4)
+        out = T.dot(cols, kernel.reshape((int(np.prod(kshape[:4])), kshape[4])))
     return _tag(out, (_known_shape(x)[0],) + tuple(outs) + (kshape[4],))
 
 

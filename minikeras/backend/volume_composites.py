@@ -6,6 +6,8 @@ with the unshared kernel) and ``resize_volumes`` (repeat_elements along three ax
 """
 import itertools
 
+import numpy as np
+
 from minikeras.backend import state
 from minikeras.backend.conv_geometry import normalize_tuple
 
@@ -25,6 +27,34 @@ def _spatial_axes(data_format, rank):
     return list(range(1, 1 + rank))
 
 
+def check_5d(x, padding, op):
+    """A ValueError unless ``x`` has 5 axes and ``padding`` is 'valid' or 'same'."""
+    ndim = x.ndim if hasattr(x, 'ndim') else len(x.shape)
+    if ndim != 5:
+        raise ValueError('%s: expected a 5-D input, received shape %s'
+                         % (op, tuple(x.shape)))
+    if padding not in ('valid', 'same'):
+        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
+
+
+def check_pool_mode(pool_mode, op):
+    if pool_mode not in ('max', 'avg'):
+        raise ValueError("%s: pool_mode must be 'max' or 'avg', received %r"
+                         % (op, pool_mode))
+
+
+def window_counts(spatial, pool_size, strides, pads):
+    """How many non-padded entries each pooling window covers (float64 numpy array of
+    the output's spatial shape): the product of the per-axis counts."""
+    counts = np.ones(())
+    for n, k, s, (before, after) in zip(spatial, pool_size, strides, pads):
+        out = (n + before + after - k) // s + 1
+        axis = np.array([min(i * s - before + k, n) - max(i * s - before, 0)
+                         for i in range(out)], dtype='float64')
+        counts = np.multiply.outer(counts, axis)
+    return counts
+
+
 def spatial_3d_pads(x, padding, data_format):
     """Per-axis (before, after) pairs of ``spatial_3d_padding`` for a 5-D ``x``."""
     padding = tuple(tuple(int(p) for p in pair) for pair in padding)
@@ -41,12 +71,48 @@ def spatial_3d_pads(x, padding, data_format):
     return tuple(pads)
 
 
+def _ops(modules):
+    return dict((name, _lookup(modules, name)) for name in (
+        'int_shape', 'ndim', 'reshape', 'concatenate', 'batch_dot', 'permute_dimensions',
+        'expand_dims', 'squeeze', 'separable_conv2d', 'repeat_elements', 'pool2d'))
+
+
+def separable_pool3d(*modules):
+    """``pool3d`` made of two ``pool2d``s of the adapter in ``modules``: one over
+    (h, w) with depth folded into the batch, then one over depth. Exact for max; for
+    average too, since a window's count of non-padded entries is the product of the
+    per-axis counts. Needs the spatial and channel sizes when the op is built."""
+    K = _ops(modules)
+
+    def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
+               pool_mode='max'):
+        check_5d(x, padding, 'pool3d')
+        check_pool_mode(pool_mode, 'pool3d')
+        pool_size = normalize_tuple(pool_size, 3, 'pool_size')
+        strides = normalize_tuple(strides, 3, 'strides')
+        channels_first = state.normalize_data_format(data_format) == 'channels_first'
+        if channels_first:
+            x = K['permute_dimensions'](x, (0, 2, 3, 4, 1))
+        d, h, w, c = K['int_shape'](x)[1:]
+        if None in (d, h, w, c):
+            raise ValueError('pool3d: the spatial and channel sizes of the input must be '
+                             'known, received shape %s' % (K['int_shape'](x),))
+        y = K['pool2d'](K['reshape'](x, (-1, h, w, c)), pool_size[1:], strides[1:], padding,
+                        'channels_last', pool_mode)
+        h, w = K['int_shape'](y)[1:3]
+        y = K['pool2d'](K['reshape'](y, (-1, d, h * w, c)), (pool_size[0], 1),
+                        (strides[0], 1), padding, 'channels_last', pool_mode)
+        y = K['reshape'](y, (-1, K['int_shape'](y)[1], h, w, c))
+        if channels_first:
+            y = K['permute_dimensions'](y, (0, 4, 1, 2, 3))
+        return y
+    return pool3d
+
+
 def composite_ops(*modules):
     """(separable_conv1d, local_conv1d, local_conv2d, resize_volumes) made of the ops
     found in ``modules`` (an adapter's topic modules)."""
-    K = dict((name, _lookup(modules, name)) for name in (
-        'int_shape', 'ndim', 'reshape', 'concatenate', 'batch_dot', 'permute_dimensions',
-        'expand_dims', 'squeeze', 'separable_conv2d', 'repeat_elements'))
+    K = _ops(modules)
 
     def separable_conv1d(x, depthwise_kernel, pointwise_kernel, strides=1, padding='valid',
                          data_format=None, dilation_rate=1):

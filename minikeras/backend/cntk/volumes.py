@@ -82,16 +82,10 @@ def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid'
     return CntkTensor(result, dt)
 
 
-def _axis_counts(n, k, s, pads, out):
-    return np.array([min(i * s - pads[0] + k, n) - max(i * s - pads[0], 0)
-                     for i in range(out)], dtype='float64')
-
-
 def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     _nn._check_padding(padding, 'pool3d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool3d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    volume_composites.check_pool_mode(pool_mode, 'pool3d')
     pool_size, strides = _tuple(pool_size, 3, 'pool_size'), _tuple(strides, 3, 'strides')
     x = _nn._float(x)
     if len(x.static_shape) != 5:
@@ -110,9 +104,7 @@ def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
         padded = _nn._pad_node(xn, [(0, 0), (0, 0)] + pads)
         y = C.pooling(C.to_batch(padded), C.AVG_POOLING, pool_size, strides=strides,
                       auto_padding=[False])
-        a, b, c = [_axis_counts(n, k, s, p, o) for n, k, s, p, o in
-                   zip(shape[2:], pool_size, strides, pads, outs)]
-        counts = a[:, None, None] * b[None, :, None] * c[None, None, :]
+        counts = volume_composites.window_counts(shape[2:], pool_size, strides, pads)
         scale = (np.prod(pool_size) / counts).astype(np.dtype(xn.dtype).name)
         y = C.element_times(y, C.constant(scale))
     y = M._reshape_node(C.unpack_batch(y), shape[:2] + outs)

@@ -1,6 +1,7 @@
 """JAX adapter: 3-D convolution (``lax.conv_general_dilated`` with 'DHW' dimension
-numbers), 3-D pooling (``lax.reduce_window``) and padding; separable_conv1d,
-local_conv1d/2d and resize_volumes from the shared composites."""
+numbers) and padding; 3-D pooling as two of the adapter's 2-D poolings
+(``lax.reduce_window``), separable_conv1d, local_conv1d/2d and resize_volumes from the
+shared composites."""
 from minikeras.backend import numpy_like, volume_composites
 from minikeras.backend.conv_geometry import normalize_tuple as _tuple, geometry as _geometry
 from minikeras.backend.jax import core as _core, math as _math, nn as _nn
@@ -12,17 +13,10 @@ def _numbers(data_format):
     return (io, 'DHWIO', io)
 
 
-def _check_5d(x, padding, op):
-    if x.ndim != 5:
-        raise ValueError('%s: expected a 5-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
-
-
 def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1, 1)):
     x, kernel = _nn._same(_t(x), _t(kernel))
-    _check_5d(x, padding, 'conv3d')
+    volume_composites.check_5d(x, padding, 'conv3d')
     channels = _nn._channels(x, data_format)
     if kernel.ndim != 5 or kernel.shape[3] != channels:
         raise ValueError('conv3d: kernel of shape %s does not fit input with %d channels '
@@ -40,7 +34,7 @@ def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None,
 def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid',
                      data_format=None):
     x, kernel = _nn._same(_t(x), _t(kernel))
-    _check_5d(x, padding, 'conv3d_transpose')
+    volume_composites.check_5d(x, padding, 'conv3d_transpose')
     strides = _tuple(strides, 3, 'strides')
     if not isinstance(output_shape, (list, tuple)):
         output_shape = np.asarray(output_shape).tolist()
@@ -73,32 +67,11 @@ def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid'
         dimension_numbers=_numbers(data_format), precision=lax.Precision.HIGHEST)
 
 
-def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
-           pool_mode='max'):
-    x = _t(x)
-    _check_5d(x, padding, 'pool3d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool3d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
-    pool_size, strides = _tuple(pool_size, 3, 'pool_size'), _tuple(strides, 3, 'strides')
-    spatial = _nn._spatial(x, data_format)
-    pads, _ = _geometry(spatial, pool_size, strides, (1, 1, 1), padding)
-    first = _channels_first(data_format)
-    window = (1, 1) + pool_size if first else (1,) + pool_size + (1,)
-    step = (1, 1) + strides if first else (1,) + strides + (1,)
-    full = [(0, 0), (0, 0)] + list(pads) if first else [(0, 0)] + list(pads) + [(0, 0)]
-    if pool_mode == 'max':
-        return lax.reduce_window(x, -jnp.inf, lax.max, window, step, full).astype(x.dtype)
-    total = lax.reduce_window(x, 0., lax.add, window, step, full)
-    ones = jnp.asarray(np.ones(spatial, dtype=np.dtype(x.dtype)))
-    counts = lax.reduce_window(ones, 0., lax.add, pool_size, strides, list(pads))
-    counts = counts if first else counts[..., None]
-    return (total / counts).astype(x.dtype)
-
-
 def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
     x = _t(x)
     return numpy_like.pad(jnp, x, volume_composites.spatial_3d_pads(x, padding, data_format))
 
 
+pool3d = volume_composites.separable_pool3d(_core, _math, _nn)
 separable_conv1d, local_conv1d, local_conv2d, resize_volumes = \
     volume_composites.composite_ops(_core, _math, _nn)

@@ -12,17 +12,10 @@ from minikeras.backend.mxnet import core as _core, math as _math, nn as _nn
 from minikeras.backend.mxnet.core import NDArray, _t
 
 
-def _check_5d(x, padding, op):
-    if x.ndim != 5:
-        raise ValueError('%s: expected a 5-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
-
-
 def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1, 1)):
     x, kernel = _t(x), _t(kernel)
-    _check_5d(x, padding, 'conv3d')
+    volume_composites.check_5d(x, padding, 'conv3d')
     x = _nn._to_channels_first(x, data_format)
     if kernel.ndim != 5 or kernel.shape[3] != x.shape[1]:
         raise ValueError('conv3d: kernel of shape %s does not fit input with %d channels '
@@ -37,7 +30,7 @@ def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None,
 def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid',
                      data_format=None):
     x, kernel = _t(x), _t(kernel)
-    _check_5d(x, padding, 'conv3d_transpose')
+    volume_composites.check_5d(x, padding, 'conv3d_transpose')
     strides = _tuple(strides, 3, 'strides')
     if isinstance(output_shape, NDArray):
         output_shape = output_shape.asnumpy().tolist()
@@ -84,20 +77,11 @@ def _dilate(x, axis, stride):
     return mnp.moveaxis(mnp.reshape(flat, rest + ((n - 1) * stride + 1,)), -1, axis)
 
 
-def _axis_counts(n, k, s, pads):
-    """Non-padded entries of each window along one axis."""
-    before = pads[0]
-    out = (n + pads[0] + pads[1] - k) // s + 1
-    return onp.array([min(i * s - before + k, n) - max(i * s - before, 0) for i in range(out)],
-                     dtype='float64')
-
-
 def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _t(x)
-    _check_5d(x, padding, 'pool3d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool3d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    volume_composites.check_5d(x, padding, 'pool3d')
+    volume_composites.check_pool_mode(pool_mode, 'pool3d')
     pool_size, strides = _tuple(pool_size, 3, 'pool_size'), _tuple(strides, 3, 'strides')
     x = _nn._to_channels_first(x, data_format)
     spatial = x.shape[2:]
@@ -112,9 +96,7 @@ def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
     else:  # average of the non-padded entries only (TensorFlow)
         total = npx.pooling(padded, kernel=pool_size, stride=strides, pad=(0, 0, 0),
                             pool_type='sum', pooling_convention='valid')
-        a, b, c = [_axis_counts(n, k, s, p) for n, k, s, p in
-                   zip(spatial, pool_size, strides, pads)]
-        counts = a[:, None, None] * b[None, :, None] * c[None, None, :]
+        counts = volume_composites.window_counts(spatial, pool_size, strides, pads)
         y = total / mnp.array(counts[None, None], dtype=dtype)
     return _nn._from_channels_first(y, data_format)
 

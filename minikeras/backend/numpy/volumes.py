@@ -6,23 +6,16 @@ import itertools
 import numpy as np
 
 from minikeras.backend import state
-from minikeras.backend.volume_composites import spatial_3d_pads
+from minikeras.backend.volume_composites import check_5d, check_pool_mode, spatial_3d_pads
 from minikeras.backend.numpy.core import _as_array, _value_of
 from minikeras.backend.numpy.nn import (
     _conv, _conv_geometry, _from_channels_last, _to_channels_last, _tuple, _window)
 
 
-def _check_5d(x, padding, op):
-    if x.ndim != 5:
-        raise ValueError('%s: expected a 5-D input, received shape %s' % (op, x.shape))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
-
-
 def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1, 1)):
     x, kernel = _as_array(x), _as_array(kernel)
-    _check_5d(x, padding, 'conv3d')
+    check_5d(x, padding, 'conv3d')
     y = _conv(_to_channels_last(x, data_format), kernel, _tuple(strides, 3, 'strides'),
               padding, _tuple(dilation_rate, 3, 'dilation_rate'))
     return _from_channels_last(y, data_format)
@@ -41,7 +34,7 @@ def _output_dims(output_shape, data_format, n):
 def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid',
                      data_format=None):
     x, kernel = _as_array(x), _as_array(kernel)
-    _check_5d(x, padding, 'conv3d_transpose')
+    check_5d(x, padding, 'conv3d_transpose')
     x = _to_channels_last(x, data_format)
     strides = _tuple(strides, 3, 'strides')
     dims = _output_dims(output_shape, data_format, 3)
@@ -69,9 +62,8 @@ def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid'
 def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _as_array(x)
-    _check_5d(x, padding, 'pool3d')
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool3d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    check_5d(x, padding, 'pool3d')
+    check_pool_mode(pool_mode, 'pool3d')
     pool_size, strides = _tuple(pool_size, 3, 'pool_size'), _tuple(strides, 3, 'strides')
     x = _to_channels_last(x, data_format)
     pads, outs = _conv_geometry(x.shape[1:4], pool_size, strides, (1, 1, 1), padding)

@@ -9,16 +9,11 @@ from minikeras.backend.tensorflow import core as _core, math as _math, nn as _nn
 from minikeras.backend.tensorflow._tf import tf, _t, _rank, _pair, _normalize_format
 
 
-def _check_5d(x, op):
-    if _rank(x) != 5:
-        raise ValueError('%s: expected a 5-D input, received shape %s' % (op, x.shape))
-
-
 def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1, 1)):
     x, kernel = _pair(x, kernel)
     data_format = _normalize_format(data_format)
-    _check_5d(x, 'conv3d')
+    volume_composites.check_5d(x, padding, 'conv3d')
     pad = _nn._padding(padding, 'conv3d')
     strides = _tuple(strides, 3, 'strides')
     dilation = _tuple(dilation_rate, 3, 'dilation_rate')
@@ -59,7 +54,7 @@ def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid'
                      data_format=None):
     x, kernel = _pair(x, kernel)
     data_format = _normalize_format(data_format)
-    _check_5d(x, 'conv3d_transpose')
+    volume_composites.check_5d(x, padding, 'conv3d_transpose')
     pad = _nn._padding(padding, 'conv3d_transpose')
     strides = _tuple(strides, 3, 'strides')
     x = _nn._to_last(x, data_format)
@@ -75,35 +70,19 @@ def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _t(x)
     data_format = _normalize_format(data_format)
-    _check_5d(x, 'pool3d')
+    volume_composites.check_5d(x, padding, 'pool3d')
     pad = _nn._padding(padding, 'pool3d')
     pool_size = list(_tuple(pool_size, 3, 'pool_size'))
     strides = list(_tuple(strides, 3, 'strides'))
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool3d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    volume_composites.check_pool_mode(pool_mode, 'pool3d')
     x = _nn._to_last(x, data_format)
     if x.dtype in (tf.float32, tf.float16, tf.bfloat16):
         pool = tf.nn.max_pool3d if pool_mode == 'max' else tf.nn.avg_pool3d
         y = pool(x, pool_size, strides, pad)
     else:
-        y = _separable_pool3d(x, pool_size, strides, pad, pool_mode)
+        # TensorFlow's CPU 3-D pools take float32 only, its 2-D pools also float64
+        y = _separable_pool3d(x, pool_size, strides, padding, 'channels_last', pool_mode)
     return _nn._from_last(y, data_format)
-
-
-def _separable_pool3d(x, pool_size, strides, pad, pool_mode):
-    """pool3d as a 2-D pool over (h, w) then over depth: TensorFlow's CPU 3-D pools
-    take float32 only, its 2-D pools also float64. Exact for max; for average too, since
-    a window's count of non-padded entries is the product of the per-axis counts."""
-    pool = tf.nn.max_pool2d if pool_mode == 'max' else tf.nn.avg_pool2d
-    shape = tf.shape(x)
-    flat = tf.reshape(x, tf.concat([[-1], shape[2:]], 0))           # (b * d, h, w, c)
-    y = pool(flat, pool_size[1:], strides[1:], pad)
-    out = tf.shape(y)
-    y = tf.reshape(y, tf.stack([shape[0], shape[1], out[1] * out[2], out[3]]))
-    y = pool(y, [pool_size[0], 1], [strides[0], 1], pad)           # (b, d', h' * w', c)
-    new = tf.shape(y)
-    result = tf.reshape(y, tf.stack([shape[0], new[1], out[1], out[2], out[3]]))
-    return result
 
 
 def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
@@ -112,5 +91,6 @@ def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
     return tf.pad(x, [list(p) for p in pads])
 
 
+_separable_pool3d = volume_composites.separable_pool3d(_core, _math, _nn)
 separable_conv1d, local_conv1d, local_conv2d, resize_volumes = \
     volume_composites.composite_ops(_core, _math, _nn)

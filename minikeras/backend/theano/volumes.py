@@ -20,11 +20,7 @@ from minikeras.backend.theano.core import _known_shape, _tag, _to_tensor
 
 def _to_last(x, data_format, padding, op):
     x = _to_tensor(x)
-    if x.ndim != 5:
-        raise ValueError('%s: expected a 5-D input, received a tensor with %d axes'
-                         % (op, x.ndim))
-    if padding not in ('valid', 'same'):
-        raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
+    volume_composites.check_5d(x, padding, op)
     if state.normalize_data_format(data_format) == 'channels_first':
         return _m.permute_dimensions(x, (0, 2, 3, 4, 1))
     return x
@@ -120,15 +116,9 @@ def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid'
     return _from_last(out, data_format)
 
 
-def _axis_counts(n, k, s, pads, out):
-    return np.array([min(i * s - pads[0] + k, n) - max(i * s - pads[0], 0)
-                     for i in range(out)], dtype='float64')
-
-
 def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
            pool_mode='max'):
-    if pool_mode not in ('max', 'avg'):
-        raise ValueError("pool3d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
+    volume_composites.check_pool_mode(pool_mode, 'pool3d')
     x = _to_last(x, data_format, padding, 'pool3d')
     pool_size, strides = _tuple(pool_size, 3, 'pool_size'), _tuple(strides, 3, 'strides')
     spatial = _spatial(x, 'pool3d')
@@ -139,10 +129,8 @@ def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
     for t in taps[1:]:
         out = T.maximum(out, t) if pool_mode == 'max' else out + t
     if pool_mode == 'avg':
-        a, b, c = [_axis_counts(n, k, s, p, o) for n, k, s, p, o in
-                   zip(spatial, pool_size, strides, pads, outs)]
-        counts = a[:, None, None, None] * b[None, :, None, None] * c[None, None, :, None]
-        out = out / counts.astype(x.dtype)
+        counts = volume_composites.window_counts(spatial, pool_size, strides, pads)
+        out = out / counts[..., None].astype(x.dtype)
     _tag(out, (_known_shape(x)[0],) + tuple(outs) + (_known_shape(x)[4],))
     return _from_last(out, data_format)
 

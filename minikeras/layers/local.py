@@ -6,13 +6,13 @@ kernel_rows * kernel_cols * input_filter, filters), bias (output_row, output_col
 filters). Only 'valid' padding, as in Keras 2.3.1 (which has no ``implementation``
 argument)."""
 import minikeras.backend as K
-from minikeras.layers.base import InputSpec, Layer
-from minikeras.layers.convolutional import _initializer_getters
-from minikeras.layers.core import base_config, _ser
+from minikeras.layers.base import InputSpec
+from minikeras.layers.convolutional import _Conv
 from minikeras.utils import conv_utils
 
 
-class _LocallyConnected(Layer):
+class _LocallyConnected(_Conv):
+    """A convolution's arguments and config (without dilation_rate); 'valid' only."""
     rank = None
 
     def __init__(self, filters, kernel_size, strides=1, padding='valid', data_format=None,
@@ -20,40 +20,30 @@ class _LocallyConnected(Layer):
                  bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  **kwargs):
-        activations, constraints, initializers, regularizers = _initializer_getters()
-        super(_LocallyConnected, self).__init__(**kwargs)
-        cls = type(self).__name__
-        self.filters = filters
-        self.kernel_size = conv_utils.normalize_tuple(kernel_size, self.rank, 'kernel_size',
-                                                      cls)
-        self.strides = conv_utils.normalize_tuple(strides, self.rank, 'strides', cls)
-        self.padding = conv_utils.normalize_padding(padding, cls, ('valid', 'same'))
+        super(_LocallyConnected, self).__init__(
+            self.rank, filters, kernel_size, strides=strides, padding=padding,
+            data_format=data_format, activation=activation, use_bias=use_bias,
+            kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint, **kwargs)
         if self.padding != 'valid':
             raise ValueError('Invalid border mode for %s (only "valid" is supported): %s'
-                             % (cls, padding))
-        self.data_format = conv_utils.normalize_data_format(data_format, cls)
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.input_spec = InputSpec(ndim=self.rank + 2)
+                             % (type(self).__name__, padding))
+
+    def _allows_causal(self):
+        return False
 
     def _weights(self, kernel_shape, bias_shape):
         self.kernel_shape = kernel_shape
         self.kernel = self.add_weight(shape=kernel_shape, initializer=self.kernel_initializer,
                                       name='kernel', regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
+        self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(shape=bias_shape, initializer=self.bias_initializer,
                                         name='bias', regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
-        else:
-            self.bias = None
 
     def _finish(self, output, bias):
         """``output`` plus ``bias`` (already in the output's layout, without batch)."""
@@ -64,24 +54,9 @@ class _LocallyConnected(Layer):
         return output
 
     def get_config(self):
-        activations, constraints, initializers, regularizers = _initializer_getters()
-        config = {
-            'filters': self.filters,
-            'kernel_size': self.kernel_size,
-            'strides': self.strides,
-            'padding': self.padding,
-            'data_format': self.data_format,
-            'activation': activations.serialize(self.activation),
-            'use_bias': self.use_bias,
-            'kernel_initializer': initializers.serialize(self.kernel_initializer),
-            'bias_initializer': initializers.serialize(self.bias_initializer),
-            'kernel_regularizer': _ser(regularizers, self.kernel_regularizer),
-            'bias_regularizer': _ser(regularizers, self.bias_regularizer),
-            'activity_regularizer': _ser(regularizers, self.activity_regularizer),
-            'kernel_constraint': _ser(constraints, self.kernel_constraint),
-            'bias_constraint': _ser(constraints, self.bias_constraint),
-        }
-        return base_config(self, config)
+        config = super(_LocallyConnected, self).get_config()
+        config.pop('dilation_rate')
+        return config
 
 
 class LocallyConnected1D(_LocallyConnected):

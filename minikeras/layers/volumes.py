@@ -8,9 +8,9 @@ import numbers
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec, Layer
 from minikeras.layers.convolutional import (
-    _Conv, SeparableConv2D, _check_ndim, _crop, _pair, _sub, _add)
-from minikeras.layers.core import base_config, static_shape
-from minikeras.layers.pooling import _GlobalPooling2D, _pooling_config, _set_pooling
+    _Conv, _Transposed, SeparableConv2D, _check_ndim, _crop, _pair, _sub, _add)
+from minikeras.layers.core import base_config
+from minikeras.layers.pooling import _GlobalPooling2D, _Pooling2D
 from minikeras.utils import conv_utils
 
 
@@ -43,8 +43,9 @@ class Conv3D(_Conv):
                         data_format=self.data_format, dilation_rate=self.dilation_rate)
 
 
-class Conv3DTranspose(Conv3D):
-    """Transposed 3-D convolution, kernel (d, h, w, filters, in)."""
+class Conv3DTranspose(_Transposed, Conv3D):
+    """Transposed 3-D convolution, kernel (d, h, w, filters, in); no dilation_rate, as in
+    Keras 2.3.1."""
 
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding='valid',
                  output_padding=None, data_format=None, activation=None, use_bias=True,
@@ -57,48 +58,15 @@ class Conv3DTranspose(Conv3D):
             bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
             bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
             kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
-        self.output_padding = output_padding
-        if output_padding is not None:
-            self.output_padding = conv_utils.normalize_tuple(
-                output_padding, 3, 'output_padding', 'Conv3DTranspose', allow_zero=True)
-            for stride, pad in zip(self.strides, self.output_padding):
-                if pad >= stride:
-                    raise ValueError('Conv3DTranspose: output_padding must be smaller than '
-                                     'strides, received output_padding=%r and strides=%r'
-                                     % (output_padding, self.strides))
+        self._set_output_padding(output_padding)
 
-    def compute_output_shape(self, input_shape):
-        input_shape, _ = self._check_input_shape(input_shape)
-        pads = self.output_padding or (None, None, None)
-        spatial = [conv_utils.deconv_length(size, self.strides[i], self.kernel_size[i],
-                                            self.padding, pads[i])
-                   for i, size in enumerate(self._spatial(input_shape))]
-        return self._assemble(input_shape[0], spatial, self.filters)
-
-    def build(self, input_shape):
-        input_shape, channels = self._check_input_shape(input_shape)
-        self.kernel = self.add_weight(name='kernel',
-                                      shape=self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._build_bias()
-        self.input_spec = InputSpec(ndim=5, axes={self._channel_axis(): channels})
-        self.built = True
-
-    def _convolve(self, inputs):
-        shape = static_shape(self, inputs)
-        if any(d is None for d in self._spatial(shape)):
-            raise ValueError('layer %s (Conv3DTranspose) needs the spatial size of its '
-                             'input to be known, received shape %s' % (self.name, shape))
-        out_shape = (None,) + tuple(self.compute_output_shape(shape)[1:])
-        return K.conv3d_transpose(inputs, self.kernel, out_shape, strides=self.strides,
+    def _transpose(self, inputs, output_shape):
+        return K.conv3d_transpose(inputs, self.kernel, output_shape, strides=self.strides,
                                   padding=self.padding, data_format=self.data_format)
 
     def get_config(self):
         config = super(Conv3DTranspose, self).get_config()
         config.pop('dilation_rate')
-        config['output_padding'] = self.output_padding
         return config
 
 
@@ -134,22 +102,6 @@ class SeparableConv1D(SeparableConv2D):
                              % (cls, strides, dilation_rate))
         self.input_spec = InputSpec(ndim=3)
 
-    def build(self, input_shape):
-        input_shape, channels = self._check_input_shape(input_shape)
-        self.compute_output_shape(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            name='depthwise_kernel',
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
-        self.pointwise_kernel = self.add_weight(
-            name='pointwise_kernel', shape=(1, channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint)
-        self._build_bias()
-        self.input_spec = InputSpec(ndim=3, axes={self._channel_axis(): channels})
-        self.built = True
-
     def _convolve(self, inputs):
         return K.separable_conv1d(inputs, self.depthwise_kernel, self.pointwise_kernel,
                                   strides=self.strides, padding=self.padding,
@@ -159,33 +111,16 @@ class SeparableConv1D(SeparableConv2D):
 
 # --- pooling ----------------------------------------------------------------------------
 
-class _Pooling3D(Layer):
-    _mode = None
+class _Pooling3D(_Pooling2D):
+    _rank = 3
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding='valid', data_format=None,
                  **kwargs):
-        super(_Pooling3D, self).__init__(**kwargs)
-        _set_pooling(self, 3, pool_size, strides, padding, data_format)
-
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 5)
-        shape = list(input_shape)
-        for i, axis in enumerate(_spatial_axes(self.data_format)):
-            length = conv_utils.conv_output_length(shape[axis], self.pool_size[i],
-                                                   self.padding, self.strides[i])
-            if length is not None and length < 1:
-                raise ValueError('layer %s (%s): input of shape %s is smaller than '
-                                 'pool_size=%r' % (self.name, type(self).__name__,
-                                                   tuple(input_shape), self.pool_size))
-            shape[axis] = length
-        return tuple(shape)
+        super(_Pooling3D, self).__init__(pool_size, strides, padding, data_format, **kwargs)
 
     def call(self, inputs):
         return K.pool3d(inputs, self.pool_size, strides=self.strides, padding=self.padding,
                         data_format=self.data_format, pool_mode=self._mode)
-
-    def get_config(self):
-        return _pooling_config(self)
 
 
 class MaxPooling3D(_Pooling3D):
@@ -236,21 +171,32 @@ def _three_pairs(value, name, cls):
     return tuple(_pair(item, name, cls) for item in items)
 
 
-class ZeroPadding3D(Layer):
-    """Zero-pad the three spatial axes of a 5-D input."""
+class _Volume(Layer):
+    """A layer that changes the lengths of the three spatial axes of a 5-D input, each by
+    ``_length(i, length)``."""
 
-    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
-        super(ZeroPadding3D, self).__init__(**kwargs)
-        self.padding = _three_pairs(padding, 'padding', 'ZeroPadding3D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'ZeroPadding3D')
+    def __init__(self, data_format, **kwargs):
+        super(_Volume, self).__init__(**kwargs)
+        self.data_format = conv_utils.normalize_data_format(data_format, type(self).__name__)
         self.input_spec = InputSpec(ndim=5)
 
     def compute_output_shape(self, input_shape):
         _check_ndim(self, input_shape, 5)
         s = list(input_shape)
-        for axis, pad in zip(_spatial_axes(self.data_format), self.padding):
-            s[axis] = _add(s[axis], sum(pad))
+        for i, axis in enumerate(_spatial_axes(self.data_format)):
+            s[axis] = self._length(i, s[axis])
         return tuple(s)
+
+
+class ZeroPadding3D(_Volume):
+    """Zero-pad the three spatial axes of a 5-D input."""
+
+    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
+        super(ZeroPadding3D, self).__init__(data_format, **kwargs)
+        self.padding = _three_pairs(padding, 'padding', 'ZeroPadding3D')
+
+    def _length(self, i, length):
+        return _add(length, sum(self.padding[i]))
 
     def call(self, inputs):
         return K.spatial_3d_padding(inputs, padding=self.padding, data_format=self.data_format)
@@ -259,21 +205,15 @@ class ZeroPadding3D(Layer):
         return base_config(self, {'padding': self.padding, 'data_format': self.data_format})
 
 
-class Cropping3D(Layer):
+class Cropping3D(_Volume):
     """Crop the three spatial axes of a 5-D input by ((before, after),) * 3."""
 
     def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
-        super(Cropping3D, self).__init__(**kwargs)
+        super(Cropping3D, self).__init__(data_format, **kwargs)
         self.cropping = _three_pairs(cropping, 'cropping', 'Cropping3D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'Cropping3D')
-        self.input_spec = InputSpec(ndim=5)
 
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 5)
-        s = list(input_shape)
-        for axis, crop in zip(_spatial_axes(self.data_format), self.cropping):
-            s[axis] = _sub(self, s[axis], sum(crop))
-        return tuple(s)
+    def _length(self, i, length):
+        return _sub(self, length, sum(self.cropping[i]))
 
     def call(self, inputs):
         return _crop(self, inputs, _spatial_axes(self.data_format), list(self.cropping))
@@ -282,22 +222,15 @@ class Cropping3D(Layer):
         return base_config(self, {'cropping': self.cropping, 'data_format': self.data_format})
 
 
-class UpSampling3D(Layer):
+class UpSampling3D(_Volume):
     """Repeat entries along the three spatial axes by integer factors."""
 
     def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
-        super(UpSampling3D, self).__init__(**kwargs)
+        super(UpSampling3D, self).__init__(data_format, **kwargs)
         self.size = conv_utils.normalize_tuple(size, 3, 'size', 'UpSampling3D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'UpSampling3D')
-        self.input_spec = InputSpec(ndim=5)
 
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 5)
-        s = list(input_shape)
-        for axis, factor in zip(_spatial_axes(self.data_format), self.size):
-            if s[axis] is not None:
-                s[axis] *= factor
-        return tuple(s)
+    def _length(self, i, length):
+        return None if length is None else length * self.size[i]
 
     def call(self, inputs):
         return K.resize_volumes(inputs, self.size[0], self.size[1], self.size[2],

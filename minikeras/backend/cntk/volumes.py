@@ -17,22 +17,6 @@ def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None,
                         _tuple(dilation_rate, 3, 'dilation_rate'), 'conv3d')
 
 
-def _output_dims(output_shape):
-    dims = []
-    for d in (output_shape if isinstance(output_shape, (list, tuple))
-              else M._static_value(_to_tensor(output_shape))):
-        if d is None:
-            dims.append(None)
-        elif isinstance(d, CntkTensor):
-            dims.append(int(np.ravel(M._static_value(d))[0]))
-        else:
-            dims.append(int(d))
-    if len(dims) != 5:
-        raise ValueError('conv3d_transpose: output_shape must have 5 entries, received %r'
-                         % (output_shape,))
-    return dims
-
-
 def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid',
                      data_format=None):
     _nn._check_padding(padding, 'conv3d_transpose')
@@ -49,7 +33,7 @@ def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid'
     if not cf:
         xn = _nn._to_cf(xn, 5)
     batch, in_channels = int(xn.shape[0]), int(xn.shape[1])
-    out = _output_dims(output_shape)
+    out = _nn._transpose_output_shape(output_shape, 5, 'conv3d_transpose')
     out_spatial, out_channels = (out[2:], out[1]) if cf else (out[1:4], out[4])
     kshape = kernel.static_shape
     if len(kshape) != 5 or kshape[3] != out_channels or kshape[4] != in_channels:

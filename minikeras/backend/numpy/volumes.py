@@ -9,7 +9,7 @@ from minikeras.backend import state
 from minikeras.backend.volume_composites import check_5d, check_pool_mode, spatial_3d_pads
 from minikeras.backend.numpy.core import _as_array, _value_of
 from minikeras.backend.numpy.nn import (
-    _conv, _conv_geometry, _from_channels_last, _to_channels_last, _tuple, _window)
+    _conv, _conv_geometry, _from_channels_last, _pool, _to_channels_last, _tuple, _window)
 
 
 def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None,
@@ -64,20 +64,8 @@ def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
     x = _as_array(x)
     check_5d(x, padding, 'pool3d')
     check_pool_mode(pool_mode, 'pool3d')
-    pool_size, strides = _tuple(pool_size, 3, 'pool_size'), _tuple(strides, 3, 'strides')
-    x = _to_channels_last(x, data_format)
-    pads, outs = _conv_geometry(x.shape[1:4], pool_size, strides, (1, 1, 1), padding)
-    widths = [(0, 0)] + pads + [(0, 0)]
-    valid = np.pad(np.ones(x.shape, dtype=bool), widths, mode='constant')
-    x = np.pad(x, widths, mode='constant')
-    windows = [(slice(None),) + _window(tap, outs, strides, (1, 1, 1))
-               for tap in itertools.product(*[range(p) for p in pool_size])]
-    if pool_mode == 'max':
-        y = np.max([np.where(valid[w], x[w], -np.inf) for w in windows], axis=0)
-    else:  # padded entries are not counted
-        total = np.sum([np.where(valid[w], x[w], 0) for w in windows], axis=0)
-        y = total / np.sum([valid[w] for w in windows], axis=0)
-    return _from_channels_last(y.astype(x.dtype), data_format)
+    return _pool(x, _tuple(pool_size, 3, 'pool_size'), _tuple(strides, 3, 'strides'),
+                 padding, data_format, pool_mode)
 
 
 def _spatial_axes(data_format):

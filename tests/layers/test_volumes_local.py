@@ -124,3 +124,23 @@ def test_save_and_load_a_model_with_3d_and_local_layers(tmp_path):
     model.save(path)
     loaded = models.load_model(path)
     np.testing.assert_allclose(loaded.predict(x), model.predict(x), rtol=1e-5, atol=1e-6)
+
+
+def test_keras1_arguments_convert_with_keras_warning():
+    with pytest.warns(UserWarning, match=r'Update your `Conv3D` call to the Keras 2 API'):
+        conv = layers.Conv3D(8, 3, 2, 1, border_mode='same', dim_ordering='th')
+    assert (conv.kernel_size, conv.padding, conv.data_format) == \
+        ((3, 2, 1), 'same', 'channels_first')
+    with pytest.warns(UserWarning):
+        conv = layers.Conv3D(nb_filter=4, kernel_dim1=1, kernel_dim2=2, kernel_dim3=3)
+    assert (conv.filters, conv.kernel_size) == (4, (1, 2, 3))
+    assert layers.Conv3D(8, 3, 2).strides == (2, 2, 2)   # Keras 2: kernel 3, strides 2
+    with pytest.warns(UserWarning):
+        assert layers.MaxPooling3D(border_mode='same').padding == 'same'
+    with pytest.warns(UserWarning):
+        assert layers.SpatialDropout3D(p=0.25).rate == 0.25
+    with pytest.warns(UserWarning):
+        local = layers.LocallyConnected2D(4, 3, 2, subsample=(2, 2))
+    assert (local.kernel_size, local.strides) == ((3, 2), (2, 2))
+    with pytest.warns(UserWarning):
+        assert layers.LocallyConnected1D(nb_filter=4, filter_length=3).kernel_size == (3,)

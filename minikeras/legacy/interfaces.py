@@ -213,17 +213,6 @@ TABLE = {
     'Conv3D': ([('nb_filter', 'filters'), ('subsample', 'strides'),
                 ('border_mode', 'padding'), ('dim_ordering', 'data_format')] + _REGULARIZED,
                _DIM_ORDERING, _conv3d_args),
-    'MaxPooling3D': ([('border_mode', 'padding'), ('dim_ordering', 'data_format')],
-                     _DIM_ORDERING, None),
-    'AveragePooling3D': ([('border_mode', 'padding'), ('dim_ordering', 'data_format')],
-                         _DIM_ORDERING, None),
-    'GlobalMaxPooling3D': ([('dim_ordering', 'data_format')], _DIM_ORDERING, None),
-    'GlobalAveragePooling3D': ([('dim_ordering', 'data_format')], _DIM_ORDERING, None),
-    'UpSampling3D': ([('dim_ordering', 'data_format')], _DIM_ORDERING, None),
-    'ZeroPadding3D': ([('dim_ordering', 'data_format')], _DIM_ORDERING, None),
-    'Cropping3D': ([('dim_ordering', 'data_format')], _DIM_ORDERING, None),
-    'SpatialDropout3D': ([('p', 'rate'), ('dim_ordering', 'data_format')], _DIM_ORDERING,
-                         None),
     'SimpleRNN': (_RECURRENT, {'consume_less': {'cpu': 0, 'mem': 1, 'gpu': 2}},
                   _recurrent_args),
     'LSTM': (_RECURRENT, {'consume_less': {'cpu': 0, 'mem': 1, 'gpu': 2}}, _recurrent_args),
@@ -234,9 +223,15 @@ TABLE = {
     'GaussianNoise': ([('sigma', 'stddev')], None, None),
     'GaussianDropout': ([('p', 'rate')], None, None),
 }
-# Keras 2.3.1 decorates the locally-connected layers with the conv1d/conv2d interfaces
-TABLE['LocallyConnected1D'] = TABLE['Conv1D']
-TABLE['LocallyConnected2D'] = TABLE['Conv2D']
+# Keras 2.3.1 converts these layers' arguments as those of their 1-D/2-D counterparts
+# (the locally-connected layers use the conv1d/conv2d interfaces)
+for _name, _like in (('LocallyConnected1D', 'Conv1D'), ('LocallyConnected2D', 'Conv2D'),
+                     ('MaxPooling3D', 'MaxPooling2D'), ('AveragePooling3D', 'MaxPooling2D'),
+                     ('GlobalMaxPooling3D', 'GlobalMaxPooling2D'),
+                     ('GlobalAveragePooling3D', 'GlobalMaxPooling2D'),
+                     ('UpSampling3D', 'UpSampling2D'), ('ZeroPadding3D', 'ZeroPadding2D'),
+                     ('Cropping3D', 'Cropping2D'), ('SpatialDropout3D', 'SpatialDropout2D')):
+    TABLE[_name] = TABLE[_like]
 METHODS = {
     'fit_generator': (_GENERATOR, None, _generator_args),
     'evaluate_generator': (_GENERATOR, None, None),

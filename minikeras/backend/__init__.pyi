@@ -551,3 +551,46 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
     from the last step (outputs are in iteration order). ``unroll`` builds a Python loop
     (needs a static time length). Returns ``(last_output, outputs, new_states)`` with
     outputs shaped (batch, time, ...)."""
+
+
+# --- contract: volumes ------------------------------------------------------------
+def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None, dilation_rate=(1, 1, 1)) -> Any:
+    """3-D convolution (cross-correlation) of a 5-D input with kernel (d, h, w, in, out)."""
+
+
+def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid', data_format=None) -> Any:
+    """Transposed 3-D convolution (the gradient of conv3d) with kernel
+    (d, h, w, out, in). ``output_shape`` is the full 5-D output shape in ``data_format``
+    (batch may be None or a tensor)."""
+
+
+def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None, pool_mode='max') -> Any:
+    """3-D pooling ('max' or 'avg'); 'same' average pooling divides by the count of
+    non-padded entries."""
+
+
+def resize_volumes(x, depth_factor, height_factor, width_factor, data_format) -> Any:
+    """Repeat each entry of the three spatial axes of a 5-D input by the integer factors
+    (nearest-neighbour upsampling)."""
+
+
+def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None) -> Any:
+    """Zero-pad the three spatial axes of a 5-D input by ((before, after),) * 3."""
+
+
+def separable_conv1d(x, depthwise_kernel, pointwise_kernel, strides=1, padding='valid', data_format=None, dilation_rate=1) -> Any:
+    """Per-channel 1-D convolution with kernel (w, in, multiplier), then a pointwise
+    convolution with kernel (1, in * multiplier, out)."""
+
+
+def local_conv1d(inputs, kernel, kernel_size, strides, data_format=None) -> Any:
+    """Unshared-weight 1-D convolution ('valid'): output step i is the window of
+    ``kernel_size[0]`` steps starting at ``i * strides[0]``, flattened (step-major, then
+    channels), times ``kernel[i]`` (in_features, out)."""
+
+
+def local_conv2d(inputs, kernel, kernel_size, strides, output_shape, data_format=None) -> Any:
+    """Unshared-weight 2-D convolution ('valid') to spatial ``output_shape`` (rows, cols):
+    output position (r, c) is its window flattened in the input's own axis order
+    (channels_last: rows, cols, channels; channels_first: channels, rows, cols) times
+    ``kernel[r * cols + c]``."""

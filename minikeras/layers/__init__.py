@@ -3,7 +3,7 @@ from minikeras.layers.base import InputSpec, Layer  # noqa: F401
 from minikeras.layers.input_layer import Input, InputLayer  # noqa: F401
 from minikeras.layers.core import (  # noqa: F401
     ActivityRegularization, Activation, Dense, Dropout, Flatten, Lambda, Masking, Permute,
-    RepeatVector, Reshape, SpatialDropout1D, SpatialDropout2D)
+    RepeatVector, Reshape, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
 from minikeras.layers.convolutional import (  # noqa: F401
     Conv1D, Conv2D, Conv2DTranspose, Convolution1D, Convolution2D, Cropping1D, Cropping2D,
     Convolution2DTranspose, Deconvolution2D, DepthwiseConv2D, SeparableConv2D,
@@ -14,6 +14,12 @@ from minikeras.layers.pooling import (  # noqa: F401
     GlobalAveragePooling2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D,
     GlobalMaxPool2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D,
     MaxPooling1D, MaxPooling2D)
+from minikeras.layers.volumes import (  # noqa: F401
+    AveragePooling3D, AvgPool3D, Conv3D, Conv3DTranspose, Convolution3D, Cropping3D,
+    Deconvolution3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D,
+    GlobalMaxPooling3D, MaxPool3D, MaxPooling3D, SeparableConv1D, SeparableConvolution1D,
+    UpSampling3D, ZeroPadding3D)
+from minikeras.layers.local import LocallyConnected1D, LocallyConnected2D  # noqa: F401
 from minikeras.layers.normalization import BatchNormalization  # noqa: F401
 from minikeras.layers.embeddings import Embedding  # noqa: F401
 from minikeras.layers.advanced_activations import (  # noqa: F401

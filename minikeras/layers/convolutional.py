@@ -202,7 +202,58 @@ class Conv2D(_Conv):
         return False
 
 
-class Conv2DTranspose(Conv2D):
+class _Transposed(object):
+    """What the transposed convolutions share (rank from ``self.rank``): output_padding,
+    the output shape, the kernel (*k, filters, in) and the call, given ``_transpose``."""
+
+    def _set_output_padding(self, output_padding):
+        cls = type(self).__name__
+        self.output_padding = output_padding
+        if output_padding is not None:
+            self.output_padding = conv_utils.normalize_tuple(
+                output_padding, self.rank, 'output_padding', cls, allow_zero=True)
+            for stride, pad in zip(self.strides, self.output_padding):
+                if pad >= stride:
+                    raise ValueError('%s: output_padding must be smaller than strides, '
+                                     'received output_padding=%r and strides=%r'
+                                     % (cls, output_padding, self.strides))
+
+    def compute_output_shape(self, input_shape):
+        input_shape, _ = self._check_input_shape(input_shape)
+        pads = self.output_padding or (None,) * self.rank
+        spatial = [conv_utils.deconv_length(size, self.strides[i], self.kernel_size[i],
+                                            self.padding, pads[i], self.dilation_rate[i])
+                   for i, size in enumerate(self._spatial(input_shape))]
+        return self._assemble(input_shape[0], spatial, self.filters)
+
+    def build(self, input_shape):
+        input_shape, channels = self._check_input_shape(input_shape)
+        self.kernel = self.add_weight(name='kernel',
+                                      shape=self.kernel_size + (self.filters, channels),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self._build_bias()
+        self.input_spec = InputSpec(ndim=self.rank + 2,
+                                    axes={self._channel_axis(): channels})
+        self.built = True
+
+    def _convolve(self, inputs):
+        shape = static_shape(self, inputs)
+        if any(d is None for d in self._spatial(shape)):
+            raise ValueError('layer %s (%s) needs the spatial size of its input to be '
+                             'known, received shape %s'
+                             % (self.name, type(self).__name__, shape))
+        out_shape = (None,) + tuple(self.compute_output_shape(shape)[1:])
+        return self._transpose(inputs, out_shape)
+
+    def get_config(self):
+        config = super(_Transposed, self).get_config()
+        config['output_padding'] = self.output_padding
+        return config
+
+
+class Conv2DTranspose(_Transposed, Conv2D):
     """Transposed 2-D convolution, kernel (h, w, filters, in)."""
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid',
@@ -218,49 +269,12 @@ class Conv2DTranspose(Conv2D):
             bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
             bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
             kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
-        self.output_padding = output_padding
-        if output_padding is not None:
-            self.output_padding = conv_utils.normalize_tuple(
-                output_padding, 2, 'output_padding', 'Conv2DTranspose', allow_zero=True)
-            for stride, pad in zip(self.strides, self.output_padding):
-                if pad >= stride:
-                    raise ValueError('Conv2DTranspose: output_padding must be smaller than '
-                                     'strides, received output_padding=%r and strides=%r'
-                                     % (output_padding, self.strides))
+        self._set_output_padding(output_padding)
 
-    def compute_output_shape(self, input_shape):
-        input_shape, _ = self._check_input_shape(input_shape)
-        pads = self.output_padding or (None, None)
-        spatial = [conv_utils.deconv_length(size, self.strides[i], self.kernel_size[i],
-                                            self.padding, pads[i], self.dilation_rate[i])
-                   for i, size in enumerate(self._spatial(input_shape))]
-        return self._assemble(input_shape[0], spatial, self.filters)
-
-    def build(self, input_shape):
-        input_shape, channels = self._check_input_shape(input_shape)
-        self.kernel = self.add_weight(name='kernel',
-                                      shape=self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._build_bias()
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis(): channels})
-        self.built = True
-
-    def _convolve(self, inputs):
-        shape = static_shape(self, inputs)
-        if any(d is None for d in self._spatial(shape)):
-            raise ValueError('layer %s (Conv2DTranspose) needs the spatial size of its '
-                             'input to be known, received shape %s' % (self.name, shape))
-        out_shape = (None,) + tuple(self.compute_output_shape(shape)[1:])
-        return K.conv2d_transpose(inputs, self.kernel, out_shape, strides=self.strides,
+    def _transpose(self, inputs, output_shape):
+        return K.conv2d_transpose(inputs, self.kernel, output_shape, strides=self.strides,
                                   padding=self.padding, data_format=self.data_format,
                                   dilation_rate=self.dilation_rate)
-
-    def get_config(self):
-        config = super(Conv2DTranspose, self).get_config()
-        config['output_padding'] = self.output_padding
-        return config
 
 
 class DepthwiseConv2D(Conv2D):
@@ -354,11 +368,11 @@ class SeparableConv2D(Conv2D):
             constraint=self.depthwise_constraint)
         self.pointwise_kernel = self.add_weight(
             name='pointwise_kernel',
-            shape=(1, 1, channels * self.depth_multiplier, self.filters),
+            shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint)
         self._build_bias()
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis(): channels})
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): channels})
         self.built = True
 
     def _convolve(self, inputs):
@@ -615,3 +629,6 @@ Convolution2DTranspose = Conv2DTranspose
 # Keras 2.3.1 also re-exports the pooling layers from keras.layers.convolutional
 from minikeras.layers.pooling import (  # noqa: F401,E402
     AveragePooling1D, AveragePooling2D, MaxPooling1D, MaxPooling2D)
+from minikeras.layers.volumes import (  # noqa: F401,E402  (3-D layers, SeparableConv1D)
+    AveragePooling3D, Conv3D, Conv3DTranspose, Convolution3D, Cropping3D, Deconvolution3D,
+    MaxPooling3D, SeparableConv1D, SeparableConvolution1D, UpSampling3D, ZeroPadding3D)

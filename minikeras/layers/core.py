@@ -224,25 +224,31 @@ class SpatialDropout1D(Dropout):
         return config
 
 
-class SpatialDropout2D(Dropout):
-    """Drops whole feature maps of 4-D inputs."""
+class _SpatialDropout(Dropout):
+    """Drops whole feature maps of (rank + 2)-D inputs."""
+    _rank = None
 
     def __init__(self, rate, data_format=None, **kwargs):
         from minikeras.utils.conv_utils import normalize_data_format
-        super(SpatialDropout2D, self).__init__(rate, **kwargs)
-        self.data_format = normalize_data_format(data_format, 'SpatialDropout2D')
-        self.input_spec = InputSpec(ndim=4)
+        super(_SpatialDropout, self).__init__(rate, **kwargs)
+        self.data_format = normalize_data_format(data_format, type(self).__name__)
+        self.input_spec = InputSpec(ndim=self._rank + 2)
         if self.data_format == 'channels_first':
-            self.noise_shape = (None, None, 1, 1)
+            self.noise_shape = (None, None) + (1,) * self._rank
         else:
-            self.noise_shape = (None, 1, 1, None)
+            self.noise_shape = (None,) + (1,) * self._rank + (None,)
 
     def get_config(self):
-        config = super(SpatialDropout2D, self).get_config()
+        config = super(_SpatialDropout, self).get_config()
         config.pop('noise_shape')
         config.pop('seed')
         config['data_format'] = self.data_format
         return config
+
+
+class SpatialDropout2D(_SpatialDropout):
+    """Drops whole feature maps of 4-D inputs."""
+    _rank = 2
 
 
 class Flatten(Layer):
@@ -557,3 +563,8 @@ class Masking(Layer):
 
     def get_config(self):
         return base_config(self, {'mask_value': self.mask_value})
+
+
+class SpatialDropout3D(_SpatialDropout):
+    """Drops whole feature maps of 5-D inputs."""
+    _rank = 3

@@ -74,17 +74,19 @@ class AveragePooling1D(_Pooling1D):
 
 class _Pooling2D(Layer):
     _mode = None
+    _rank = 2  # 3 for the 3-D pooling layers
 
     def __init__(self, pool_size=(2, 2), strides=None, padding='valid', data_format=None,
                  **kwargs):
         super(_Pooling2D, self).__init__(**kwargs)
-        _set_pooling(self, 2, pool_size, strides, padding, data_format)
+        _set_pooling(self, self._rank, pool_size, strides, padding, data_format)
 
     def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
+        rank = self._rank
+        _check_ndim(self, input_shape, rank + 2)
         first = 2 if self.data_format == 'channels_first' else 1
         shape = list(input_shape)
-        for i in range(2):
+        for i in range(rank):
             length = conv_utils.conv_output_length(shape[first + i], self.pool_size[i],
                                                    self.padding, self.strides[i])
             if length is not None and length < 1:
@@ -194,3 +196,7 @@ GlobalMaxPool1D = GlobalMaxPooling1D
 GlobalMaxPool2D = GlobalMaxPooling2D
 GlobalAvgPool1D = GlobalAveragePooling1D
 GlobalAvgPool2D = GlobalAveragePooling2D
+
+from minikeras.layers.volumes import (  # noqa: F401,E402  (the 3-D pooling layers)
+    AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D,
+    GlobalMaxPooling3D, MaxPool3D, MaxPooling3D)

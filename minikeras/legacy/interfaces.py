@@ -91,6 +91,34 @@ def _conv2d_args(args, kwargs):
     return args, kwargs, converted
 
 
+def _conv3d_args(args, kwargs):
+    """``Conv3D(32, 3, 3, 3)`` means 32 filters of 3x3x3, as in Keras 1 (Keras 2.3.1)."""
+    dims = ('kernel_dim1', 'kernel_dim2', 'kernel_dim3')
+    converted = [('kernel_size', 'kernel_dim*')]
+    if len(args) > 4:
+        raise TypeError('Layer can receive at most 4 positional arguments.')
+    if len(args) == 4 and all(isinstance(a, int) for a in args[1:]):
+        return [args[0], tuple(args[1:])], kwargs, converted
+    if len(args) == 3 and isinstance(args[1], int) and isinstance(args[2], int):
+        if any(key in kwargs for key in ('padding', 'strides', 'data_format')):
+            raise ValueError('It seems that you are using the Keras 2 and you are passing '
+                             'both `kernel_size` and `strides` as integer positional '
+                             'arguments. For safety reasons, this is disallowed. Pass '
+                             '`strides` as a keyword argument instead.')
+        if 'kernel_dim3' in kwargs:
+            return [args[0], (args[1], args[2], kwargs.pop('kernel_dim3'))], kwargs, converted
+    if len(args) == 2 and all(d in kwargs for d in dims[1:]):
+        kernel_size = (args[1],) + tuple(kwargs.pop(d) for d in dims[1:])
+        return [args[0], kernel_size], kwargs, converted
+    if len(args) <= 1 and all(d in kwargs for d in dims):
+        kernel_size = tuple(kwargs.pop(d) for d in dims)
+        if args:
+            return [args[0], kernel_size], kwargs, converted
+        kwargs['kernel_size'] = kernel_size
+        return args, kwargs, converted
+    return args, kwargs, []
+
+
 def _recurrent_args(args, kwargs):
     args, kwargs, converted = _input_dim_to_shape(args, kwargs)
     if 'forget_bias_init' in kwargs:
@@ -182,6 +210,9 @@ TABLE = {
     'UpSampling2D': ([('dim_ordering', 'data_format')], _DIM_ORDERING, None),
     'ZeroPadding2D': ([('dim_ordering', 'data_format')], _DIM_ORDERING, None),
     'Cropping2D': ([('dim_ordering', 'data_format')], _DIM_ORDERING, None),
+    'Conv3D': ([('nb_filter', 'filters'), ('subsample', 'strides'),
+                ('border_mode', 'padding'), ('dim_ordering', 'data_format')] + _REGULARIZED,
+               _DIM_ORDERING, _conv3d_args),
     'SimpleRNN': (_RECURRENT, {'consume_less': {'cpu': 0, 'mem': 1, 'gpu': 2}},
                   _recurrent_args),
     'LSTM': (_RECURRENT, {'consume_less': {'cpu': 0, 'mem': 1, 'gpu': 2}}, _recurrent_args),
@@ -192,6 +223,15 @@ TABLE = {
     'GaussianNoise': ([('sigma', 'stddev')], None, None),
     'GaussianDropout': ([('p', 'rate')], None, None),
 }
+# Keras 2.3.1 converts these layers' arguments as those of their 1-D/2-D counterparts
+# (the locally-connected layers use the conv1d/conv2d interfaces)
+for _name, _like in (('LocallyConnected1D', 'Conv1D'), ('LocallyConnected2D', 'Conv2D'),
+                     ('MaxPooling3D', 'MaxPooling2D'), ('AveragePooling3D', 'MaxPooling2D'),
+                     ('GlobalMaxPooling3D', 'GlobalMaxPooling2D'),
+                     ('GlobalAveragePooling3D', 'GlobalMaxPooling2D'),
+                     ('UpSampling3D', 'UpSampling2D'), ('ZeroPadding3D', 'ZeroPadding2D'),
+                     ('Cropping3D', 'Cropping2D'), ('SpatialDropout3D', 'SpatialDropout2D')):
+    TABLE[_name] = TABLE[_like]
 METHODS = {
     'fit_generator': (_GENERATOR, None, _generator_args),
     'evaluate_generator': (_GENERATOR, None, None),
@@ -284,6 +324,12 @@ legacy_spatialdropout2d_support = _decorator(TABLE['SpatialDropout2D'])
 legacy_conv1d_support = _decorator(TABLE['Conv1D'])
 legacy_conv2d_support = _decorator(TABLE['Conv2D'])
 legacy_deconv2d_support = _decorator(TABLE['Conv2DTranspose'])
+legacy_conv3d_support = _decorator(TABLE['Conv3D'])
+legacy_pooling3d_support = _decorator(TABLE['MaxPooling3D'])
+legacy_upsampling3d_support = _decorator(TABLE['UpSampling3D'])
+legacy_zeropadding3d_support = _decorator(TABLE['ZeroPadding3D'])
+legacy_cropping3d_support = _decorator(TABLE['Cropping3D'])
+legacy_spatialdropoutNd_support = _decorator(TABLE['SpatialDropout3D'])
 legacy_recurrent_support = _decorator(TABLE['LSTM'])
 legacy_batchnorm_support = _decorator(TABLE['BatchNormalization'])
 legacy_prelu_support = _decorator(TABLE['PReLU'])

@@ -11,6 +11,7 @@ import pytest
 
 import minikeras.backend as K
 from minikeras.backend import numpy as R
+from tests.backend import volume_cases
 
 ENGINE = K.backend()
 DTYPE = 'float64'
@@ -266,8 +267,10 @@ def _rnn_case(name, **options):
 RNN = [_rnn_case('rnn'), _rnn_case('rnn masked backwards', mask=True, go_backwards=True),
        _rnn_case('rnn unrolled', unroll=True)]
 
+VOLUMES = [Case(*case) for case in volume_cases.GRADIENT_CASES]  # 3-D, local convolutions
+
 GROUPS = [('math', MATH), ('activations', ACTIVATIONS), ('losses', LOSSES),
-          ('convolutions', CONVOLUTIONS), ('rnn', RNN)]
+          ('convolutions', CONVOLUTIONS), ('rnn', RNN), ('volumes', VOLUMES)]
 
 
 @no_gradients_on_numpy

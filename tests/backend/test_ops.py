@@ -13,6 +13,7 @@ import minikeras.backend as K
 from minikeras.backend import numpy as R
 from minikeras.backend.contract import CONTRACT
 from minikeras.utils import nest
+from tests.backend import volume_cases
 
 ENGINE = K.backend()
 UNSUPPORTED = set(K.unsupported_ops())
@@ -402,6 +403,8 @@ POOLING = Group('pool2d and batch_normalization', _pool_inputs, [
 
 GROUPS = [ELEMENTWISE, REDUCTIONS, PRODUCTS, SHAPES, IMAGES, ACTIVATIONS, LOSSES, CONV1D,
           CONV2D, CONV2D_TRANSPOSE, POOLING]
+GROUPS += [Group(name, make, entries, **options)  # 3-D, separable 1-D, local convolutions
+           for name, make, entries, options in volume_cases.VALUE_GROUPS]
 
 
 # --- running a group ----------------------------------------------------------------

@@ -385,8 +385,9 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
     return CntkTensor(result, dt)
 
 
-def _transpose_output_shape(output_shape):
-    """conv2d_transpose's ``output_shape`` (tuple, list or tensor) as 4 ints or None."""
+def _transpose_output_shape(output_shape, n=4, op='conv2d_transpose'):
+    """A transposed convolution's ``output_shape`` (tuple, list or tensor) as ``n`` ints
+    or None."""
     out = []
     for d in (output_shape if isinstance(output_shape, (list, tuple))
               else M._static_value(_to_tensor(output_shape))):
@@ -396,9 +397,9 @@ def _transpose_output_shape(output_shape):
             out.append(int(np.ravel(M._static_value(d))[0]))
         else:
             out.append(int(d))
-    if len(out) != 4:
-        raise ValueError('conv2d_transpose: output_shape must have 4 entries, received %r'
-                         % (output_shape,))
+    if len(out) != n:
+        raise ValueError('%s: output_shape must have %d entries, received %r'
+                         % (op, n, output_shape))
     return out
 
 

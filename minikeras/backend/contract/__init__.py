@@ -5,8 +5,9 @@ Each topic module defines stub functions whose bodies are never run; engines und
 ``CONTRACT`` maps op name -> stub, in a stable order.
 """
 from minikeras.backend.contract import core, math, nn, random, rnn
+from minikeras.backend.contract import volumes
 
-TOPICS = (core, math, nn, random, rnn)
+TOPICS = (core, math, nn, random, rnn, volumes)
 
 
 def _collect():

@@ -267,12 +267,18 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _as_array(x)
     pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
+    return _pool(x, pool_size, strides, padding, data_format, pool_mode)
+
+
+def _pool(x, pool_size, strides, padding, data_format, pool_mode):
+    """Max or average pooling over every spatial axis of ``x``."""
     x = _to_channels_last(x, data_format)
-    pads, outs = _conv_geometry(x.shape[1:3], pool_size, strides, (1, 1), padding)
+    ones = (1,) * len(pool_size)
+    pads, outs = _conv_geometry(x.shape[1:-1], pool_size, strides, ones, padding)
     valid = np.pad(np.ones(x.shape, dtype=bool), [(0, 0)] + pads + [(0, 0)], mode='constant')
     x = np.pad(x, [(0, 0)] + pads + [(0, 0)], mode='constant')
-    windows = [(slice(None),) + _window(tap, outs, strides, (1, 1))
-               for tap in itertools.product(range(pool_size[0]), range(pool_size[1]))]
+    windows = [(slice(None),) + _window(tap, outs, strides, ones)
+               for tap in itertools.product(*[range(p) for p in pool_size])]
     if pool_mode == 'max':
         y = np.max([np.where(valid[w], x[w], -np.inf) for w in windows], axis=0)
     else:  # padded entries are not counted

@@ -1,0 +1,251 @@
+"""Keras 2.3.1's 3-D layers (Conv3D, Conv3DTranspose, 3-D pooling, cropping, padding,
+upsampling) and SeparableConv1D. Kernel layouts: Conv3D
+(d, h, w, in, filters); Conv3DTranspose (d, h, w, filters, in); SeparableConv1D
+depthwise (w, in, depth_multiplier), pointwise (1, in * depth_multiplier, filters).
+``keras.layers.convolutional``, ``pooling`` and ``core`` re-export them, as in Keras."""
+import numbers
+
+import minikeras.backend as K
+from minikeras.layers.base import InputSpec, Layer
+from minikeras.layers.convolutional import (
+    _Conv, _Transposed, SeparableConv2D, _check_ndim, _crop, _pair, _sub, _add)
+from minikeras.layers.core import base_config
+from minikeras.layers.pooling import _GlobalPooling2D, _Pooling2D
+from minikeras.utils import conv_utils
+
+
+def _spatial_axes(data_format, rank=3):
+    first = 2 if data_format == 'channels_first' else 1
+    return list(range(first, first + rank))
+
+
+class Conv3D(_Conv):
+    """3-D convolution (cross-correlation), kernel (d, h, w, in, filters)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding='valid',
+                 data_format=None, dilation_rate=(1, 1, 1), activation=None, use_bias=True,
+                 kernel_initializer='glorot_uniform', bias_initializer='zeros',
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super(Conv3D, self).__init__(
+            3, filters, kernel_size, strides=strides, padding=padding,
+            data_format=data_format, dilation_rate=dilation_rate, activation=activation,
+            use_bias=use_bias, kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+
+    def _allows_causal(self):
+        return False
+
+    def _convolve(self, inputs):
+        return K.conv3d(inputs, self.kernel, strides=self.strides, padding=self.padding,
+                        data_format=self.data_format, dilation_rate=self.dilation_rate)
+
+
+class Conv3DTranspose(_Transposed, Conv3D):
+    """Transposed 3-D convolution, kernel (d, h, w, filters, in); no dilation_rate, as in
+    Keras 2.3.1."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding='valid',
+                 output_padding=None, data_format=None, activation=None, use_bias=True,
+                 kernel_initializer='glorot_uniform', bias_initializer='zeros',
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super(Conv3DTranspose, self).__init__(
+            filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+            activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+        self._set_output_padding(output_padding)
+
+    def _transpose(self, inputs, output_shape):
+        return K.conv3d_transpose(inputs, self.kernel, output_shape, strides=self.strides,
+                                  padding=self.padding, data_format=self.data_format)
+
+    def get_config(self):
+        config = super(Conv3DTranspose, self).get_config()
+        config.pop('dilation_rate')
+        return config
+
+
+class SeparableConv1D(SeparableConv2D):
+    """Depthwise 1-D convolution, then a pointwise one to ``filters``."""
+
+    def __init__(self, filters, kernel_size, strides=1, padding='valid',
+                 data_format='channels_last', dilation_rate=1, depth_multiplier=1,
+                 activation=None, use_bias=True, depthwise_initializer='glorot_uniform',
+                 pointwise_initializer='glorot_uniform', bias_initializer='zeros',
+                 depthwise_regularizer=None, pointwise_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
+                 pointwise_constraint=None, bias_constraint=None, **kwargs):
+        super(SeparableConv1D, self).__init__(
+            filters, 1, strides=1, padding=padding, data_format=data_format,
+            dilation_rate=1, depth_multiplier=depth_multiplier, activation=activation,
+            use_bias=use_bias, depthwise_initializer=depthwise_initializer,
+            pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
+            depthwise_regularizer=depthwise_regularizer,
+            pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            depthwise_constraint=depthwise_constraint,
+            pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
+            **kwargs)
+        cls = 'SeparableConv1D'
+        self.rank = 1
+        self.kernel_size = conv_utils.normalize_tuple(kernel_size, 1, 'kernel_size', cls)
+        self.strides = conv_utils.normalize_tuple(strides, 1, 'strides', cls)
+        self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, 1, 'dilation_rate', cls)
+        if self.strides[0] > 1 and self.dilation_rate[0] > 1:
+            raise ValueError('%s: strides > 1 cannot be combined with dilation_rate > 1, '
+                             'received strides=%r and dilation_rate=%r'
+                             % (cls, strides, dilation_rate))
+        self.input_spec = InputSpec(ndim=3)
+
+    def _convolve(self, inputs):
+        return K.separable_conv1d(inputs, self.depthwise_kernel, self.pointwise_kernel,
+                                  strides=self.strides, padding=self.padding,
+                                  data_format=self.data_format,
+                                  dilation_rate=self.dilation_rate)
+
+
+# --- pooling ----------------------------------------------------------------------------
+
+class _Pooling3D(_Pooling2D):
+    _rank = 3
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding='valid', data_format=None,
+                 **kwargs):
+        super(_Pooling3D, self).__init__(pool_size, strides, padding, data_format, **kwargs)
+
+    def call(self, inputs):
+        return K.pool3d(inputs, self.pool_size, strides=self.strides, padding=self.padding,
+                        data_format=self.data_format, pool_mode=self._mode)
+
+
+class MaxPooling3D(_Pooling3D):
+    _mode = 'max'
+
+
+class AveragePooling3D(_Pooling3D):
+    _mode = 'avg'
+
+
+class _GlobalPooling3D(_GlobalPooling2D):
+    def __init__(self, data_format=None, **kwargs):
+        super(_GlobalPooling3D, self).__init__(data_format, **kwargs)
+        self.input_spec = InputSpec(ndim=5)
+
+    def _axes(self):
+        return _spatial_axes(self.data_format)
+
+    def compute_output_shape(self, input_shape):
+        _check_ndim(self, input_shape, 5)
+        channel = 1 if self.data_format == 'channels_first' else 4
+        return (input_shape[0], input_shape[channel])
+
+
+class GlobalAveragePooling3D(_GlobalPooling3D):
+    def call(self, inputs):
+        return K.mean(inputs, axis=self._axes())
+
+
+class GlobalMaxPooling3D(_GlobalPooling3D):
+    def call(self, inputs):
+        return K.max(inputs, axis=self._axes())
+
+
+# --- padding, cropping, upsampling ---------------------------------------------
+
+def _three_pairs(value, name, cls):
+    """Keras 2 3-D padding/cropping argument (an int, 3 ints or 3 pairs) -> 3 pairs."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return (_pair(value, name, cls),) * 3
+    try:
+        items = tuple(value)
+    except TypeError:
+        items = ()
+    if len(items) != 3:
+        raise ValueError('%s: %s must be an int, a tuple of 3 ints or a tuple of 3 tuples of '
+                         '2 ints (all >= 0), received %s=%r' % (cls, name, name, value))
+    return tuple(_pair(item, name, cls) for item in items)
+
+
+class _Volume(Layer):
+    """A layer that changes the lengths of the three spatial axes of a 5-D input, each by
+    ``_length(i, length)``."""
+
+    def __init__(self, data_format, **kwargs):
+        super(_Volume, self).__init__(**kwargs)
+        self.data_format = conv_utils.normalize_data_format(data_format, type(self).__name__)
+        self.input_spec = InputSpec(ndim=5)
+
+    def compute_output_shape(self, input_shape):
+        _check_ndim(self, input_shape, 5)
+        s = list(input_shape)
+        for i, axis in enumerate(_spatial_axes(self.data_format)):
+            s[axis] = self._length(i, s[axis])
+        return tuple(s)
+
+
+class ZeroPadding3D(_Volume):
+    """Zero-pad the three spatial axes of a 5-D input."""
+
+    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
+        super(ZeroPadding3D, self).__init__(data_format, **kwargs)
+        self.padding = _three_pairs(padding, 'padding', 'ZeroPadding3D')
+
+    def _length(self, i, length):
+        return _add(length, sum(self.padding[i]))
+
+    def call(self, inputs):
+        return K.spatial_3d_padding(inputs, padding=self.padding, data_format=self.data_format)
+
+    def get_config(self):
+        return base_config(self, {'padding': self.padding, 'data_format': self.data_format})
+
+
+class Cropping3D(_Volume):
+    """Crop the three spatial axes of a 5-D input by ((before, after),) * 3."""
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super(Cropping3D, self).__init__(data_format, **kwargs)
+        self.cropping = _three_pairs(cropping, 'cropping', 'Cropping3D')
+
+    def _length(self, i, length):
+        return _sub(self, length, sum(self.cropping[i]))
+
+    def call(self, inputs):
+        return _crop(self, inputs, _spatial_axes(self.data_format), list(self.cropping))
+
+    def get_config(self):
+        return base_config(self, {'cropping': self.cropping, 'data_format': self.data_format})
+
+
+class UpSampling3D(_Volume):
+    """Repeat entries along the three spatial axes by integer factors."""
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super(UpSampling3D, self).__init__(data_format, **kwargs)
+        self.size = conv_utils.normalize_tuple(size, 3, 'size', 'UpSampling3D')
+
+    def _length(self, i, length):
+        return None if length is None else length * self.size[i]
+
+    def call(self, inputs):
+        return K.resize_volumes(inputs, self.size[0], self.size[1], self.size[2],
+                                self.data_format)
+
+    def get_config(self):
+        return base_config(self, {'size': self.size, 'data_format': self.data_format})
+
+
+# Keras 2 aliases
+Convolution3D = Conv3D
+Deconvolution3D = Conv3DTranspose
+Convolution3DTranspose = Conv3DTranspose
+SeparableConvolution1D = SeparableConv1D
+MaxPool3D = MaxPooling3D
+AvgPool3D = AveragePooling3D
+GlobalMaxPool3D = GlobalMaxPooling3D
+GlobalAvgPool3D = GlobalAveragePooling3D

@@ -144,3 +144,37 @@ GRADIENT_CASES = [
 @no_gradients_on_numpy
 def test_gradients_of_loops_and_ctc():
     check_group(GRADIENT_CASES)
+
+
+def test_sessions_are_those_of_keras_231_on_tensorflow_2():
+    for fn, args in ((K.get_session, ()), (K.set_session, (None,))):
+        with pytest.raises(RuntimeError, match='`%s` is not available' % fn.__name__):
+            fn(*args)
+    K.manual_variable_initialization(True)  # recorded; variables hold values anyway
+    K.manual_variable_initialization(False)
+
+
+def test_random_variables_and_batch_statistics():
+    u = K.random_uniform_variable((3, 4), -2., -1., seed=5)
+    n = K.random_normal_variable((200,), 3., 0.5, dtype='float64', seed=5)
+    assert K.int_shape(u) == (3, 4) and K.is_variable(u) and K.dtype(n) == 'float64'
+    values = K.get_value(u)
+    assert values.min() >= -2. and values.max() < -1.
+    np.testing.assert_array_equal(values, K.get_value(K.random_uniform_variable((3, 4), -2., -1.,
+                                                                               seed=5)))
+    assert abs(K.get_value(n).mean() - 3.) < 0.15
+    x = np.random.RandomState(9).uniform(-1, 1, (4, 2, 3)).astype('float32')
+    gamma = np.array([1., 2., 0.5], 'float32')
+    beta = np.array([0., 1., -1.], 'float32')
+    normed, mean, var = run(lambda t, g, b: K.normalize_batch_in_training(t, g, b, [0, 1]),
+                            x, gamma, beta)
+    want_mean, want_var = x.mean(axis=(0, 1)), x.var(axis=(0, 1))
+    np.testing.assert_allclose(mean, want_mean, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(var, want_var, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(normed, (x - want_mean) / np.sqrt(want_var + 1e-3) * gamma + beta,
+                               rtol=1e-4, atol=1e-5)
+    normed, mean, _ = run(lambda t: K.normalize_batch_in_training(t, None, None, [0, 2]), x)
+    assert mean.shape == (2,)
+    np.testing.assert_allclose(normed, (x - x.mean(axis=(0, 2), keepdims=True))
+                               / np.sqrt(x.var(axis=(0, 2), keepdims=True) + 1e-3),
+                               rtol=1e-4, atol=1e-5)

@@ -2,7 +2,7 @@
 print_tensor prints when the value is computed (a user function)."""
 from minikeras.backend.loops import (  # noqa: F401  (contract ops written once)
     control_dependencies, foldl, foldr, is_sparse, map_fn, size, to_dense)
-from minikeras.backend.cntk.core import C
+from minikeras.backend.cntk.core import C, CntkTensor, _to_tensor
 
 
 class _Print(C.ops.functions.UserFunction):
@@ -26,4 +26,5 @@ class _Print(C.ops.functions.UserFunction):
 
 
 def print_tensor(x, message=''):
-    return C.user_function(_Print(x, message))
+    x = _to_tensor(x)
+    return CntkTensor(C.user_function(_Print(x.node, message)), x.dtype, x._keras_shape)

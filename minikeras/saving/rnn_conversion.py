@@ -71,3 +71,54 @@ def convert_rnn_weights(layer, weights):
     if target in ('GRU', 'CuDNNGRU'):
         return _gru(layer, weights, target)
     return weights
+
+
+_CONVERTIBLE = ('LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'Bidirectional')
+
+
+class _ConvertedDataset(object):
+    """A file dataset as the converted array ``index`` of its layer's weights: the
+    shape is known from metadata, the values are read and converted on first use."""
+
+    def __init__(self, group, index):
+        self._group, self._index = group, index
+        self.dtype = group.datasets[index].dtype
+        self.shape = group.shapes[index]
+
+    def __getitem__(self, key):
+        return self._group.values()[self._index][key]
+
+
+class _ConvertedGroup(object):
+    def __init__(self, layer, datasets, shapes):
+        self.layer, self.datasets, self.shapes = layer, datasets, shapes
+        self._values = None
+
+    def values(self):
+        if self._values is None:
+            from minikeras.engine.saving import preprocess_weights_for_loading
+            arrays = [np.asarray(ds[()]) for ds in self.datasets]
+            self._values = [np.asarray(a) for a in
+                            preprocess_weights_for_loading(self.layer, arrays)]
+        return self._values
+
+
+def converted_file_weights(layer, file_weights):
+    """``file_weights`` (``[(name, dataset)]`` of one layer, in file order) as the layer
+    reads them: CuDNN and plain recurrent weights converted into ``layer``'s layout when
+    their shapes say they come from the other kind (as Keras 2.3.1 loads them)."""
+    if type(layer).__name__ not in _CONVERTIBLE or len(file_weights) != len(layer.weights):
+        return file_weights
+    import minikeras.backend as K
+    file_shapes = [tuple(ds.shape or ()) for _, ds in file_weights]
+    if file_shapes == [K.int_shape(w) for w in layer.weights]:
+        return file_weights
+    from minikeras.engine.saving import preprocess_weights_for_loading
+    from minikeras.saving.errors import ModelFileError
+    try:
+        probe = preprocess_weights_for_loading(layer, [np.zeros(s) for s in file_shapes])
+    except ValueError as e:
+        raise ModelFileError('layer %s: %s' % (layer.name, e))
+    group = _ConvertedGroup(layer, [ds for _, ds in file_weights],
+                            [tuple(np.shape(a)) for a in probe])
+    return [(name, _ConvertedDataset(group, i)) for i, (name, _) in enumerate(file_weights)]

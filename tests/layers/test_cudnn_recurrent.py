@@ -101,3 +101,21 @@ def test_cudnn_weights_config_and_incompatible_gru():
                                          r'GRU\(reset_after=False\)'):
         preprocess_weights_for_loading(old_gru, [np.zeros((FEATURES, 6)), np.zeros((2, 6)),
                                                  np.zeros(12)])
+
+
+def test_weight_files_load_across_cudnn_and_plain_layers(tmp_path):
+    pytest.importorskip('h5py', reason='h5py is not installed in this lane')
+    x = np.random.RandomState(3).uniform(-1, 1, (2, T, FEATURES)).astype('float32')
+    cudnn = model_of(layers.CuDNNLSTM(UNITS))
+    cudnn.layers[0].set_weights(random_weights(cudnn.layers[0], 4))
+    path = str(tmp_path / 'cudnn.h5')
+    cudnn.save_weights(path)
+    plain = model_of(layers.LSTM(UNITS))
+    plain.load_weights(path)
+    np.testing.assert_allclose(plain.predict(x), cudnn.predict(x), rtol=1e-4, atol=1e-5)
+    gru = model_of(layers.Bidirectional(layers.GRU(UNITS, reset_after=True)))
+    gru.layers[0].set_weights(random_weights(gru.layers[0], 5))
+    gru.save_weights(path)
+    cudnn_gru = model_of(layers.Bidirectional(layers.CuDNNGRU(UNITS)))
+    cudnn_gru.load_weights(path)
+    np.testing.assert_allclose(cudnn_gru.predict(x), gru.predict(x), rtol=1e-4, atol=1e-5)

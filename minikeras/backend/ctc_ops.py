@@ -110,6 +110,12 @@ def _greedy(K, y_pred, input_length):
     return [K.cast(decoded, 'int32')], log_prob
 
 
+def no_sparse_labels(engine):
+    """``ctc_label_dense_to_sparse`` of an engine without sparse tensors."""
+    from minikeras.backend.unsupported import unsupported
+    return unsupported(engine, 'ctc_label_dense_to_sparse', 'the engine has no sparse tensors')
+
+
 def _concrete(K, x):
     if not K.is_tensor(x):
         return np.asarray(x)

@@ -5,5 +5,6 @@ from minikeras.backend import adapter as _adapter
 from minikeras.backend.theano._impl import IMPL  # noqa: F401
 from minikeras.backend.theano import compile, control, conv, core, ctc, math, nn, random, rnn
 
-_adapter.export_ops(globals(), (core, math, nn, conv, random, rnn, compile, control, ctc))  # the op rnn
+_adapter.export_ops(globals(), (core, math, nn, conv, random, rnn, compile, control,
+                                ctc))  # the op rnn
 # replaces the module rnn as the package's attribute, as the other ops do their names

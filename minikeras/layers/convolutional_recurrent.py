@@ -50,11 +50,8 @@ class ConvLSTM2DCell(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.dropout = min(1., max(0., float(dropout)))
         self.recurrent_dropout = min(1., max(0., float(recurrent_dropout)))
-        if self.dropout or self.recurrent_dropout:
-            raise NotImplementedError('ConvLSTM2DCell: dropout and recurrent_dropout are not '
-                                      'implemented in minikeras yet (received %r, %r)'
-                                      % (dropout, recurrent_dropout))
         self.state_size = (self.filters, self.filters)
+        self._masks = (None, None)
 
     def build(self, input_shape):
         axis = 1 if self.data_format == 'channels_first' else -1
@@ -102,9 +99,37 @@ class ConvLSTM2DCell(Layer):
         return K.conv2d(h, self._gate(self.recurrent_kernel, g), strides=(1, 1),
                         padding='same', data_format=self.data_format)
 
+    def set_dropout_masks(self, inputs, training=None):
+        """Four input and four recurrent dropout masks per sequence, one per gate (as
+        Keras 2.3.1 draws them); ``inputs`` is the (batch, time, ...) sequence."""
+        def masks(rate, like):
+            if not rate:
+                return None
+            ones = K.ones_like(like)
+            return [K.in_train_phase(lambda: K.dropout(ones, rate), ones, training=training)
+                    for _ in range(4)]
+        if not (self.dropout or self.recurrent_dropout):
+            self._masks = (None, None)
+            return
+        first = K.zeros_like(K.sum(inputs, axis=1))
+        self._masks = (masks(self.dropout, first),
+                       masks(self.recurrent_dropout, self.zero_state(first)))
+
+    def zero_state(self, x):
+        """Zeros shaped like the state for one step's input ``x`` (the input convolution
+        of a zero kernel, so shapes follow strides, padding and dilation)."""
+        channels = K.int_shape(x)[1 if self.data_format == 'channels_first' else -1]
+        zeros = K.constant(np.zeros(self.kernel_size + (channels, self.filters)),
+                           dtype=K.dtype(x))
+        return K.conv2d(x, zeros, strides=self.strides, padding=self.padding,
+                        data_format=self.data_format, dilation_rate=self.dilation_rate)
+
     def call(self, inputs, states, training=None):
         h_tm1, c_tm1 = states[0], states[1]
-        z = [self.input_conv(inputs, g) + self.recurrent_conv(h_tm1, g) for g in range(4)]
+        x_masks, h_masks = self._masks
+        xs = [inputs * m for m in x_masks] if x_masks else [inputs] * 4
+        hs = [h_tm1 * m for m in h_masks] if h_masks else [h_tm1] * 4
+        z = [self.input_conv(xs[g], g) + self.recurrent_conv(hs[g], g) for g in range(4)]
         i = self.recurrent_activation(z[0])
         f = self.recurrent_activation(z[1])
         c = f * c_tm1 + i * self.activation(z[2])
@@ -208,14 +233,9 @@ class ConvLSTM2D(RNN):
         return out
 
     def _zero_states(self, inputs):
-        base = K.zeros_like(K.sum(inputs, axis=1))  # (batch, rows, cols, channels)
-        channels = K.int_shape(inputs)[2 if self.cell.data_format == 'channels_first' else -1]
-        zeros = K.constant(np.zeros(self.cell.kernel_size + (channels, self.cell.filters)),
-                           dtype=K.dtype(inputs))
-        state = K.conv2d(base, zeros, strides=self.cell.strides, padding=self.cell.padding,
-                         data_format=self.cell.data_format,
-                         dilation_rate=self.cell.dilation_rate)
-        return [state, state]
+        cell = self.cell
+        first = K.zeros_like(K.sum(inputs, axis=1))  # (batch, rows, cols, channels)
+        return [cell.zero_state(first)] * 2
 
     def get_config(self):
         config = self.cell.get_config()

@@ -69,3 +69,34 @@ def test_convlstm2d_defaults_config_and_weights():
     assert cell.state_size == (2, 2)
     with pytest.raises(ValueError, match='expects input of shape'):
         Sequential([layers.ConvLSTM2D(2, 1)]).build((None, 3, 4, 4))
+
+
+def test_convlstm2d_keeps_output_and_state_at_masked_steps():
+    import minikeras.backend as K
+    layer = layers.ConvLSTM2D(2, (3, 3), padding='same', return_sequences=True)
+    model = Sequential([layer])
+    model.build((None, 3, 4, 4, 1))
+    x = np.random.RandomState(0).uniform(-1, 1, (2, 3, 4, 4, 1)).astype('float32')
+    mask = np.array([[1, 1, 0], [1, 0, 1]], dtype='float32')
+    out, = K.compiled_function(lambda t, m: ([layer.call(t, mask=m)], []),
+                               [(x.shape, 'float32'), (mask.shape, 'float32')])(x, mask)
+    np.testing.assert_allclose(out[0, 2], out[0, 1], rtol=1e-6)
+    np.testing.assert_allclose(out[1, 1], out[1, 0], rtol=1e-6)
+    np.testing.assert_allclose(out[0, :2], model.predict(x)[0, :2], rtol=1e-4, atol=1e-6)
+
+
+def test_convlstm2d_dropout_is_on_in_training_only():
+    import minikeras.backend as K
+    layer = layers.ConvLSTM2D(2, (3, 3), padding='same', dropout=0.4, recurrent_dropout=0.4)
+    model = Sequential([layer])
+    model.build((None, 3, 4, 4, 1))
+    plain = Sequential([layers.ConvLSTM2D(2, (3, 3), padding='same')])
+    plain.build((None, 3, 4, 4, 1))
+    plain.set_weights(model.get_weights())
+    x = np.random.RandomState(0).uniform(-1, 1, (2, 3, 4, 4, 1)).astype('float32')
+    np.testing.assert_allclose(model.predict(x), plain.predict(x), rtol=1e-5, atol=1e-6)
+    with K.learning_phase_scope(1):
+        trained, = K.compiled_function(lambda t: ([layer.call(t, training=True)], []),
+                                       [(x.shape, 'float32')])(x)
+    assert not np.allclose(trained, plain.predict(x))
+    assert layer.get_config()['dropout'] == 0.4

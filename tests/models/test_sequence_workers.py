@@ -3,6 +3,9 @@ Sequence (Keras 2.3.1): batches are read by worker threads or processes, in orde
 import threading
 
 import numpy as np
+import pytest
+
+import minikeras.backend as K
 
 from minikeras.layers import Dense
 from minikeras.models import Sequential
@@ -51,6 +54,8 @@ def test_sequence_read_by_worker_threads_in_order():
     assert len(history.history['loss']) == 2 and seq.epochs_ended >= 1
 
 
+@pytest.mark.skipif(K.backend() == 'jax', reason='JAX runs threads of its own: os.fork() in a '
+                    'JAX process may deadlock (JAX warns so), whatever minikeras does')
 def test_sequence_read_by_worker_processes():
     seq, m = Numbered(), model()
     want = m.predict(seq.x)
@@ -60,10 +65,8 @@ def test_sequence_read_by_worker_processes():
 
 
 def test_compile_target_tensors():
-    import minikeras.backend as K
     from minikeras.layers import Input
     from minikeras.models import Model
-    import pytest
     x = np.random.RandomState(0).uniform(-1, 1, (8, 3)).astype('float32')
     y = x.sum(axis=1, keepdims=True)
     m = Sequential([Dense(1, input_shape=(3,), kernel_initializer='zeros')])

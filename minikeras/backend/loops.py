@@ -55,32 +55,31 @@ def map_fn(fn, elems, name=None, dtype=None):
     return K.squeeze(outputs, 0)
 
 
+def _rows(K, x, start, count):
+    """``x[start:start + count]`` along axis 0."""
+    rest = K.ndim(x) - 1
+    return K.slice(x, [start] + [0] * rest, [count] + [-1] * rest)
+
+
 def _fold(fn, elems, initializer, op, backwards):
     K = _K()
-    seq = _as_sequence(K, elems, op)
-    if initializer is None:
+    _as_sequence(K, elems, op)  # checks elems has a leading axis
+    if initializer is None:  # start from the first (last) element, fold the others
         n = K.int_shape(elems)[0]
-        if n == 0:
-            raise ValueError('%s: elems is empty and no initializer was given' % op)
-        first = -1 if backwards else 0
-        start = [first if first >= 0 else (n - 1 if n is not None else None)]
-        if start[0] is None:
-            raise ValueError('%s without initializer needs a static length of axis 0, '
+        if n is None or n == 0:
+            raise ValueError('%s without initializer needs a static, non-empty axis 0; '
                              'received shape %s' % (op, K.int_shape(elems)))
-        initializer = K.squeeze(K.slice(elems, start + [0] * (K.ndim(elems) - 1),
-                                        [1] + [-1] * (K.ndim(elems) - 1)), 0)
-        rest = [0, n - 1] if backwards else [1, n - 1]
-        seq = K.slice(seq, [0, rest[0]] + [0] * (K.ndim(seq) - 2),
-                      [1, rest[1]] + [-1] * (K.ndim(seq) - 2))
-        if rest[1] == 0:
+        initializer = K.squeeze(_rows(K, elems, n - 1 if backwards else 0, 1), 0)
+        if n == 1:
             return initializer
+        elems = _rows(K, elems, 0 if backwards else 1, n - 1)
 
     def step(x_t, states):
-        acc = fn(K.squeeze(states[0], 0), _element(K, x_t))
-        acc = K.expand_dims(acc, 0)
+        acc = K.expand_dims(fn(K.squeeze(states[0], 0), _element(K, x_t)), 0)
         return acc, [acc]
 
-    _, _, states = K.rnn(step, seq, [K.expand_dims(initializer, 0)], go_backwards=backwards)
+    _, _, states = K.rnn(step, _as_sequence(K, elems, op), [K.expand_dims(initializer, 0)],
+                         go_backwards=backwards)
     return K.squeeze(states[0], 0)
 
 

@@ -119,3 +119,17 @@ def test_weight_files_load_across_cudnn_and_plain_layers(tmp_path):
     cudnn_gru = model_of(layers.Bidirectional(layers.CuDNNGRU(UNITS)))
     cudnn_gru.load_weights(path)
     np.testing.assert_allclose(cudnn_gru.predict(x), gru.predict(x), rtol=1e-4, atol=1e-5)
+
+
+def test_json_round_trip_of_the_new_recurrent_layers():
+    from minikeras.models import model_from_json
+    model = Sequential([layers.ConvLSTM2D(2, 3, padding='same', return_sequences=True,
+                                          input_shape=(2, 4, 4, 1)),
+                        layers.TimeDistributed(layers.Flatten()),
+                        layers.CuDNNGRU(3, return_sequences=True), layers.CuDNNLSTM(2)])
+    clone = model_from_json(model.to_json())
+    assert [type(l).__name__ for l in clone.layers] == ['ConvLSTM2D', 'TimeDistributed',
+                                                        'CuDNNGRU', 'CuDNNLSTM']
+    for a, b in zip(model.layers, clone.layers):
+        config = dict(b.get_config(), name=a.name)
+        assert config == a.get_config()

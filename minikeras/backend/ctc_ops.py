@@ -107,7 +107,7 @@ def _greedy(K, y_pred, input_length):
     values = K.sum(place * K.expand_dims(K.cast(best, dtype), -1), axis=1)
     filled = K.sum(place, axis=1)
     decoded = values * filled - (1. - filled)
-    return [K.cast(decoded, 'int32')], log_prob
+    return [K.cast(decoded, 'int64')], log_prob
 
 
 def no_sparse_labels(engine):
@@ -135,6 +135,6 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
     from minikeras.backend.numpy import ctc as reference
     decoded, log_prob = reference.ctc_decode(_concrete(K, y_pred), _concrete(K, input_length),
                                              False, beam_width, top_paths)
-    return ([K.constant(d, dtype='int32') for d in decoded],
+    return ([K.constant(d, dtype='int64') for d in decoded],
             K.constant(log_prob, dtype=K.dtype(y_pred) if K.is_tensor(y_pred)
                        else state.floatx()))

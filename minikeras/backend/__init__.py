@@ -12,6 +12,9 @@ from minikeras.backend.common import (  # noqa: F401
     name_scope, placeholder, set_image_dim_ordering, update, update_add, update_sub)
 from minikeras.backend.contract import CONTRACT as _CONTRACT
 from minikeras.backend.errors import ConfigError, EngineError  # noqa: F401
+from minikeras.backend.session_compat import (  # noqa: F401
+    get_session, manual_variable_initialization, normalize_batch_in_training,
+    random_normal_variable, random_uniform_variable, set_session)
 from minikeras.backend.state import (  # noqa: F401
     backend, backend_source, epsilon, floatx, get_uid, image_data_format, in_test_phase,
     in_train_phase, learning_phase, learning_phase_scope, normalize_data_format,

@@ -25,6 +25,14 @@ from minikeras.backend.errors import (
     ConfigError as ConfigError,
     EngineError as EngineError,
 )
+from minikeras.backend.session_compat import (
+    get_session as get_session,
+    manual_variable_initialization as manual_variable_initialization,
+    normalize_batch_in_training as normalize_batch_in_training,
+    random_normal_variable as random_normal_variable,
+    random_uniform_variable as random_uniform_variable,
+    set_session as set_session,
+)
 from minikeras.backend.state import (
     backend as backend,
     backend_source as backend_source,
@@ -594,3 +602,59 @@ def local_conv2d(inputs, kernel, kernel_size, strides, output_shape, data_format
     output position (r, c) is its window flattened in the input's own axis order
     (channels_last: rows, cols, channels; channels_first: channels, rows, cols) times
     ``kernel[r * cols + c]``."""
+
+
+# --- contract: control ------------------------------------------------------------
+def map_fn(fn, elems, name=None, dtype=None) -> Any:
+    """``stack([fn(elems[i]) for i in range(n)])`` over axis 0 of ``elems`` (a compiled
+    loop where the engine has one). ``dtype``: the dtype of fn's results (default:
+    that of ``elems``)."""
+
+
+def foldl(fn, elems, initializer=None, name=None) -> Any:
+    """Reduce ``elems`` along axis 0 from the first element: ``acc = fn(acc, x)``;
+    ``initializer`` None starts from ``elems[0]``. Returns the final ``acc``."""
+
+
+def foldr(fn, elems, initializer=None, name=None) -> Any:
+    """Like ``foldl`` from the last element of axis 0 to the first."""
+
+
+def size(x, name=None) -> Any:
+    """The number of entries of ``x`` as a scalar int32 tensor."""
+
+
+def print_tensor(x, message='') -> Any:
+    """``x`` unchanged; prints ``message`` and the value of ``x`` when it is computed."""
+
+
+def control_dependencies(control_inputs) -> Any:
+    """A context manager: ops made inside run after ``control_inputs`` (TensorFlow);
+    engines that run ops in program order make it a no-op."""
+
+
+def is_sparse(tensor) -> Any:
+    """True if ``tensor`` is a sparse tensor of the engine."""
+
+
+def to_dense(tensor) -> Any:
+    """A dense tensor of ``tensor`` (sparse tensors converted, others unchanged)."""
+
+
+# --- contract: ctc ------------------------------------------------------------
+def ctc_label_dense_to_sparse(labels, label_lengths) -> Any:
+    """Dense labels (batch, max_len) and lengths (batch,) as the engine's sparse tensor
+    of the first ``label_lengths[b]`` entries of each row."""
+
+
+def ctc_batch_cost(y_true, y_pred, input_length, label_length) -> Any:
+    """CTC loss of each sample, shape (batch, 1): ``y_true`` (batch, max_label_len)
+    labels, ``y_pred`` (batch, time, classes) softmax outputs, ``input_length`` and
+    ``label_length`` (batch, 1). As Keras 2.3.1 on TensorFlow: the logits are
+    ``log(y_pred + epsilon())`` (renormalized by a softmax)."""
+
+
+def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1) -> Any:
+    """Decode ``y_pred`` (batch, time, classes) with ``input_length`` (batch,): best path
+    (``greedy``) or beam search. Returns ``([decoded], log_prob)``: ``top_paths`` int
+    tensors (batch, time) padded with -1, and log_prob (batch, top_paths)."""

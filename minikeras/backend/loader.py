@@ -92,6 +92,10 @@ def unsupported_ops(module):
     return adapter.unsupported_ops(module)
 
 
+# Ops that return a context manager, never recorded on symbolic inputs.
+CONTEXT_OPS = ('control_dependencies',)
+
+
 def wrap(op, impl):
     """The public ``K.<op>``: the engine's function, recorded symbolically when given
     KerasTensors; docstring and signature from the contract."""
@@ -103,7 +107,7 @@ def wrap(op, impl):
             return impl(*args, **kwargs)
     else:
         def public(*args, **kwargs):
-            if symbolic.any_symbolic(args, kwargs):
+            if op not in CONTEXT_OPS and symbolic.any_symbolic(args, kwargs):
                 if op == 'gradients':
                     return symbolic.record_gradients(*args, **kwargs)
                 return symbolic.record_op(op, args, kwargs)

@@ -40,6 +40,14 @@ def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape
 def preprocess_weights_for_loading(layer, weights, original_keras_version=None,
                                    original_backend=None, reshape=False):
     """Keras 2.3.1 converts Keras-1 / Theano-era arrays here. minikeras files use one
-    layout on every engine, so the arrays are returned as they are; a file written by
+    layout on every engine, so the arrays are returned as they are, except recurrent
+    weights, converted as 2.3.1 does between CuDNNLSTM and LSTM, CuDNNGRU and
+    GRU(reset_after=True) (a Bidirectional layer: each half). A file written by
     Keras's Theano backend needs ``utils.conv_utils.convert_kernel`` on its kernels."""
-    return list(weights)
+    from minikeras.saving.rnn_conversion import convert_rnn_weights
+    weights = list(weights)
+    if type(layer).__name__ == 'Bidirectional':
+        half = len(weights) // 2
+        return (convert_rnn_weights(layer.forward_layer, weights[:half])
+                + convert_rnn_weights(layer.backward_layer, weights[half:]))
+    return list(convert_rnn_weights(layer, weights))

@@ -28,6 +28,8 @@ from minikeras.layers.merge import (  # noqa: F401
     Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
     concatenate, dot, maximum, minimum, multiply, subtract)
 from minikeras.layers.noise import AlphaDropout, GaussianDropout, GaussianNoise  # noqa: F401
+from minikeras.layers.convolutional_recurrent import ConvLSTM2D, ConvLSTM2DCell  # noqa: F401
+from minikeras.layers.cudnn_recurrent import CuDNNGRU, CuDNNLSTM  # noqa: F401
 from minikeras.layers.recurrent import (  # noqa: F401
     GRU, GRUCell, LSTM, LSTMCell, RNN, SimpleRNN, SimpleRNNCell, StackedRNNCells)
 from minikeras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper  # noqa: F401

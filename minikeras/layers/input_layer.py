@@ -43,16 +43,7 @@ def _identity():
 def Input(shape=None, batch_shape=None, name=None, dtype=None, sparse=False, tensor=None):
     """A symbolic input tensor (Keras 2 ``Input``). ``shape`` excludes the batch axis."""
     if tensor is not None:
-        # Keras 2.3.1 wraps an existing tensor as a model input. A symbolic tensor made by
-        # Input() is that input already; a fixed engine tensor or array cannot be wrapped.
-        from minikeras.backend.symbolic import KerasTensor
-        if isinstance(tensor, KerasTensor) and tensor.node is not None and \
-                isinstance(tensor.node.layer, InputLayer):
-            return tensor
-        raise NotImplementedError(
-            'Input(tensor=%r): minikeras models are fed with data; only a tensor made by '
-            'Input() can be passed here. Pass the values as model input data instead (or '
-            'use them inside a Lambda layer)' % (tensor,))
+        return _input_from_tensor(tensor, name, dtype)
     if shape is None and batch_shape is None:
         raise ValueError('Input needs shape or batch_shape, received neither')
     if batch_shape is None:
@@ -61,3 +52,23 @@ def Input(shape=None, batch_shape=None, name=None, dtype=None, sparse=False, ten
         batch_shape = (None,) + tuple(shape)
     layer = InputLayer(batch_input_shape=batch_shape, name=name, dtype=dtype)
     return layer.output
+
+
+def _input_from_tensor(tensor, name, dtype):
+    """Keras 2.3.1's ``Input(tensor=t)``: ``t`` itself, now the output of a new InputLayer
+    (its history replaced, as Keras does), so a model can start from a tensor another
+    layer or ``K.placeholder`` made; models built from it earlier keep working. A fixed
+    engine tensor or array cannot become a fed input."""
+    if not isinstance(tensor, KerasTensor):
+        raise NotImplementedError(
+            'Input(tensor=%r): minikeras models are fed with data; only a symbolic tensor '
+            '(from Input(), K.placeholder() or a layer) can be passed here. Pass the values '
+            'as model input data instead (or use them inside a Lambda layer)' % (tensor,))
+    if tensor.node is not None and isinstance(tensor.node.layer, InputLayer):
+        return tensor
+    layer = InputLayer(batch_input_shape=tensor.shape, dtype=dtype or tensor.dtype,
+                       name=name)
+    node = layer._inbound_nodes[0]
+    node.outputs = tensor
+    tensor.node, tensor.node_index = node, 0
+    return tensor

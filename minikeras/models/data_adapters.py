@@ -14,6 +14,7 @@ batches from a Python generator or a ``Sequence`` and turns each into arrays wit
 ``prepare(x, y, sample_weight)`` function the model gives it.
 """
 import inspect
+import weakref
 
 import numpy as np
 
@@ -100,12 +101,16 @@ def _split(batch, mode):
 
 class GeneratorAdapter(object):
     """``steps`` batches per epoch from a generator or ``Sequence`` (``steps`` may be
-    None for a Sequence: its length). Successive epochs continue the same iterator."""
+    None for a Sequence: its length). Successive epochs continue the same iterator.
+    A Sequence with ``workers`` > 0 is read ahead by an ``OrderedEnqueuer`` (threads, or
+    processes with ``use_multiprocessing``; batches stay in order, ``shuffle`` shuffles
+    their order each epoch), stopped when the adapter is dropped."""
 
     in_memory = False
     samples = None
 
-    def __init__(self, generator, steps, mode, prepare):
+    def __init__(self, generator, steps, mode, prepare, workers=0, use_multiprocessing=False,
+                 max_queue_size=10, shuffle=False):
         if steps is not None:
             self.steps = int(steps)
         elif isinstance(generator, Sequence):
@@ -113,7 +118,14 @@ class GeneratorAdapter(object):
         else:
             raise ValueError('%s_generator: steps must be given when the data is a Python '
                              'generator' % mode)
-        self._batches = _endless(generator)
+        if isinstance(generator, Sequence) and workers > 0:
+            from minikeras.utils.enqueuers import OrderedEnqueuer
+            enqueuer = OrderedEnqueuer(generator, use_multiprocessing, shuffle=shuffle)
+            enqueuer.start(workers=int(workers), max_queue_size=int(max_queue_size))
+            weakref.finalize(self, enqueuer.stop)
+            self._batches = enqueuer.get()
+        else:
+            self._batches = _endless(generator)
         self._mode = mode
         self._prepare = prepare
         self._pending = []

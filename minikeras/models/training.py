@@ -14,6 +14,7 @@ from minikeras.models import data as data_utils
 from minikeras.models import data_adapters
 from minikeras.models import input_checks
 from minikeras.models import persistence
+from minikeras.models import target_tensors as target_tensors_module
 from minikeras.models.training_extras import TrainingExtras
 from minikeras.models.network import Network
 from minikeras.utils import nest
@@ -36,8 +37,8 @@ class Model(TrainingExtras, Network):
                 **kwargs):
         if kwargs:
             raise TypeError('compile: unexpected arguments %s' % ', '.join(sorted(kwargs)))
-        if target_tensors is not None:
-            raise NotImplementedError('compile(target_tensors=...) is not supported')
+        target_tensors_module.check(target_tensors)
+        self._target_tensors = target_tensors
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self.loss_weights = loss_weights
@@ -254,6 +255,9 @@ class Model(TrainingExtras, Network):
         names = [self._out_names()[i] for i in self._target_index]
         if not names and y is None:
             return []
+        if y is None and getattr(self, '_target_tensors', None) is not None:
+            y = target_tensors_module.target_values(self._target_tensors, self._out_names(),
+                                                   self._target_index)
         if y is None:
             raise ValueError('no target data given: pass y (one array per output: %s)'
                              % ', '.join(names))
@@ -304,7 +308,9 @@ class Model(TrainingExtras, Network):
                 x, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
                 callbacks=callbacks, validation_data=validation_data,
                 validation_steps=validation_steps, validation_freq=validation_freq,
-                class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch)
+                class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch,
+                max_queue_size=max_queue_size, workers=workers,
+                use_multiprocessing=use_multiprocessing)
         batch_size = _batch_size(batch_size)
         xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
         val = None
@@ -328,7 +334,9 @@ class Model(TrainingExtras, Network):
         def prepare(x, y, sample_weight):
             xs, ys, sws = self._standardize(x, y, sample_weight, class_weight, 'training it')
             return xs + ys + sws
-        data = data_adapters.GeneratorAdapter(generator, steps_per_epoch, 'fit', prepare)
+        data = data_adapters.GeneratorAdapter(generator, steps_per_epoch, 'fit', prepare,
+                                              workers, use_multiprocessing, max_queue_size,
+                                              shuffle)
         data.first()  # builds the model from the first batch, before the validation data
         val = None
         if validation_data is not None:
@@ -341,21 +349,26 @@ class Model(TrainingExtras, Network):
                  use_multiprocessing=False):
         if data_adapters.is_generator_like(x):
             return self.evaluate_generator(x, steps=steps, verbose=verbose,
-                                           callbacks=callbacks)
+                                           callbacks=callbacks, max_queue_size=max_queue_size,
+                                           workers=workers,
+                                           use_multiprocessing=use_multiprocessing)
         xs, ys, sws = self._standardize(x, y, sample_weight)
         data = data_adapters.ArrayAdapter(xs + ys + sws, _batch_size(batch_size))
         return nest.unpack_singleton(self._evaluate_epoch(data, verbose, callbacks))
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                            workers=1, use_multiprocessing=False, verbose=0):
-        data = data_adapters.GeneratorAdapter(generator, steps, 'evaluate', self._test_arrays)
+        data = data_adapters.GeneratorAdapter(generator, steps, 'evaluate', self._test_arrays,
+                                              workers, use_multiprocessing, max_queue_size)
         return nest.unpack_singleton(self._evaluate_epoch(data, 0, callbacks))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
                 max_queue_size=10, workers=1, use_multiprocessing=False):
         if data_adapters.is_generator_like(x):
             return self.predict_generator(x, steps=steps, verbose=verbose,
-                                          callbacks=callbacks)
+                                          callbacks=callbacks, max_queue_size=max_queue_size,
+                                          workers=workers,
+                                          use_multiprocessing=use_multiprocessing)
         data = data_adapters.ArrayAdapter(self._predict_arrays(x), _batch_size(batch_size))
         return self._predict_epoch(data, verbose, callbacks)
 
@@ -363,7 +376,8 @@ class Model(TrainingExtras, Network):
                           workers=1, use_multiprocessing=False, verbose=0):
         def prepare(x, y, sample_weight):
             return self._predict_arrays(x)
-        data = data_adapters.GeneratorAdapter(generator, steps, 'predict', prepare)
+        data = data_adapters.GeneratorAdapter(generator, steps, 'predict', prepare,
+                                              workers, use_multiprocessing, max_queue_size)
         return self._predict_epoch(data, 0, callbacks)
 
     def _test_arrays(self, x, y, sample_weight):

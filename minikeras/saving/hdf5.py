@@ -136,6 +136,8 @@ def match_weights(model, layers, reader, where, by_name=False, skip_mismatch=Fal
 
 
 def _layer_pairs(layer, fname, file_weights, where):
+    from minikeras.saving.rnn_conversion import converted_file_weights
+    file_weights = converted_file_weights(layer, file_weights)
     weights = layer.weights
     if len(weights) != len(file_weights):
         raise ModelFileError('layer %s has %d weights, the file has %d'

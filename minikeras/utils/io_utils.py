@@ -1,6 +1,8 @@
 """HDF5 datasets as arrays (Keras 2 ``keras.utils.io_utils.HDF5Matrix``)."""
 import numpy as np
 
+from minikeras.utils.h5dict import H5Dict, ask_to_proceed_with_overwrite  # noqa: F401
+
 
 class HDF5Matrix(object):
     """A read-only view of the HDF5 dataset ``datapath[dataset]`` (rows ``start:end``) that

@@ -159,7 +159,7 @@ def test_trainable_changed_after_compile_takes_effect_at_the_next_compile():
 def test_input_tensor_argument():
     x = layers.Input((3,))
     assert layers.Input(tensor=x) is x
-    with pytest.raises(NotImplementedError, match='only a tensor made by Input'):
+    with pytest.raises(NotImplementedError, match='only a symbolic tensor'):
         layers.Input(tensor=np.zeros((2, 3)))
 
 

@@ -9,7 +9,7 @@ import functools
 
 from minikeras.backend import adapter as _adapter
 from minikeras.backend.jax import _trace
-from minikeras.backend.jax import compile, core, math, nn, random, rnn, volumes
+from minikeras.backend.jax import compile, control, core, ctc, math, nn, random, rnn, volumes
 
 _NOT_COUNTED = ('compiled_function', 'gradients', 'engine_info', 'variable', 'zeros', 'ones',
                 'eye', 'is_tensor', 'is_variable', 'get_value', 'set_value', 'eval',
@@ -31,4 +31,5 @@ def _wrapped(name, fn):
     return fn if name in _NOT_COUNTED else _counted(fn)
 
 
-_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes), wrap=_wrapped)
+_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes, control, ctc),
+                    wrap=_wrapped)

@@ -8,7 +8,8 @@ from minikeras.backend.mxnet._numpy_compat import _restore_removed_numpy_names
 _restore_removed_numpy_names()  # before MXNet is imported; a no-op under NumPy 1.x
 
 from minikeras.backend import adapter as _adapter  # noqa: E402
-from minikeras.backend.mxnet import compile, core, math, nn, random, rnn, volumes  # noqa: E402
+from minikeras.backend.mxnet import (  # noqa: E402
+    compile, control, core, ctc, math, nn, random, rnn, volumes)
 
 
 def _translated(name, fn):
@@ -17,5 +18,5 @@ def _translated(name, fn):
     return core._translate_errors(fn)
 
 
-_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes),
+_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes, control, ctc),
                     wrap=_translated)

@@ -5,6 +5,7 @@ tensors and inside ``tf.function`` graphs; ``compiled_function`` traces a traini
 into one ``tf.function``.
 """
 from minikeras.backend import adapter as _adapter
-from minikeras.backend.tensorflow import compile, core, math, nn, random, rnn, volumes
+from minikeras.backend.tensorflow import (
+    compile, control, core, ctc, math, nn, random, rnn, volumes)
 
-_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes))
+_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes, control, ctc))

@@ -3,7 +3,9 @@ PyTensor (Python 3.11). ``_impl`` picks the implementation (``MINIKERAS_THEANO_I
 forces one) and hides their API differences; the topic modules follow the contract."""
 from minikeras.backend import adapter as _adapter
 from minikeras.backend.theano._impl import IMPL  # noqa: F401
-from minikeras.backend.theano import compile, conv, core, math, nn, random, rnn, volumes
+from minikeras.backend.theano import (
+    compile, control, conv, core, ctc, math, nn, random, rnn, volumes)
 
-_adapter.export_ops(globals(), (core, math, nn, conv, random, rnn, compile, volumes))  # op rnn
+_adapter.export_ops(globals(), (core, math, nn, conv, random, rnn, compile, volumes, control,
+                                ctc))  # the op rnn
 # replaces the module rnn as the package's attribute, as the other ops do their names

@@ -553,7 +553,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
     outputs shaped (batch, time, ...)."""
 
 
-# --- contract: training ------------------------------------------------------------
+# --- contract: fused ------------------------------------------------------------
 def optimizer_step(method, params, grads, slots, lr, config) -> Any:
     """New values of ``params`` and their optimizer ``slots`` after one step of a
     built-in optimizer's rule; returns ``(new_params, new_slots)`` laid out like the
@@ -569,3 +569,14 @@ def optimizer_step(method, params, grads, slots, lr, config) -> Any:
     has already written it; the generic path returns it only for a slot the rule
     leaves unchanged, Adam's ``vhat`` without AMSGrad). The new parameter values are
     never written to ``params`` here: the caller updates them (after constraints)."""
+
+
+def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwards=False) -> Any:
+    """The standard LSTM layer's loop, as one op an engine may run with a fused kernel:
+    ``z = x_t kernel (+ bias) + h recurrent_kernel``, gates [i, f, c, o] (columns of
+    ``units`` each), ``i, f, o = sigmoid(...)``, ``c = f c_prev + i tanh(z_c)``,
+    ``h = o tanh(c)``. ``inputs`` (batch, time, features), ``initial_states`` [h, c]
+    (batch, units), ``kernel`` (features, 4 units), ``recurrent_kernel`` (units,
+    4 units), ``bias`` (4 units) or None. No mask, no dropout; ``go_backwards`` as in
+    ``rnn``. Returns ``(last_output, outputs, [h, c])`` like ``rnn``; the generic
+    implementation is ``rnn`` with that step."""

@@ -1,5 +1,5 @@
 """Generic implementations of contract ops an engine may leave out (those declared in
-``contract/training.py``): written once with the engine's own contract ops, inherited by
+``contract/fused.py``): written once with the engine's own contract ops, inherited by
 every adapter package (``adapter.export_ops``) and custom engine module
 (``loader.import_engine``) that does not define the op itself. An engine that defines
 one (a fused fast path) may call the generic function here for the cases it does not
@@ -62,6 +62,32 @@ def _adam(ops, p, g, slots, lr_t, config):
 _RULES = {'sgd': _sgd, 'rmsprop': _rmsprop, 'adagrad': _adagrad, 'adam': _adam}
 
 
+def lstm(ops, inputs, initial_states, kernel, recurrent_kernel, bias=None,
+         go_backwards=False):
+    """``K.lstm`` with the engine ops ``ops``: the input projection for all steps, then
+    ``rnn`` with the LSTM step (what the LSTM layer computes with its cell)."""
+    seq = ops.dot(inputs, kernel)
+    if bias is not None:
+        seq = ops.bias_add(seq, bias)
+    units = ops.int_shape(recurrent_kernel)[0]
+
+    def gate(z, index):
+        return ops.slice(z, [0, index * units], [-1, units])
+
+    def step(x, states):
+        h_prev, c_prev = states[0], states[1]
+        z = x + ops.dot(h_prev, recurrent_kernel)
+        i = ops.sigmoid(gate(z, 0))
+        f = ops.sigmoid(gate(z, 1))
+        c = f * c_prev + i * ops.tanh(gate(z, 2))
+        o = ops.sigmoid(gate(z, 3))
+        h = o * ops.tanh(c)
+        return h, [h, c]
+    timesteps = ops.int_shape(inputs)[1]
+    return ops.rnn(step, seq, list(initial_states), go_backwards=go_backwards,
+                   input_length=timesteps)
+
+
 class _Ops(object):
     """The engine's ops, looked up in its namespace (a dict) when first used, so an
     adapter's own (wrapped) ops are the ones called."""
@@ -85,8 +111,19 @@ def _inherited_optimizer_step(namespace):
     return optimizer_step
 
 
-_generic_optimizer_step = optimizer_step
-_MAKERS = {'optimizer_step': _inherited_optimizer_step}
+def _inherited_lstm(namespace):
+    ops = _Ops(namespace)
+
+    def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None,
+             go_backwards=False):
+        return _generic_lstm(ops, inputs, initial_states, kernel, recurrent_kernel, bias,
+                             go_backwards)
+    lstm.generic = True
+    return lstm
+
+
+_generic_optimizer_step, _generic_lstm = optimizer_step, lstm
+_MAKERS = {'optimizer_step': _inherited_optimizer_step, 'lstm': _inherited_lstm}
 GENERIC_OPS = tuple(_MAKERS)
 
 

@@ -43,9 +43,10 @@ def test_export_ops_collects_public_functions_of_the_topics():
     topic.relu = unsupported('fake', 'relu')   # ... unless unsupported() made them
     namespace = {'__name__': 'fake_engine'}
     ops = adapter.export_ops(namespace, [topic])
-    # optimizer_step: not defined by a topic, so the generic implementation is inherited
-    assert sorted(ops) == ['dot', 'optimizer_step', 'relu']
-    assert namespace['__all__'] == ['dot', 'optimizer_step', 'relu']
+    # lstm, optimizer_step: no topic defines them, so the generic implementations are
+    # inherited
+    assert sorted(ops) == ['dot', 'lstm', 'optimizer_step', 'relu']
+    assert namespace['__all__'] == ['dot', 'lstm', 'optimizer_step', 'relu']
     assert namespace['dot'] is dot and namespace['optimizer_step'].generic
 
 
@@ -53,7 +54,7 @@ def test_an_adapter_op_overrides_the_generic_one():
     def optimizer_step(method, params, grads, slots, lr, config):
         return 'fused'
     namespace = {'__name__': 'fake_engine'}
-    adapter.export_ops(namespace, [_topic('training', optimizer_step=optimizer_step)])
+    adapter.export_ops(namespace, [_topic('fused', optimizer_step=optimizer_step)])
     assert namespace['optimizer_step'] is optimizer_step
 
 

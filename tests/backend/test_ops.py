@@ -824,6 +824,42 @@ def test_optimizer_step_equals_the_generic_rule(method, config):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
+@covers('lstm')
+@pytest.mark.parametrize('go_backwards,use_bias', [(False, True), (True, False)])
+def test_lstm_equals_the_generic_loop(go_backwards, use_bias):
+    """K.lstm (maybe a fused kernel) gives the generic loop's outputs, states and (where
+    the engine differentiates) gradients to 1e-5, and the NumPy reference's outputs."""
+    from minikeras.backend import generic
+    rng = np.random.RandomState(5)
+    x = rng.randn(3, 6, 4).astype('float32')
+    h0, c0 = [rng.randn(3, 5).astype('float32') * 0.5 for _ in range(2)]
+    weights = [rng.randn(4, 20).astype('float32') * 0.4, rng.randn(5, 20).astype('float32') * 0.4,
+               rng.randn(20).astype('float32') * 0.4]
+    with_grads = ENGINE != 'numpy'     # the NumPy reference has no gradients
+
+    def run(lstm):
+        w = [K.variable(v) for v in weights]
+
+        def fn(xs, h, c):
+            last, seq, states = lstm(xs, [h, c], w[0], w[1], w[2] if use_bias else None,
+                                     go_backwards)
+            outs = [last, seq] + list(states)
+            if with_grads:
+                loss = K.sum(seq * seq) + K.sum(states[1])
+                outs += K.gradients(loss, w[:3] if use_bias else w[:2])
+            return outs, []
+        return K.compiled_function(fn, [((3, 6, 4), 'float32'), ((3, 5), 'float32'),
+                                        ((3, 5), 'float32')])(x, h0, c0)
+    fast = run(K.lstm)
+    plain = run(lambda *args: generic.lstm(K._engine, *args))
+    want = generic.lstm(R, x, [h0, c0], weights[0], weights[1],
+                        weights[2] if use_bias else None, go_backwards)
+    for got, same in zip(fast, plain):
+        np.testing.assert_allclose(got, same, rtol=1e-5, atol=1e-5)
+    for got, ref in zip(fast, [want[0], want[1]] + list(want[2])):
+        np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
+
+
 @covers('engine_info')
 def test_engine_info_lists_unsupported_ops():
     info = K.engine_info()

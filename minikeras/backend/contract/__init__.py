@@ -4,9 +4,9 @@ Each topic module defines stub functions whose bodies are never run; engines und
 ``minikeras/backend/<engine>/`` implement the same names with the same argument lists.
 ``CONTRACT`` maps op name -> stub, in a stable order.
 """
-from minikeras.backend.contract import core, math, nn, random, rnn, training
+from minikeras.backend.contract import core, fused, math, nn, random, rnn
 
-TOPICS = (core, math, nn, random, rnn, training)
+TOPICS = (core, math, nn, random, rnn, fused)
 
 
 def _collect():

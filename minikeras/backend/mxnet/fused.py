@@ -1,5 +1,12 @@
-"""MXNet adapter: ``optimizer_step`` through MXNet's fused update operators (one kernel
-per parameter instead of five to ten element-wise ops), as Gluon's ``Trainer`` does.
+"""MXNet adapter: the fused ops. ``lstm`` runs MXNet's fused RNN operator (``npx.rnn``,
+mode 'lstm', what Gluon's ``rnn.LSTM`` runs: one op for the whole sequence, forward and
+backward, instead of ~15 recorded ops per time step); MXNet's gate order is Keras's
+(i, f, c, o), its parameters one flat vector [W_ih, W_hh, b_ih, b_hh] with (4 units, in)
+matrices: built from the Keras weights inside the recorded step, so autograd carries the
+gradients back to them. Other dtypes than float32 take the generic loop.
+
+``optimizer_step`` goes through MXNet's fused update operators (one kernel per
+parameter instead of five to ten element-wise ops), as Gluon's ``Trainer`` does.
 
 - 'sgd' without Nesterov: ``sgd_mom_update`` (v = momentum v - lr g; p + v: Keras's rule;
   with momentum 0 it still writes the moment, as Keras does);
@@ -24,6 +31,7 @@ from mxnet import autograd
 from mxnet import np as mnp
 
 from minikeras.backend import generic
+from minikeras.backend.mxnet.core import _t
 
 _scratch = {}   # id(param) -> (param's shape and dtype, first-moment buffer for 'rmsprop')
 
@@ -36,14 +44,14 @@ def _fused(method, config):
     return method == 'rmsprop'
 
 
-def _same_float_arrays(groups):
+def _same_float_arrays(groups, allowed=('float32', 'float64')):
     dtypes = set()
     for group in groups:
         for x in group:
-            if type(x) is not mnp.ndarray and not isinstance(x, mnp.ndarray):
+            if not isinstance(x, mnp.ndarray):
                 return False
             dtypes.add(onp.dtype(x.dtype))
-    return len(dtypes) == 1 and dtypes.pop() in (onp.dtype('float32'), onp.dtype('float64'))
+    return len(dtypes) == 1 and dtypes.pop().name in allowed
 
 
 def _number(lr):
@@ -61,10 +69,35 @@ def _moment_scratch(p):
     return known[1]
 
 
+def _ops():
+    return sys.modules[__package__]
+
+
+def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwards=False):
+    arrays = [inputs, kernel, recurrent_kernel] + list(initial_states) + (
+        [bias] if bias is not None else [])
+    x = _t(inputs)
+    if not _same_float_arrays([arrays], ('float32',)) or x.ndim != 3 or x.shape[1] == 0:
+        return generic.lstm(_ops(), inputs, initial_states, kernel, recurrent_kernel, bias,
+                            go_backwards)
+    units = int(recurrent_kernel.shape[0])
+    if go_backwards:
+        x = mnp.flip(x, axis=1)
+    zeros = mnp.zeros((4 * units,), dtype=x.dtype)
+    params = mnp.concatenate([mnp.transpose(kernel).reshape(-1),
+                              mnp.transpose(recurrent_kernel).reshape(-1),
+                              bias if bias is not None else zeros, zeros])
+    h0, c0 = [mnp.expand_dims(s, 0) for s in initial_states]
+    out, h, c = mx.npx.rnn(data=mnp.swapaxes(x, 0, 1), parameters=params, state=h0,
+                           state_cell=c0, mode='lstm', state_size=units, num_layers=1,
+                           state_outputs=True)
+    outputs = mnp.swapaxes(out, 0, 1)
+    return outputs[:, -1], outputs, [h[0], c[0]]
+
+
 def optimizer_step(method, params, grads, slots, lr, config):
     if not (_fused(method, config) and _same_float_arrays([params, grads] + list(slots))):
-        return generic.optimizer_step(sys.modules[__package__], method, params, grads,
-                                      slots, lr, config)
+        return generic.optimizer_step(_ops(), method, params, grads, slots, lr, config)
     lr = _number(lr)
     new_params = []
     with autograd.pause():

@@ -1,9 +1,9 @@
-"""Contract: fused training steps. Ops here have a generic implementation
+"""Contract: fused steps (optimizer updates, the standard LSTM loop). Ops here have a generic implementation
 (``minikeras/backend/generic.py``, written with the engine's own contract ops) that every
 engine inherits; an engine overrides one only with a faster path that gives the same
 values (the conformance suite checks it against the generic one)."""
 
-__all__ = ['optimizer_step']
+__all__ = ['optimizer_step', 'lstm']
 
 
 def optimizer_step(method, params, grads, slots, lr, config):
@@ -21,4 +21,16 @@ def optimizer_step(method, params, grads, slots, lr, config):
     has already written it; the generic path returns it only for a slot the rule
     leaves unchanged, Adam's ``vhat`` without AMSGrad). The new parameter values are
     never written to ``params`` here: the caller updates them (after constraints).
+    """
+
+
+def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwards=False):
+    """The standard LSTM layer's loop, as one op an engine may run with a fused kernel:
+    ``z = x_t kernel (+ bias) + h recurrent_kernel``, gates [i, f, c, o] (columns of
+    ``units`` each), ``i, f, o = sigmoid(...)``, ``c = f c_prev + i tanh(z_c)``,
+    ``h = o tanh(c)``. ``inputs`` (batch, time, features), ``initial_states`` [h, c]
+    (batch, units), ``kernel`` (features, 4 units), ``recurrent_kernel`` (units,
+    4 units), ``bias`` (4 units) or None. No mask, no dropout; ``go_backwards`` as in
+    ``rnn``. Returns ``(last_output, outputs, [h, c])`` like ``rnn``; the generic
+    implementation is ``rnn`` with that step.
     """

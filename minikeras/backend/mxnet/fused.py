@@ -91,8 +91,9 @@ def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwar
     out, h, c = mx.npx.rnn(data=mnp.swapaxes(x, 0, 1), parameters=params, state=h0,
                            state_cell=c0, mode='lstm', state_size=units, num_layers=1,
                            state_outputs=True)
-    outputs = mnp.swapaxes(out, 0, 1)
-    return outputs[:, -1], outputs, [h[0], c[0]]
+    # the last output from the time-major result: when the layer returns only it, the
+    # (batch, time) copy of the sequence is not differentiated through
+    return out[-1], mnp.swapaxes(out, 0, 1), [h[0], c[0]]
 
 
 def optimizer_step(method, params, grads, slots, lr, config):

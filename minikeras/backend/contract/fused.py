@@ -1,7 +1,7 @@
-"""Contract: fused steps (optimizer updates, the standard LSTM loop). Ops here have a generic implementation
-(``minikeras/backend/generic.py``, written with the engine's own contract ops) that every
-engine inherits; an engine overrides one only with a faster path that gives the same
-values (the conformance suite checks it against the generic one)."""
+"""Contract: fused steps (optimizer updates, the standard LSTM loop). Ops here have a
+generic implementation (``minikeras/backend/generic.py``, written with the engine's own
+contract ops) that every engine inherits; an engine overrides one only with a faster path
+that gives the same values (the conformance suite checks it against the generic one)."""
 
 __all__ = ['optimizer_step', 'lstm']
 

@@ -4,7 +4,6 @@ every adapter package (``adapter.export_ops``) and custom engine module
 (``loader.import_engine``) that does not define the op itself. An engine that defines
 one (a fused fast path) may call the generic function here for the cases it does not
 speed up."""
-import types
 
 
 def optimizer_step(ops, method, params, grads, slots, lr, config):

@@ -15,7 +15,8 @@ parameter instead of five to ten element-wise ops), as Gluon's ``Trainer`` does.
 - 'rmsprop': ``adam_update`` with beta1 = 0 (the first moment is then the gradient, in a
   scratch buffer): a = rho a + (1 - rho) g^2, p - lr g / (sqrt(a) + eps), Keras's rule
   (MXNet's own ``rmsprop_update`` puts eps inside the square root).
-Everything else (Nesterov, AMSGrad, Adagrad, other dtypes) takes the generic path.
+Everything else (Nesterov, AMSGrad, Adagrad, float64: MXNet's kernels take their
+coefficients as float32) takes the generic path.
 
 The fused kernels write the slots in place (nothing else in a step reads them) and the
 new parameter values into fresh arrays, which the compiled function copies into the
@@ -44,7 +45,7 @@ def _fused(method, config):
     return method == 'rmsprop'
 
 
-def _same_float_arrays(groups, allowed=('float32', 'float64')):
+def _same_float_arrays(groups, allowed):
     dtypes = set()
     for group in groups:
         for x in group:
@@ -97,7 +98,8 @@ def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwar
 
 
 def optimizer_step(method, params, grads, slots, lr, config):
-    if not (_fused(method, config) and _same_float_arrays([params, grads] + list(slots))):
+    if not (_fused(method, config) and
+            _same_float_arrays([params, grads] + list(slots), ('float32',))):
         return generic.optimizer_step(_ops(), method, params, grads, slots, lr, config)
     lr = _number(lr)
     new_params = []

@@ -210,6 +210,19 @@ class Optimizer(object):
     def _updates(self, params, grads, lr):
         raise NotImplementedError
 
+    def _rule_updates(self, method, params, grads, lr, config):
+        """The updates of a built-in rule, computed by ``K.optimizer_step`` (the engine
+        may fuse them): per parameter, its changed slots, then the parameter itself."""
+        new_params, new_slots = K.optimizer_step(method, params, grads, self._slots, lr,
+                                                 config)
+        updates = []
+        for i, (p, new_p) in enumerate(zip(params, new_params)):
+            for kind, values in zip(self._slots, new_slots):
+                if values[i] is not kind[i]:     # else already written, or unchanged
+                    updates.append(K.update(kind[i], values[i]))
+            updates.append(self._param_update(p, new_p))
+        return updates
+
     @staticmethod
     def _param_update(p, new_p):
         constraint = getattr(p, 'constraint', None)
@@ -286,31 +299,11 @@ class SGD(Optimizer):
         return [self._zeros_like_params(params, 'moment')]
 
     def _updates(self, params, grads, lr):
-        updates = []
-        for p, g, m in zip(params, grads, self._slots[0]):
-            v = self.momentum * m - lr * g  # velocity
-            updates.append(K.update(m, v))
-            if self.nesterov:
-                new_p = p + self.momentum * v - lr * g
-            else:
-                new_p = p + v
-            updates.append(self._param_update(p, new_p))
-        return updates
+        return self._rule_updates('sgd', params, grads, lr,
+                                  {'momentum': self.momentum, 'nesterov': self.nesterov})
 
     def _config_keys(self):
         return ('learning_rate', 'momentum', 'decay', 'nesterov')
-
-
-def _accumulator_updates(optimizer, params, grads, lr, accumulate):
-    """RMSprop's and Adagrad's step: the accumulator (slot 0) becomes
-    ``accumulate(a, g)``, the parameter moves by ``lr * g / (sqrt(new_a) + epsilon)``."""
-    updates = []
-    for p, g, a in zip(params, grads, optimizer._slots[0]):
-        new_a = accumulate(a, g)
-        updates.append(K.update(a, new_a))
-        new_p = p - lr * g / (K.sqrt(new_a) + optimizer.epsilon)
-        updates.append(optimizer._param_update(p, new_p))
-    return updates
 
 
 class RMSprop(Optimizer):
@@ -324,8 +317,8 @@ class RMSprop(Optimizer):
         return [self._zeros_like_params(params, 'accumulator')]
 
     def _updates(self, params, grads, lr):
-        return _accumulator_updates(self, params, grads, lr,
-                                    lambda a, g: self.rho * a + (1. - self.rho) * K.square(g))
+        return self._rule_updates('rmsprop', params, grads, lr,
+                                  {'rho': self.rho, 'epsilon': self.epsilon})
 
     def _config_keys(self):
         return ('learning_rate', 'rho', 'decay', 'epsilon')
@@ -341,7 +334,7 @@ class Adagrad(Optimizer):
         return [self._zeros_like_params(params, 'accumulator')]
 
     def _updates(self, params, grads, lr):
-        return _accumulator_updates(self, params, grads, lr, lambda a, g: a + K.square(g))
+        return self._rule_updates('adagrad', params, grads, lr, {'epsilon': self.epsilon})
 
     def _config_keys(self):
         return ('learning_rate', 'decay', 'epsilon')
@@ -397,20 +390,9 @@ class Adam(Optimizer):
         t = self.iterations + 1.
         lr_t = lr * (K.sqrt(1. - _scalar_pow(self.beta_2, t)) /
                      (1. - _scalar_pow(self.beta_1, t)))
-        updates = []
-        for p, g, m, v, vhat in zip(params, grads, *self._slots):
-            m_t = (self.beta_1 * m) + (1. - self.beta_1) * g
-            v_t = (self.beta_2 * v) + (1. - self.beta_2) * K.square(g)
-            if self.amsgrad:
-                vhat_t = K.maximum(vhat, v_t)
-                p_t = p - lr_t * m_t / (K.sqrt(vhat_t) + self.epsilon)
-                updates.append(K.update(vhat, vhat_t))
-            else:
-                p_t = p - lr_t * m_t / (K.sqrt(v_t) + self.epsilon)
-            updates.append(K.update(m, m_t))
-            updates.append(K.update(v, v_t))
-            updates.append(self._param_update(p, p_t))
-        return updates
+        return self._rule_updates('adam', params, grads, lr_t,
+                                  {'beta_1': self.beta_1, 'beta_2': self.beta_2,
+                                   'epsilon': self.epsilon, 'amsgrad': self.amsgrad})
 
     def _config_keys(self):
         return ('learning_rate', 'beta_1', 'beta_2', 'decay', 'epsilon', 'amsgrad')

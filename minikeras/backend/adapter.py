@@ -38,7 +38,8 @@ def topic_ops(module):
 def export_ops(namespace, topics, wrap=None):
     """Collect the ops of the ``topics`` modules into an adapter package's ``namespace``
     (its ``globals()``), optionally passing each through ``wrap(name, fn)``; sets
-    ``__all__``. An op defined differently in two topics is an error."""
+    ``__all__``. An op defined differently in two topics is an error. Ops with a generic
+    implementation (``generic.GENERIC_OPS``) that no topic defines are inherited."""
     ops, origin = {}, {}
     for module in topics:
         for name, fn in sorted(topic_ops(module).items()):
@@ -47,6 +48,10 @@ def export_ops(namespace, topics, wrap=None):
                                   % (namespace.get('__name__'), name, origin[name],
                                      module.__name__))
             ops[name], origin[name] = fn, module.__name__
+    from minikeras.backend import generic
+    for name in generic.GENERIC_OPS:   # ops the adapter leaves to the generic code
+        if name not in ops:
+            ops[name] = generic.inherit_one(name, namespace)
     for name, fn in ops.items():
         namespace[name] = wrap(name, fn) if wrap is not None else fn
     namespace['__all__'] = sorted(ops)

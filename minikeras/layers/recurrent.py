@@ -2,11 +2,14 @@
 
 The time loop is ``K.rnn`` (each engine's own loop: tf.while_loop, scan, ...), never a
 forced unroll. Masks (from Embedding(mask_zero=True) or Masking) hold the previous
-output and state at masked steps.
+output and state at masked steps. A plain LSTM (tanh, sigmoid gates, no mask, no dropout,
+no constants, not unrolled) calls ``K.lstm`` instead, which an engine may run with a
+fused kernel (as Keras 3 picks cuDNN); its generic implementation is the same loop.
 """
 import numpy as np
 
 import minikeras.backend as K
+from minikeras import activations
 from minikeras.layers.base import Layer, current_context
 from minikeras.layers import signatures
 from minikeras.layers.core import base_config
@@ -107,6 +110,11 @@ class RNN(Layer):
             raise ValueError('%s expects %d initial states, received %d'
                              % (self.name, len(self._state_sizes), len(states)))
         cell = self.cell
+        if mask is None and constants is None and self._fusable_lstm():
+            last, outputs, new_states = K.lstm(
+                inputs, states, cell.kernel, cell.recurrent_kernel,
+                cell.bias if cell.use_bias else None, go_backwards=self.go_backwards)
+            return self._finish(last, outputs, new_states)
         if hasattr(cell, 'set_dropout_masks'):
             cell.set_dropout_masks(inputs, training)
         seq = cell.project(inputs, training) if hasattr(cell, 'project') else inputs
@@ -123,6 +131,16 @@ class RNN(Layer):
         last, outputs, new_states = K.rnn(step, seq, states, go_backwards=self.go_backwards,
                                           mask=mask, constants=consts, unroll=self.unroll,
                                           input_length=timesteps)
+        return self._finish(last, outputs, new_states)
+
+    def _fusable_lstm(self):
+        """A plain LSTM that ``K.lstm`` computes (the options Keras 3 checks for cuDNN)."""
+        cell = self.cell
+        return (type(cell) is LSTMCell and not self.unroll and not cell.dropout and
+                not cell.recurrent_dropout and cell.activation is activations.tanh and
+                cell.recurrent_activation is activations.sigmoid)
+
+    def _finish(self, last, outputs, new_states):
         if self.stateful:
             ctx = current_context()
             if ctx is not None:

@@ -43,8 +43,19 @@ def test_export_ops_collects_public_functions_of_the_topics():
     topic.relu = unsupported('fake', 'relu')   # ... unless unsupported() made them
     namespace = {'__name__': 'fake_engine'}
     ops = adapter.export_ops(namespace, [topic])
-    assert sorted(ops) == ['dot', 'relu']
-    assert namespace['__all__'] == ['dot', 'relu'] and namespace['dot'] is dot
+    # lstm, optimizer_step: no topic defines them, so the generic implementations are
+    # inherited
+    assert sorted(ops) == ['dot', 'lstm', 'optimizer_step', 'relu']
+    assert namespace['__all__'] == ['dot', 'lstm', 'optimizer_step', 'relu']
+    assert namespace['dot'] is dot and namespace['optimizer_step'].generic
+
+
+def test_an_adapter_op_overrides_the_generic_one():
+    def optimizer_step(method, params, grads, slots, lr, config):
+        return 'fused'
+    namespace = {'__name__': 'fake_engine'}
+    adapter.export_ops(namespace, [_topic('fused', optimizer_step=optimizer_step)])
+    assert namespace['optimizer_step'] is optimizer_step
 
 
 def test_export_ops_refuses_an_op_defined_twice():

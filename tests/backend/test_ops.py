@@ -780,6 +780,89 @@ def test_gradients_of_a_quadratic():
     np.testing.assert_allclose(gw, [[2., 2.], [2., 2.], [4., 4.]], rtol=1e-6)
 
 
+OPTIMIZER_RULES = [
+    ('sgd', {'momentum': 0., 'nesterov': False}), ('sgd', {'momentum': 0.9, 'nesterov': False}),
+    ('sgd', {'momentum': 0.9, 'nesterov': True}), ('rmsprop', {'rho': 0.9, 'epsilon': 1e-7}),
+    ('adagrad', {'epsilon': 1e-7}),
+    ('adam', {'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7, 'amsgrad': False}),
+    ('adam', {'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7, 'amsgrad': True})]
+
+
+@covers('optimizer_step')
+@pytest.mark.parametrize('method,config', OPTIMIZER_RULES,
+                         ids=['%s-%d' % (m, i) for i, (m, _) in enumerate(OPTIMIZER_RULES)])
+def test_optimizer_step_equals_the_generic_rule(method, config):
+    """The engine's optimizer_step (maybe a fused fast path) gives the generic rule's
+    values (same engine) to 1e-6, and the NumPy reference's, over two steps."""
+    from minikeras.backend import generic
+    rng = np.random.RandomState(7)
+    shapes = [(5, 4), (4,)]
+    p0 = [rng.randn(*s).astype('float32') for s in shapes]
+    grads = [[rng.randn(*s).astype('float32') for s in shapes] for _ in range(2)]
+    slot0 = [[np.abs(rng.randn(*s)).astype('float32') for s in shapes]
+             for _ in range(3 if method == 'adam' else 1)]
+
+    def run(step):
+        params = [K.variable(v) for v in p0]
+        slots = [[K.variable(v) for v in kind] for kind in slot0]
+        rate = K.variable(np.float32(0.01))
+
+        def fn(*gs):
+            new_p, new_s = step(method, params, list(gs), slots, rate * 2., config)
+            updates = [(s, v) for kind, values in zip(slots, new_s)
+                       for s, v in zip(kind, values) if v is not s]
+            return list(new_p), updates + list(zip(params, new_p))
+        f = K.compiled_function(fn, [(s, 'float32') for s in shapes])
+        for g in grads:
+            f(*g)
+        return [K.get_value(p) for p in params] + [K.get_value(s) for kind in slots
+                                                   for s in kind]
+    fast = run(K.optimizer_step)
+    plain = run(lambda *args: generic.optimizer_step(K._engine, *args))
+    p, s = [v.copy() for v in p0], [[v.copy() for v in kind] for kind in slot0]
+    for g in grads:
+        p, s = generic.optimizer_step(R, method, p, g, s, np.float32(0.02), config)
+    for got, same, want in zip(fast, plain, p + [v for kind in s for v in kind]):
+        np.testing.assert_allclose(got, same, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@covers('lstm')
+@pytest.mark.parametrize('go_backwards,use_bias', [(False, True), (True, False)])
+def test_lstm_equals_the_generic_loop(go_backwards, use_bias):
+    """K.lstm (maybe a fused kernel) gives the generic loop's outputs, states and (where
+    the engine differentiates) gradients to 1e-5, and the NumPy reference's outputs."""
+    from minikeras.backend import generic
+    rng = np.random.RandomState(5)
+    x = rng.randn(3, 6, 4).astype('float32')
+    h0, c0 = [rng.randn(3, 5).astype('float32') * 0.5 for _ in range(2)]
+    weights = [rng.randn(4, 20).astype('float32') * 0.4, rng.randn(5, 20).astype('float32') * 0.4,
+               rng.randn(20).astype('float32') * 0.4]
+    with_grads = ENGINE != 'numpy'     # the NumPy reference has no gradients
+
+    def run(lstm):
+        w = [K.variable(v) for v in weights]
+
+        def fn(xs, h, c):
+            last, seq, states = lstm(xs, [h, c], w[0], w[1], w[2] if use_bias else None,
+                                     go_backwards)
+            outs = [last, seq] + list(states)
+            if with_grads:
+                loss = K.sum(seq * seq) + K.sum(states[1])
+                outs += K.gradients(loss, w[:3] if use_bias else w[:2])
+            return outs, []
+        return K.compiled_function(fn, [((3, 6, 4), 'float32'), ((3, 5), 'float32'),
+                                        ((3, 5), 'float32')])(x, h0, c0)
+    fast = run(K.lstm)
+    plain = run(lambda *args: generic.lstm(K._engine, *args))
+    want = generic.lstm(R, x, [h0, c0], weights[0], weights[1],
+                        weights[2] if use_bias else None, go_backwards)
+    for got, same in zip(fast, plain):
+        np.testing.assert_allclose(got, same, rtol=1e-5, atol=1e-5)
+    for got, ref in zip(fast, [want[0], want[1]] + list(want[2])):
+        np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
+
+
 @covers('engine_info')
 def test_engine_info_lists_unsupported_ops():
     info = K.engine_info()

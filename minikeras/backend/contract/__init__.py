@@ -4,9 +4,9 @@ Each topic module defines stub functions whose bodies are never run; engines und
 ``minikeras/backend/<engine>/`` implement the same names with the same argument lists.
 ``CONTRACT`` maps op name -> stub, in a stable order.
 """
-from minikeras.backend.contract import control, core, ctc, math, nn, random, rnn, volumes
+from minikeras.backend.contract import control, core, ctc, fused, math, nn, random, rnn, volumes
 
-TOPICS = (core, math, nn, random, rnn, volumes, control, ctc)
+TOPICS = (core, math, nn, random, rnn, volumes, control, ctc, fused)
 
 
 def _collect():

@@ -9,7 +9,7 @@ _restore_removed_numpy_names()  # before MXNet is imported; a no-op under NumPy 
 
 from minikeras.backend import adapter as _adapter  # noqa: E402
 from minikeras.backend.mxnet import (  # noqa: E402
-    compile, control, core, ctc, math, nn, random, rnn, volumes)
+    compile, control, core, ctc, fused, math, nn, random, rnn, volumes)
 
 
 def _translated(name, fn):
@@ -18,5 +18,6 @@ def _translated(name, fn):
     return core._translate_errors(fn)
 
 
-_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes, control, ctc),
+_adapter.export_ops(globals(),
+                    (core, math, nn, random, rnn, compile, volumes, control, ctc, fused),
                     wrap=_translated)

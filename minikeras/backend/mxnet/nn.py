@@ -8,6 +8,7 @@ explicitly.
 """
 import numpy as onp
 
+from mxnet import autograd
 from mxnet import np as mnp
 from mxnet import npx
 
@@ -143,10 +144,29 @@ def _channels_first(data_format):
     return state.normalize_data_format(data_format) == 'channels_first'
 
 
+_ONES = {}   # (rows, dtype) -> a (rows, 1) column of ones
+
+
+def _ones_column(rows, dtype):
+    key = (rows, onp.dtype(dtype).name)
+    if key not in _ONES:
+        if len(_ONES) > 16:
+            _ONES.clear()
+        _ONES[key] = mnp.ones((rows, 1), dtype=key[1])
+    return _ONES[key]
+
+
 def bias_add(x, bias, data_format=None):
     x, bias = _t(x), _t(bias)
     channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     if channel_axis == x.ndim - 1:
+        if autograd.is_recording() and x.ndim > 1 and x.size and x.dtype == bias.dtype:
+            # x + ones (rows, 1) . bias (1, c): the same values, but the bias gradient is
+            # then one matrix product (2-3x faster, fwd + bwd, than the backward of a
+            # broadcast add, a slow reduction in MXNet 1.9)
+            rows = x.size // bias.shape[0]
+            outer = mnp.dot(_ones_column(rows, x.dtype), mnp.reshape(bias, (1, -1)))
+            return x + mnp.reshape(outer, x.shape)
         return x + bias
     shape = [1] * x.ndim
     shape[channel_axis] = -1

@@ -1,0 +1,120 @@
+"""minikeras's train step and the hand-written one, timed in alternating blocks in one
+process (so both see the same machine load), by wall clock and by process CPU time:
+
+    KERAS_BACKEND=mxnet python benchmarks/interleaved.py mlp --rounds 9 --steps 10
+
+Models as in mnist_mlp_step.py (mlp), lstm_step.py (lstm) and mnist_cnn_step.py (cnn);
+hand-written steps from benchmarks/handwritten/ (<engine>.py, lstm_<engine>.py,
+cnn_<engine>.py), started from the same seeded weights. Prints the median per-step time
+of each over the rounds and the ratio minikeras / hand-written for both clocks. On a
+machine shared with other jobs the CPU-time ratio is the steadier one (wall time includes
+waiting for a core); with 1 thread the engine's worker and Python overlap, so CPU time can
+exceed wall time.
+"""
+import argparse
+import importlib
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _mlp(np):
+    from minikeras.layers import Dense, Dropout
+    from minikeras.models import Sequential
+    from minikeras.optimizers import RMSprop
+    rng = np.random.RandomState(0)
+    data = (rng.rand(128, 784).astype('float32'),
+            np.eye(10, dtype='float32')[rng.randint(0, 10, 128)])
+    np.random.seed(0)
+    model = Sequential([Dense(512, activation='relu', input_shape=(784,)), Dropout(0.2),
+                        Dense(512, activation='relu'), Dropout(0.2),
+                        Dense(10, activation='softmax')])
+    model.compile(loss='categorical_crossentropy', optimizer=RMSprop(), metrics=['accuracy'])
+    return model, data, ''
+
+
+def _lstm(np):
+    from minikeras.layers import Dense, Embedding, LSTM
+    from minikeras.models import Sequential
+    from minikeras.optimizers import Adam
+    rng = np.random.RandomState(0)
+    data = (rng.randint(1, 20000, size=(32, 80)).astype('int32'),
+            rng.randint(0, 2, size=(32, 1)).astype('float32'))
+    np.random.seed(0)
+    model = Sequential([Embedding(20000, 128, input_length=80),
+                        LSTM(128, activation='tanh', recurrent_activation='sigmoid'),
+                        Dense(1, activation='sigmoid')])
+    model.compile(loss='binary_crossentropy', optimizer=Adam(), metrics=['accuracy'])
+    return model, data, 'lstm_'
+
+
+def _cnn(np):
+    from mnist_cnn_step import BATCH, build_model
+    rng = np.random.RandomState(0)
+    data = (rng.rand(BATCH, 28, 28, 1).astype('float32'),
+            np.eye(10, dtype='float32')[rng.randint(0, 10, BATCH)])
+    np.random.seed(0)
+    return build_model(), data, 'cnn_'
+
+
+def _waiter(engine):
+    """Wait for the engine's queued work (MXNet runs ops asynchronously: the variables'
+    updates of the last step may still be queued when it returns)."""
+    if engine == 'mxnet':
+        import mxnet
+        return mxnet.nd.waitall
+    return lambda: None
+
+
+def _block(step, args, steps, sync):
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(steps):
+        step(*args)
+    sync()
+    return (time.perf_counter() - wall) / steps, (time.process_time() - cpu) / steps
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('model', choices=('mlp', 'lstm', 'cnn'))
+    p.add_argument('--rounds', type=int, default=9)
+    p.add_argument('--steps', type=int, default=10, help='steps per timed block')
+    p.add_argument('--warmup', type=int, default=3)
+    p.add_argument('--threads', type=int, default=1)
+    args = p.parse_args()
+    sys.path.insert(0, HERE)
+    from _common import median, set_thread_env
+    set_thread_env(args.threads)
+    import numpy as np
+    from minikeras import backend as K
+
+    model, (x, y), prefix = {'mlp': _mlp, 'lstm': _lstm, 'cnn': _cnn}[args.model](np)
+    engine = K.backend()
+    handwritten = importlib.import_module('handwritten.%s%s' % (prefix, engine))
+    initial = [np.array(w, copy=True) for w in model.get_weights()]
+    model.train_on_batch(x, y)
+    ones = np.ones((len(x),), dtype='float32')
+    mk = model._function('train', [x, y, ones])
+    hw = handwritten.make_step(initial)
+    sync = _waiter(engine)
+    for _ in range(args.warmup):
+        mk(x, y, ones)
+        hw(x, y)
+    times = {'mk': [], 'hw': []}
+    for _ in range(args.rounds):
+        times['mk'].append(_block(mk, (x, y, ones), args.steps, sync))
+        times['hw'].append(_block(hw, (x, y), args.steps, sync))
+    print('engine: %s %s, %d thread(s), model %s, %d rounds x %d steps, load %s'
+          % (engine, K.engine_info().get('version', ''), args.threads, args.model,
+             args.rounds, args.steps, open('/proc/loadavg').read().split()[0]
+             if os.path.exists('/proc/loadavg') else '?'))
+    for clock, i in (('wall', 0), ('cpu', 1)):
+        a = median([t[i] for t in times['mk']]) * 1e3
+        b = median([t[i] for t in times['hw']]) * 1e3
+        print('%-4s minikeras %.2f ms  hand-written %.2f ms  ratio %.3f' % (clock, a, b, a / b))
+
+
+if __name__ == '__main__':
+    main()

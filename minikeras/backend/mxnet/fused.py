@@ -1,0 +1,123 @@
+"""MXNet adapter: the fused ops. ``lstm`` runs MXNet's fused RNN operator (``npx.rnn``,
+mode 'lstm', what Gluon's ``rnn.LSTM`` runs: one op for the whole sequence, forward and
+backward, instead of ~15 recorded ops per time step); MXNet's gate order is Keras's
+(i, f, c, o), its parameters one flat vector [W_ih, W_hh, b_ih, b_hh] with (4 units, in)
+matrices: built from the Keras weights inside the recorded step, so autograd carries the
+gradients back to them. Other dtypes than float32 take the generic loop.
+
+``optimizer_step`` goes through MXNet's fused update operators (one kernel per
+parameter instead of five to ten element-wise ops), as Gluon's ``Trainer`` does.
+
+- 'sgd' without Nesterov: ``sgd_mom_update`` (v = momentum v - lr g; p + v: Keras's rule;
+  with momentum 0 it still writes the moment, as Keras does);
+- 'adam' without AMSGrad: ``adam_update`` with the bias-corrected rate (MXNet's kernel
+  is Keras's rule once ``lr_t`` is given);
+- 'rmsprop': ``adam_update`` with beta1 = 0 (the first moment is then the gradient, in a
+  scratch buffer): a = rho a + (1 - rho) g^2, p - lr g / (sqrt(a) + eps), Keras's rule
+  (MXNet's own ``rmsprop_update`` puts eps inside the square root).
+Everything else (Nesterov, AMSGrad, Adagrad, float64: MXNet's kernels take their
+coefficients as float32) takes the generic path.
+
+The fused kernels write the slots in place (nothing else in a step reads them) and the
+new parameter values into fresh arrays, which the compiled function copies into the
+variables after every output is computed (so gradients taken later in the same step
+still see the old values). The rate is read as a Python number, once per call.
+"""
+import sys
+
+import numpy as onp
+
+import mxnet as mx
+from mxnet import autograd
+from mxnet import np as mnp
+
+from minikeras.backend import generic
+from minikeras.backend.mxnet.core import _t
+
+_scratch = {}   # id(param) -> (param's shape and dtype, first-moment buffer for 'rmsprop')
+
+
+def _fused(method, config):
+    if method == 'sgd':
+        return not config.get('nesterov')
+    if method == 'adam':
+        return not config.get('amsgrad')
+    return method == 'rmsprop'
+
+
+def _same_float_arrays(groups, allowed):
+    dtypes = set()
+    for group in groups:
+        for x in group:
+            if not isinstance(x, mnp.ndarray):
+                return False
+            dtypes.add(onp.dtype(x.dtype))
+    return len(dtypes) == 1 and dtypes.pop().name in allowed
+
+
+def _number(lr):
+    if isinstance(lr, mx.nd.NDArray):
+        return float(lr.item())
+    return float(lr)
+
+
+def _moment_scratch(p):
+    key = (tuple(p.shape), onp.dtype(p.dtype).name)
+    known = _scratch.get(id(p))
+    if known is None or known[0] != key:
+        known = (key, mnp.zeros(p.shape, dtype=p.dtype).as_nd_ndarray())
+        _scratch[id(p)] = known
+    return known[1]
+
+
+def _ops():
+    return sys.modules[__package__]
+
+
+def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwards=False):
+    arrays = [inputs, kernel, recurrent_kernel] + list(initial_states) + (
+        [bias] if bias is not None else [])
+    x = _t(inputs)
+    if not _same_float_arrays([arrays], ('float32',)) or x.ndim != 3 or x.shape[1] == 0:
+        return generic.lstm(_ops(), inputs, initial_states, kernel, recurrent_kernel, bias,
+                            go_backwards)
+    units = int(recurrent_kernel.shape[0])
+    if go_backwards:
+        x = mnp.flip(x, axis=1)
+    zeros = mnp.zeros((4 * units,), dtype=x.dtype)
+    params = mnp.concatenate([mnp.transpose(kernel).reshape(-1),
+                              mnp.transpose(recurrent_kernel).reshape(-1),
+                              bias if bias is not None else zeros, zeros])
+    h0, c0 = [mnp.expand_dims(s, 0) for s in initial_states]
+    out, h, c = mx.npx.rnn(data=mnp.swapaxes(x, 0, 1), parameters=params, state=h0,
+                           state_cell=c0, mode='lstm', state_size=units, num_layers=1,
+                           state_outputs=True)
+    # the last output from the time-major result: when the layer returns only it, the
+    # (batch, time) copy of the sequence is not differentiated through
+    return out[-1], mnp.swapaxes(out, 0, 1), [h[0], c[0]]
+
+
+def optimizer_step(method, params, grads, slots, lr, config):
+    if not (_fused(method, config) and
+            _same_float_arrays([params, grads] + list(slots), ('float32',))):
+        return generic.optimizer_step(_ops(), method, params, grads, slots, lr, config)
+    lr = _number(lr)
+    new_params = []
+    with autograd.pause():
+        for i, (p, g) in enumerate(zip(params, grads)):
+            new_p = mnp.empty(p.shape, dtype=p.dtype)
+            w, g, out = p.as_nd_ndarray(), g.as_nd_ndarray(), new_p.as_nd_ndarray()
+            if method == 'sgd':
+                mx.nd.sgd_mom_update(w, g, slots[0][i].as_nd_ndarray(), lr=lr,
+                                     momentum=config['momentum'], wd=0., out=out)
+            elif method == 'adam':
+                mx.nd.adam_update(w, g, slots[0][i].as_nd_ndarray(),
+                                  slots[1][i].as_nd_ndarray(), lr=lr, beta1=config['beta_1'],
+                                  beta2=config['beta_2'], epsilon=config['epsilon'], wd=0.,
+                                  out=out)
+            else:
+                mx.nd.adam_update(w, g, _moment_scratch(p), slots[0][i].as_nd_ndarray(),
+                                  lr=lr, beta1=0., beta2=config['rho'],
+                                  epsilon=config['epsilon'], wd=0., out=out)
+            new_params.append(new_p)
+    return new_params, [list(kind) for kind in slots]

@@ -88,9 +88,11 @@ def gradients(loss, variables):
     return out
 
 
-def _forward_backward(function, loss_out, wrt_nodes, feed):
+def _forward_backward(function, loss_out, wrt_nodes, feed, as_numpy=True):
     """Forward ``function`` (its outputs include ``loss_out``), then backward from the loss
-    to the ``wrt_nodes`` it depends on. Returns (output values, {uid: gradient})."""
+    to the ``wrt_nodes`` it depends on. Returns (output values, {uid: gradient}); the
+    gradients are numpy arrays, or with ``as_numpy=False`` CNTK ``NDArrayView``s (no copy
+    out of the engine)."""
     loss_fn = C.combine([loss_out])
     connected = _parameter_uids(loss_fn) | _argument_uids(loss_fn)
     wanted = [n for n in wrt_nodes if n.uid in connected]
@@ -99,7 +101,10 @@ def _forward_backward(function, loss_out, wrt_nodes, feed):
         return values, {}
     state_, values = function.forward(feed, function.outputs, keep_for_backward={loss_out})
     root = np.ones(tuple(int(d) for d in loss_out.shape), dtype=np.dtype(loss_out.dtype))
-    grads = function.backward(state_, {loss_out: root}, variables=set(wanted))
+    grads = function.backward(state_, {loss_out: root}, variables=set(wanted),
+                              as_numpy=as_numpy)
+    if not as_numpy:
+        return values, dict((n.uid, grads[n].data) for n in wanted)
     return values, dict((n.uid, np.asarray(grads[n])) for n in wanted)
 
 
@@ -362,7 +367,8 @@ class _Graph(object):
         for k, (loss_out, wrt_nodes, own) in enumerate(self.losses):
             function = first if k == 0 else own
             values_k, grads_k = _forward_backward(function, loss_out, wrt_nodes,
-                                                  self._feed(function, given))
+                                                  self._feed(function, given),
+                                                  as_numpy=False)
             if k == 0:
                 values = values_k
             grads.append(grads_k)
@@ -375,6 +381,11 @@ class _Graph(object):
             g = grads[k].get(target.uid)
             if g is None:
                 g = np.zeros(tuple(int(d) for d in ph.shape))
+            elif ph.shape and tuple(g.shape) == tuple(ph.shape) and g.dtype == ph.dtype:
+                ph.value = g     # engine to engine: the gradient never becomes numpy
+                continue
+            else:
+                g = g.asarray()
             _write(ph, g)
         second = self.second
         # as_numpy=False: the assign outputs stay in CNTK (no copies of every weight)

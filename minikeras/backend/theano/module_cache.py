@@ -7,7 +7,7 @@ process. An op with no parameters has ``__props__ == ()`` (Dot22, Dot22Scalar, S
 SoftmaxWithBias, SoftmaxGrad, the MRG streams' DotModulo, ...), so every module holding
 one is compiled again by every new process, ~2 s of g++ each, even with a warm cache
 (``cmodule.warn_no_version=True`` shows them). An empty parameter list is not a missing
-version, so ``install`` wraps ``CLinker.cmodule_key_``: when Theano found the module
+version, so ``_install`` wraps ``CLinker.cmodule_key_``: when Theano found the module
 unversioned, the versions are collected again the same way, with empty ``__props__``
 allowed; a missing op or type version still leaves the module unversioned.
 """
@@ -30,7 +30,7 @@ def _versions(linker, fgraph):
     return tuple(versions)
 
 
-def install(cc):
+def _install(cc):
     """Wrap ``cc.CLinker.cmodule_key_`` (``cc``: the module ``theano.gof.cc``), once."""
     original = cc.CLinker.cmodule_key_
     if getattr(original, 'minikeras_props_fix', False):

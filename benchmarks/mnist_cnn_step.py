@@ -13,10 +13,8 @@ Dense kernels and biases). One step is ~8 GFLOP: on one thread it takes a fracti
 second, so the defaults are few steps. Synthetic data.
 """
 import argparse
-import importlib
 import os
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BATCH = 128
@@ -65,21 +63,15 @@ def build_model():
 def main():
     args = parse()
     sys.path.insert(0, HERE)
-    from _common import print_handwritten_ratio, set_thread_env, time_steps
+    from _common import (load_handwritten, print_handwritten_ratio, set_thread_env,
+                         time_train_function)
     set_thread_env(args.threads)
     import numpy as np
     from minikeras import backend as K
 
     engine = K.backend()
     impl = K.engine_info().get('implementation', engine)
-    try:
-        handwritten = importlib.import_module('handwritten.cnn_%s' % engine)
-    except ImportError as e:
-        if 'handwritten.cnn_' not in str(e):
-            raise
-        handwritten = None
-    if handwritten is not None and hasattr(handwritten, 'configure_threads'):
-        handwritten.configure_threads(args.threads)
+    handwritten = load_handwritten('cnn_%s' % engine, args.threads)
 
     rng = np.random.RandomState(0)
     batches = [(rng.rand(BATCH, 28, 28, 1).astype('float32'),
@@ -92,15 +84,7 @@ def main():
         print_handwritten_ratio(handwritten, initial, batches, args, flops, float('nan'),
                                 float('nan'), 'cnn_%s' % engine)
         return
-    start = time.perf_counter()
-    model.train_on_batch(*batches[0])        # builds and compiles the step
-    compile_s = time.perf_counter() - start
-    ones = np.ones((BATCH,), dtype='float32')
-    train_fn = model._function('train', list(batches[0]) + [ones])
-    mk_batches = [(x, y, ones) for x, y in batches]
-    for _ in range(args.warmup):
-        train_fn(*mk_batches[0])
-    mk = time_steps(train_fn, mk_batches, args.steps, args.repeats)
+    mk, compile_s = time_train_function(model, batches[0][0], batches[0][1], batches, args)
     print('engine: %s%s %s, %d thread(s), MNIST CNN batch %d'
           % (engine, '' if impl == engine else ' (%s)' % impl,
              K.engine_info().get('version', ''), args.threads, BATCH))

@@ -10,7 +10,13 @@ one is compiled again by every new process, ~2 s of g++ each, even with a warm c
 version, so ``_install`` wraps ``CLinker.cmodule_key_``: when Theano found the module
 unversioned, the versions are collected again the same way, with empty ``__props__``
 allowed; a missing op or type version still leaves the module unversioned.
+
+Second, ops whose C code lives in files (``COp``: DimShuffle, ...) version themselves
+with Python's ``hash`` of that code, which changes with every process (string hashes are
+salted), so their modules never match a cached key either. ``_install`` gives them a
+digest of the same code instead: stable across processes, still new when the code is.
 """
+import hashlib
 
 
 def _versions(linker, fgraph):
@@ -30,8 +36,18 @@ def _versions(linker, fgraph):
     return tuple(versions)
 
 
-def _install(cc):
-    """Wrap ``cc.CLinker.cmodule_key_`` (``cc``: the module ``theano.gof.cc``), once."""
+def _stable_cop_version(self):
+    codes = '\0'.join(self.func_codes).encode('utf-8')
+    version = (int(hashlib.sha256(codes).hexdigest()[:15], 16),)
+    if hasattr(self, 'params_type'):
+        version += (self.params_type.c_code_cache_version(),)
+    return version
+
+
+def _install(cc, op_module):
+    """Wrap ``cc.CLinker.cmodule_key_`` (``cc``: the module ``theano.gof.cc``) and give
+    ``op_module.COp`` (``theano.gof.op``) its stable version, once."""
+    op_module.COp.c_code_cache_version = _stable_cop_version
     original = cc.CLinker.cmodule_key_
     if getattr(original, 'minikeras_props_fix', False):
         return

@@ -353,16 +353,16 @@ class Model(TrainingExtras, Network):
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
                 max_queue_size=10, workers=1, use_multiprocessing=False):
-        batch_size = _batch_size(batch_size)
         fast = self._functions.get(fast_predict.KEY)
-        if fast is not None and not callbacks and verbose != 1 and steps is None:
-            outs = fast(x, self._model_outputs(), batch_size)
+        if fast is not None and type(x) is np.ndarray and not callbacks and verbose != 1 \
+                and steps is None:
+            outs = fast(x, self._model_outputs(), _batch_size(batch_size))
             if outs is not None:
                 return outs
         if data_adapters.is_generator_like(x):
             return self.predict_generator(x, steps=steps, verbose=verbose,
                                           callbacks=callbacks)
-        data = data_adapters.ArrayAdapter(self._predict_arrays(x), batch_size)
+        data = data_adapters.ArrayAdapter(self._predict_arrays(x), _batch_size(batch_size))
         return self._predict_epoch(data, verbose, callbacks)
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,

@@ -127,3 +127,35 @@ def print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, comp
           % (hw * 1e3, flops / hw / 1e9, hw_compile))
     print('ratio minikeras / hand-written: %.3f%s' % (mk / hw, target))
     print('compile-time ratio: %.2f' % (compile_s / hw_compile))
+
+
+def load_handwritten(name, threads):
+    """benchmarks/handwritten/<name>.py, or None when there is none for this engine (an
+    ImportError inside it is raised); its ``configure_threads(threads)`` is called."""
+    import importlib
+    try:
+        module = importlib.import_module('handwritten.%s' % name)
+    except ImportError as e:
+        if 'handwritten.%s' % name not in str(e):
+            raise
+        return None
+    if hasattr(module, 'configure_threads'):
+        module.configure_threads(threads)
+    return module
+
+
+def time_train_function(model, x, y, batches, args):
+    """(seconds per step, first-call seconds) of ``model``'s compiled train function:
+    the first ``train_on_batch(x, y)`` builds and compiles it; the timed calls take
+    ``batches`` of (x, y) with unit sample weights, as ``train_on_batch`` passes them."""
+    import time
+    import numpy as np
+    start = time.perf_counter()
+    model.train_on_batch(x, y)
+    compile_s = time.perf_counter() - start
+    ones = np.ones((len(x),), dtype='float32')
+    train_fn = model._function('train', [x, y, ones])
+    mk_batches = [(bx, by, ones) for bx, by in batches]
+    for _ in range(args.warmup):
+        train_fn(*mk_batches[0])
+    return time_steps(train_fn, mk_batches, args.steps, args.repeats), compile_s

@@ -13,10 +13,8 @@ recurrent kernel, bias with gates i, f, c, o, Dense kernel, Dense bias).
 Synthetic data: random word ids and labels; the step's cost does not depend on the values.
 """
 import argparse
-import importlib
 import os
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VOCAB, EMBED, UNITS, BATCH, LENGTH = 20000, 128, 128, 32, 80
@@ -54,7 +52,7 @@ def step_flops():
 def main():
     args = parse()
     sys.path.insert(0, HERE)
-    from _common import print_keras_ratio, set_thread_env, time_steps
+    from _common import print_keras_ratio, set_thread_env
     set_thread_env(args.threads)
     import numpy as np
     from minikeras import backend as K
@@ -64,14 +62,8 @@ def main():
 
     engine = K.backend()
     impl = K.engine_info().get('implementation', engine)
-    try:
-        handwritten = importlib.import_module('handwritten.lstm_%s' % engine)
-    except ImportError as e:
-        if 'handwritten.lstm_' not in str(e):
-            raise
-        handwritten = None
-    if handwritten is not None and hasattr(handwritten, 'configure_threads'):
-        handwritten.configure_threads(args.threads)
+    from _common import load_handwritten
+    handwritten = load_handwritten('lstm_%s' % engine, args.threads)
 
     rng = np.random.RandomState(0)
     batches = []
@@ -87,16 +79,8 @@ def main():
                         Dense(1, activation='sigmoid')])
     model.compile(loss='binary_crossentropy', optimizer=Adam(), metrics=['accuracy'])
     initial = [np.array(w, copy=True) for w in model.get_weights()]
-    x0, y0 = batches[0]
-    start = time.perf_counter()
-    model.train_on_batch(x0, y0)           # builds and compiles the step
-    compile_s = time.perf_counter() - start
-    ones = np.ones((BATCH,), dtype='float32')
-    train_fn = model._function('train', [x0, y0, ones])
-    mk_batches = [(x, y, ones) for x, y in batches]
-    for _ in range(args.warmup):
-        train_fn(*mk_batches[0])
-    mk = time_steps(train_fn, mk_batches, args.steps, args.repeats)
+    from _common import time_train_function
+    mk, compile_s = time_train_function(model, batches[0][0], batches[0][1], batches, args)
 
     flops = step_flops()
     version = K.engine_info().get('version', '')

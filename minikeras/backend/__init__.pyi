@@ -160,7 +160,13 @@ def compiled_function(fn, input_specs, name=None) -> Any:
     those specs and returns ``(outputs, updates)``: a list of tensors and a list of
     ``(variable, new_value)`` pairs. Returns a callable ``f(*arrays) -> list of numpy
     arrays`` that computes the outputs for numpy inputs and then applies all updates,
-    all in one call into compiled engine code where the engine has it."""
+    all in one call into compiled engine code where the engine has it.
+
+    The callable may also have an ``unchecked(*arrays)`` method: the same call for
+    numpy arrays the caller has already checked (exactly the specs' dtypes, and shapes
+    that fit them), without the per-call argument checks and conversions; it must give
+    the same outputs and updates. Callers use ``getattr(f, 'unchecked', f)``, so an
+    engine without one serves through ``f`` itself."""
 
 
 def engine_info() -> Any:

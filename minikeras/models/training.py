@@ -12,6 +12,7 @@ from minikeras import optimizers
 from minikeras.layers.base import active_context, call_context
 from minikeras.models import data as data_utils
 from minikeras.models import data_adapters
+from minikeras.models import fast_predict
 from minikeras.models import input_checks
 from minikeras.models import persistence
 from minikeras.models import target_tensors as target_tensors_module
@@ -364,6 +365,12 @@ class Model(TrainingExtras, Network):
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
                 max_queue_size=10, workers=1, use_multiprocessing=False):
+        fast = self._functions.get(fast_predict.KEY)
+        if fast is not None and type(x) is np.ndarray and not callbacks and verbose != 1 \
+                and steps is None:
+            outs = fast(x, self._model_outputs(), _batch_size(batch_size))
+            if outs is not None:
+                return outs
         if data_adapters.is_generator_like(x):
             return self.predict_generator(x, steps=steps, verbose=verbose,
                                           callbacks=callbacks, max_queue_size=max_queue_size,
@@ -475,8 +482,10 @@ class Model(TrainingExtras, Network):
         for b, ins in enumerate(data.epoch()):
             n = len(ins[0])
             hooks.on_predict_batch_begin(b, {'batch': b, 'size': n})
-            outs = self._function('predict', ins)(*ins)
+            fn = self._function('predict', ins)
+            outs = fn(*ins)
             if chunks is None:
+                fast_predict.remember(self, ins, fn)
                 chunks = [[] for _ in outs]
             for c, o in zip(chunks, outs):
                 c.append(o)
@@ -506,8 +515,15 @@ class Model(TrainingExtras, Network):
         return outs[0] if len(outs) == 1 else outs
 
     def predict_on_batch(self, x):
+        fast = self._functions.get(fast_predict.KEY)
+        if fast is not None:
+            outs = fast(x, self._model_outputs(), None)
+            if outs is not None:
+                return outs
         xs = self._predict_arrays(x)
-        outs = self._function('predict', xs)(*xs)
+        fn = self._function('predict', xs)
+        outs = fn(*xs)
+        fast_predict.remember(self, xs, fn)
         return outs[0] if len(outs) == 1 else outs
 
     # --- saving: minikeras.saving / minikeras.export, reached through models/persistence.py --

@@ -88,9 +88,11 @@ def gradients(loss, variables):
     return out
 
 
-def _forward_backward(function, loss_out, wrt_nodes, feed):
+def _forward_backward(function, loss_out, wrt_nodes, feed, as_numpy=True):
     """Forward ``function`` (its outputs include ``loss_out``), then backward from the loss
-    to the ``wrt_nodes`` it depends on. Returns (output values, {uid: gradient})."""
+    to the ``wrt_nodes`` it depends on. Returns (output values, {uid: gradient}); the
+    gradients are numpy arrays, or with ``as_numpy=False`` CNTK ``NDArrayView``s (no copy
+    out of the engine)."""
     loss_fn = C.combine([loss_out])
     connected = _parameter_uids(loss_fn) | _argument_uids(loss_fn)
     wanted = [n for n in wrt_nodes if n.uid in connected]
@@ -99,7 +101,10 @@ def _forward_backward(function, loss_out, wrt_nodes, feed):
         return values, {}
     state_, values = function.forward(feed, function.outputs, keep_for_backward={loss_out})
     root = np.ones(tuple(int(d) for d in loss_out.shape), dtype=np.dtype(loss_out.dtype))
-    grads = function.backward(state_, {loss_out: root}, variables=set(wanted))
+    grads = function.backward(state_, {loss_out: root}, variables=set(wanted),
+                              as_numpy=as_numpy)
+    if not as_numpy:
+        return values, dict((n.uid, grads[n].data) for n in wanted)
     return values, dict((n.uid, np.asarray(grads[n])) for n in wanted)
 
 
@@ -171,6 +176,8 @@ class _Graph(object):
         self.grad_outputs = []   # output indices that use gradients (second pass)
         self.late_updates = []   # update indices computed in pass 1, written after pass 2
         self.placeholders = []   # (gradient placeholder, loss index, wrt node)
+        self._needed = {}        # function uid -> uids of the inputs it reads
+        self._main_outputs = self._plain_plan = None   # plain: cached on the first run
         if not self._build(fn, specs, shapes, needs_gradient=False):
             # gradients with respect to inputs: the inputs must track them
             self._build(fn, specs, shapes, needs_gradient=True)
@@ -326,10 +333,26 @@ class _Graph(object):
         return node
 
     # --- running ------------------------------------------------------------------
-    @staticmethod
-    def _feed(function, values):
-        needed = set(a.uid for a in function.arguments)
+    def _feed(self, function, values):
+        """The feed dict of ``function``: the given (input, array) pairs it reads (which
+        inputs those are is asked of CNTK once per function)."""
+        needed = self._needed.get(function.uid)
+        if needed is None:
+            needed = set(a.uid for a in function.arguments)
+            self._needed[function.uid] = needed
         return dict((node, array) for node, array in values if node.uid in needed)
+
+    def _run_plain(self, given, results):
+        main = self.main
+        if self._main_outputs is None:
+            self._main_outputs = list(main.outputs)
+            self._plain_plan = [(i, t._dtype) for i, (kind, t) in enumerate(self.out_plan)
+                                if kind == 'node']
+        outs = self._main_outputs
+        _, values = main.forward(self._feed(main, given), outs)
+        for (i, dtype), out in zip(self._plain_plan, outs):
+            results[i] = _to_numpy(values[out], dtype)
+        return results
 
     def run(self, arrays):
         given = list(zip(self.inputs, arrays))
@@ -338,20 +361,14 @@ class _Graph(object):
             if kind == 'const':
                 results[i] = np.array(t)
         if self.mode == 'plain':
-            if self.main is not None:
-                _, values = self.main.forward(self._feed(self.main, given), self.main.outputs)
-                k = 0
-                for i, (kind, t) in enumerate(self.out_plan):
-                    if kind == 'node':
-                        results[i] = _to_numpy(values[self.main.outputs[k]], t._dtype)
-                        k += 1
-            return results
+            return self._run_plain(given, results) if self.main is not None else results
         first = self.first
         grads = []
         for k, (loss_out, wrt_nodes, own) in enumerate(self.losses):
             function = first if k == 0 else own
             values_k, grads_k = _forward_backward(function, loss_out, wrt_nodes,
-                                                  self._feed(function, given))
+                                                  self._feed(function, given),
+                                                  as_numpy=False)
             if k == 0:
                 values = values_k
             grads.append(grads_k)
@@ -364,6 +381,11 @@ class _Graph(object):
             g = grads[k].get(target.uid)
             if g is None:
                 g = np.zeros(tuple(int(d) for d in ph.shape))
+            elif ph.shape and tuple(g.shape) == tuple(ph.shape) and g.dtype == ph.dtype:
+                ph.value = g     # engine to engine: the gradient never becomes numpy
+                continue
+            else:
+                g = g.asarray()
             _write(ph, g)
         second = self.second
         # as_numpy=False: the assign outputs stay in CNTK (no copies of every weight)
@@ -403,6 +425,14 @@ class CompiledFunction(object):
             self.graphs[key] = graph
         feed = np.dtype(graph.feed_dtype)
         return graph.run([np.ascontiguousarray(a, dtype=feed) for a in converted])
+
+    def unchecked(self, *arrays):
+        """The call for numpy arrays already of the specs' dtypes and shapes."""
+        graph = self.graphs.get(tuple(a.shape for a in arrays))
+        if graph is None or not all(a.dtype == graph.feed_dtype and a.flags.c_contiguous
+                                    for a in arrays):
+            return self(*arrays)
+        return graph.run(arrays)
 
 
 def compiled_function(fn, input_specs, name=None):

@@ -109,10 +109,13 @@ class CompiledFunction(object):
                              % (self.name or '', len(self.specs), len(arrays)))
         args = [a if isinstance(a, tf.Tensor) else self._check(i, a)
                 for i, a in enumerate(arrays)]
+        return self.unchecked(*args)
+
+    def unchecked(self, *arrays):
+        """The call for arrays already of the specs' dtypes and shapes (no checks)."""
         if self._concrete is None:
             self._concrete = self.tf_function.get_concrete_function()
-        outputs = self._concrete(*args)
-        return [np.asarray(o.numpy()) for o in outputs]
+        return [o.numpy() for o in self._concrete(*arrays)]
 
 
 def compiled_function(fn, input_specs, name=None):

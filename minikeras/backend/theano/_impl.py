@@ -102,6 +102,9 @@ if IMPL == 'theano':
         _blas_logger.setLevel(_old_level)
     Variable = th.gof.Variable
     VERSION = th.__version__
+    from minikeras.backend.theano import module_cache as _module_cache
+    _module_cache._install(importlib.import_module('theano.gof.cc'),
+                          importlib.import_module('theano.gof.op'))
 else:
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')

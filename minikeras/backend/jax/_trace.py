@@ -19,6 +19,11 @@ import jax
 import jax.numpy as jnp
 from jax.extend.core import Var as _Var
 
+try:  # the JAX trace being built now: op results made inside a nested trace (the body of
+    from jax._src.core import trace_ctx as _jax_trace_ctx  # a scan) are not recorded
+except ImportError:  # pragma: no cover - a JAX without it: no forward sharing
+    _jax_trace_ctx = None
+
 from minikeras.backend import numpy_like
 from minikeras.backend.symbolic import KerasTensor as _KerasTensor
 
@@ -81,7 +86,8 @@ class _Variable(object):
 def _plain(x):
     if isinstance(x, _Variable):
         return _read(x)
-    return x
+    ctx = _current()
+    return x if ctx is None else ctx.swap(x)
 
 
 def _binary(fn, reflected=False):
@@ -152,6 +158,18 @@ class Trace(object):
         self.op_calls = 0
         self.random_sites = 0
         self.produced = {}
+        self.substitute = {}    # id(tensor) -> (tensor, the gradient re-run's equal value)
+        self.projections = {}   # id(tensor) -> (tensor, x, kernel, bias): see note_projection
+        self.level = _jax_level()
+
+    def swap(self, x):
+        """``x``, or the gradient re-run's value equal to it (see ``_differentiate``):
+        ops after ``K.gradients`` then use the forward pass JAX differentiated, and the
+        first one is dead code (one forward pass per step, not two)."""
+        if type(x) in (list, tuple):
+            return type(x)(self.swap(v) for v in x)
+        found = self.substitute.get(id(x))
+        return found[1] if found is not None and found[0] is x else x
 
     def random_key(self, seed):
         self.random_sites += 1
@@ -162,11 +180,42 @@ class Trace(object):
         to it) and add the perturbation a gradient re-run asks for."""
         index = self.op_calls
         self.op_calls += 1
-        if isinstance(out, jax.Array) and np.issubdtype(out.dtype, np.floating):
+        if (isinstance(out, jax.Array) and np.issubdtype(out.dtype, np.floating)
+                and _jax_level() is self.level):
             if index in self.perturb:
                 out = out + self.perturb[index]
             self.produced[id(out)] = (index, out)
         return out
+
+
+def note_projection(out, x, kernel, bias=None):
+    """Remember that ``out`` is ``x . kernel (+ bias)`` for a (batch, time, features) ``x``
+    (``dot`` and ``bias_add`` call this), so ``rnn`` given ``out`` can compute each step's
+    slice inside its loop instead (one small product per step is much faster on XLA's CPU
+    backend than one large one, and the large one becomes dead code)."""
+    ctx = _current()
+    if ctx is None or _jax_level() is not ctx.level:
+        return
+    if bias is None:
+        if x.ndim == 3 and kernel.ndim == 2:
+            ctx.projections[id(out)] = (out, x, kernel, None)
+        return
+    found = ctx.projections.get(id(x))
+    if found is not None and found[0] is x and found[3] is None and bias.ndim == 1:
+        ctx.projections[id(out)] = (out, found[1], found[2], bias)
+
+
+def projection_of(x):
+    """(x, kernel, bias or None) when ``x`` was noted by ``note_projection``, else None."""
+    ctx = _current()
+    found = None if ctx is None else ctx.projections.get(id(x))
+    if found is None or found[0] is not x:
+        return None
+    return found[1:]
+
+
+def _jax_level():
+    return None if _jax_trace_ctx is None else _jax_trace_ctx.trace
 
 
 def _run(ctx, fn, inputs):
@@ -242,6 +291,7 @@ def _differentiate(loss, targets, as_scalar):
     earlier = list(ctx.results)
 
     def rerun(args, given):
+        """(the loss as a scalar, (loss, {op index: value}) of this re-run)"""
         values, inputs, perturb = dict(ctx.values), list(ctx.inputs), dict(ctx.perturb)
         for (kind, where), a in zip(places, args):
             if kind == 'var':
@@ -257,14 +307,31 @@ def _differentiate(loss, targets, as_scalar):
         except _Reached as reached:
             _stack.append(sub)
             try:
-                return as_scalar(reached.loss)
+                scalar = as_scalar(reached.loss)
             finally:
                 _stack.pop()
+            shared = {}
+            if _jax_trace_ctx is not None:
+                shared = dict(sub.produced.values())
+            return scalar, (reached.loss, shared)
         raise RuntimeError('gradients: re-running the traced function to differentiate it '
                            'did not reach the same K.gradients call again (the function '
                            'must compute the same thing each time it is traced)')
 
-    exact = bool(earlier) and _uses(jax.make_jaxpr(rerun)(start, earlier), len(start))
-    grads = list(jax.grad(rerun)(start, None if exact else earlier))
+    exact = bool(earlier) and _uses(jax.make_jaxpr(lambda s, g: rerun(s, g)[0])(start, earlier),
+                                    len(start))
+    given = None if exact else earlier
+    scalar, pullback, (value, shared) = jax.vjp(lambda s: rerun(s, given), start, has_aux=True)
+    grads = list(pullback(jnp.ones_like(scalar))[0])
+    _share_forward(ctx, loss, value, shared)
     ctx.results.append(grads)
     return grads
+
+
+def _share_forward(ctx, loss, value, shared):
+    """Let what follows ``K.gradients`` in the traced function use the re-run's forward
+    values (``Trace.swap``): the loss and every float op result before the call."""
+    ctx.substitute[id(loss)] = (loss, value)
+    for index, out in ctx.produced.values():
+        if index in shared:
+            ctx.substitute[id(out)] = (out, shared[index])

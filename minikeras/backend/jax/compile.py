@@ -98,8 +98,9 @@ class CompiledFunction(object):
         elif not isinstance(outputs, (list, tuple)):
             raise TypeError('compiled_function: fn must return a list of outputs, received %r'
                             % (outputs,))
-        outs = [_t(o) for o in outputs]
-        pairs = [_as_update(self.name, i, u) for i, u in enumerate(updates or [])]
+        ctx = _trace._current()
+        outs = [_t(ctx.swap(o)) for o in outputs]
+        pairs = [_as_update(self.name, i, ctx.swap(u)) for i, u in enumerate(updates or [])]
         return outs, pairs
 
     def _restructure(self, change):

@@ -5,6 +5,7 @@ NumPy reference; everything else is ``jax.numpy``'s own (numpy's) behaviour.
 """
 from minikeras.backend import adapter, numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
+from minikeras.backend.jax import _trace
 from minikeras.backend.jax._jax import (
     jax, jnp, lax, np, _is_float, _is_int, _operand, _shape_tuple, _t)
 
@@ -80,7 +81,9 @@ def _same_dtype(tensors):
 def dot(x, y):
     x, y = _same_dtype([x, y])
     if y.ndim < 2 or x.ndim < 2 or y.ndim == 2:
-        return jnp.dot(x, y)
+        out = jnp.dot(x, y)
+        _trace.note_projection(out, x, y)
+        return out
     return jnp.tensordot(x, y, axes=([x.ndim - 1], [y.ndim - 2]))
 
 

@@ -5,6 +5,7 @@ dimension numbers (no transposes); 'same' padding amounts come from ``conv_geome
 (TensorFlow's: the extra row/column at the end) and are passed explicitly.
 """
 from minikeras.backend import numpy_like
+from minikeras.backend.jax import _trace
 from minikeras.backend.jax._jax import (
     jax, jnp, lax, np, _channels_first, _t)
 from minikeras.backend.jax.random import _key
@@ -109,7 +110,9 @@ def bias_add(x, bias, data_format=None):
     x, bias = _t(x), _t(bias)
     channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     if channel_axis == x.ndim - 1:
-        return x + bias
+        out = x + bias
+        _trace.note_projection(out, x, None, bias)
+        return out
     shape = [1] * x.ndim
     shape[channel_axis] = -1
     return x + jnp.reshape(bias, tuple(shape))

@@ -21,14 +21,25 @@ def median(values):
     return values[len(values) // 2]
 
 
+def clock():
+    """The timer: wall time, or with ``MINIKERAS_BENCH_CLOCK=cpu`` this process's CPU time
+    (all its threads): with 1 thread that is the step's own work, much less disturbed than
+    wall time when other processes share the machine's cores."""
+    choice = os.environ.get('MINIKERAS_BENCH_CLOCK', 'wall')
+    if choice not in ('wall', 'cpu'):
+        raise SystemExit('MINIKERAS_BENCH_CLOCK: expected wall or cpu, received %r' % choice)
+    return time.process_time if choice == 'cpu' else time.perf_counter
+
+
 def time_steps(step, batches, steps, repeats):
-    """Median over ``repeats`` of the mean time of ``steps`` calls."""
+    """Median over ``repeats`` of the mean time of ``steps`` calls (see ``clock``)."""
+    now = clock()
     per_step = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = now()
         for i in range(steps):
             step(*batches[i % len(batches)])
-        per_step.append((time.perf_counter() - start) / steps)
+        per_step.append((now() - start) / steps)
     return median(per_step)
 
 

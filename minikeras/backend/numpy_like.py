@@ -260,6 +260,15 @@ def sparse_targets(xp, target, output, axis):
     return target, axis
 
 
+def binary_crossentropy(xp, relu, target, output, from_logits):
+    """``binary_crossentropy``; ``relu(z)`` is max(z, 0) in the engine."""
+    if from_logits:
+        # max(z, 0) - z * t + log(1 + exp(-|z|)), the stable form of the formula below
+        return (relu(output) - output * target
+                + xp.log1p(xp.exp(-xp.abs(output)))).astype(output.dtype)
+    return binary_crossentropy_of_probabilities(xp, target, output)
+
+
 def binary_crossentropy_of_probabilities(xp, target, output):
     """``binary_crossentropy`` of probabilities, clipped to [epsilon, 1 - epsilon]."""
     eps = state.epsilon()
@@ -396,6 +405,35 @@ def rnn(xp, to_tensor, step_function, inputs, initial_states, go_backwards, mask
         outputs.append(output)
         previous, states = output, new_states
     return outputs[-1], xp.stack(outputs, axis=1), states
+
+
+class ValueHolder(object):
+    """Base of the NumPy reference's and JAX's variables: a mutable holder of ``.value``
+    (an array of the engine), with ``.name``, ``.constraint``, ``.trainable``; shape,
+    dtype, ndim and ``len`` are the value's. Operators: ``set_operators``."""
+
+    __array_priority__ = 100
+
+    def __init__(self, value, name, constraint=None):
+        self.value = value
+        self.name = name
+        self.constraint = constraint
+        self.trainable = True
+
+    @property
+    def shape(self):
+        return tuple(self.value.shape)
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    @property
+    def ndim(self):
+        return self.value.ndim
+
+    def __len__(self):
+        return len(self.value)
 
 
 def set_operators(cls, xp, binary):

@@ -35,35 +35,15 @@ def _current():
     return _stack[-1] if _stack else None
 
 
-class _Variable(object):
+class _Variable(numpy_like.ValueHolder):
     """A variable: ``.value`` (a jax.Array), ``.name``, ``.constraint``, ``.trainable``.
     Arithmetic operators read the value (the traced one inside a compiled function) and
     give plain arrays; a KerasTensor operand defers to the KerasTensor."""
 
-    __array_priority__ = 100
-
     def __init__(self, value, name, constraint=None):
-        self.value = value
-        self.name = name
-        self.constraint = constraint
-        self.trainable = True
+        numpy_like.ValueHolder.__init__(self, value, name, constraint)
         # made while a function is traced (K.zeros inside fn): a constant of that trace
         self.made_in_trace = bool(_stack)
-
-    @property
-    def shape(self):
-        return tuple(self.value.shape)
-
-    @property
-    def dtype(self):
-        return self.value.dtype
-
-    @property
-    def ndim(self):
-        return self.value.ndim
-
-    def __len__(self):
-        return self.value.shape[0]
 
     def __array__(self, dtype=None, copy=None):
         value = np.array(self.value)

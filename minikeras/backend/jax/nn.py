@@ -78,9 +78,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def binary_crossentropy(target, output, from_logits=False):
     target, output = _t(target), _t(output)
     target = target.astype(output.dtype)
-    if from_logits:
-        return jax.nn.relu(output) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
-    return numpy_like.binary_crossentropy_of_probabilities(jnp, target, output)
+    return numpy_like.binary_crossentropy(jnp, jax.nn.relu, target, output, from_logits)
 
 
 def l2_normalize(x, axis=None):

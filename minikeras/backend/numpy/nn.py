@@ -94,13 +94,11 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def binary_crossentropy(target, output, from_logits=False):
     target, output = _as_array(target), _as_array(output)
-    if from_logits:
-        # max(z, 0) - z * t + log(1 + exp(-|z|)), the stable form of the formula below
-        return (np.maximum(output, 0) - output * target
-                + np.log1p(np.exp(-np.abs(output)))).astype(output.dtype)
-    eps = state.epsilon()
-    p = np.clip(output, eps, 1 - eps)
-    return -(target * np.log(p) + (1 - target) * np.log(1 - p))
+    return numpy_like.binary_crossentropy(np, _relu0, target, output, from_logits)
+
+
+def _relu0(z):
+    return np.maximum(z, 0)
 
 
 def l2_normalize(x, axis=None):

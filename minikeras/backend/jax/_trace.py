@@ -124,7 +124,7 @@ class Trace(object):
     (``id(var) -> (var, value)``)."""
 
     def __init__(self, fn, inputs, values, random, missing=None, stop_at=None,
-                 perturb=None, given=None):
+                 perturb=None, given=None, reuse=()):
         self.fn = fn
         self.inputs = list(inputs)
         self.values = values
@@ -139,7 +139,9 @@ class Trace(object):
         self.random_sites = 0
         self.produced = {}
         self.substitute = {}    # id(tensor) -> (tensor, the gradient re-run's equal value)
-        self.projections = {}   # id(tensor) -> (tensor, x, kernel, bias): see note_projection
+        self.projections = {}   # id(tensor) -> (tensor, x, kernel, bias): see _note_projection
+        self.reuse = reuse      # the variables an earlier trace made, in order: _new_variable
+        self.created = []
         self.level = _jax_level()
 
     def swap(self, x):
@@ -168,7 +170,23 @@ class Trace(object):
         return out
 
 
-def note_projection(out, x, kernel, bias=None):
+def _new_variable(value, name, constraint):
+    """A new variable; inside a trace, the one an earlier trace of the same step made at
+    the same point (same shape and dtype), so that retracing keeps the variables an
+    optimizer makes inside ``get_updates`` (Keras 2.3.1's style), which
+    ``compiled_function`` then threads as state."""
+    ctx = _current()
+    if ctx is None:
+        return _Variable(value, name, constraint)
+    index = len(ctx.created)
+    var = ctx.reuse[index] if index < len(ctx.reuse) else None
+    if var is None or var.shape != tuple(value.shape) or var.dtype != value.dtype:
+        var = _Variable(value, name, constraint)
+    ctx.created.append(var)
+    return var
+
+
+def _note_projection(out, x, kernel, bias=None):
     """Remember that ``out`` is ``x . kernel (+ bias)`` for a (batch, time, features) ``x``
     (``dot`` and ``bias_add`` call this), so ``rnn`` given ``out`` can compute each step's
     slice inside its loop instead (one small product per step is much faster on XLA's CPU
@@ -185,8 +203,8 @@ def note_projection(out, x, kernel, bias=None):
         ctx.projections[id(out)] = (out, found[1], found[2], bias)
 
 
-def projection_of(x):
-    """(x, kernel, bias or None) when ``x`` was noted by ``note_projection``, else None."""
+def _projection_of(x):
+    """(x, kernel, bias or None) when ``x`` was noted by ``_note_projection``, else None."""
     ctx = _current()
     found = None if ctx is None else ctx.projections.get(id(x))
     if found is None or found[0] is not x:
@@ -281,7 +299,7 @@ def _differentiate(loss, targets, as_scalar):
             else:
                 perturb[where] = perturb[where] + a if where in perturb else a
         sub = Trace(ctx.fn, inputs, values, ctx.random, ctx.missing, stop_at=k,
-                    perturb=perturb, given=given)
+                    perturb=perturb, given=given, reuse=ctx.created)
         try:
             _run(sub, ctx.fn, inputs)
         except _Reached as reached:

@@ -82,7 +82,7 @@ def dot(x, y):
     x, y = _same_dtype([x, y])
     if y.ndim < 2 or x.ndim < 2 or y.ndim == 2:
         out = jnp.dot(x, y)
-        _trace.note_projection(out, x, y)
+        _trace._note_projection(out, x, y)
         return out
     return jnp.tensordot(x, y, axes=([x.ndim - 1], [y.ndim - 2]))
 

@@ -109,7 +109,7 @@ def bias_add(x, bias, data_format=None):
     channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     if channel_axis == x.ndim - 1:
         out = x + bias
-        _trace.note_projection(out, x, None, bias)
+        _trace._note_projection(out, x, None, bias)
         return out
     shape = [1] * x.ndim
     shape[channel_axis] = -1

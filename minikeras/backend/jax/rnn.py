@@ -7,7 +7,7 @@ lengths are static per trace in JAX). ``unroll=True`` is a Python loop.
 
 When ``inputs`` is an input projection made in this trace (``K.dot(x, kernel)``, maybe
 ``+ bias``: the recurrent layers project every step at once), each step computes its own
-slice ``x_t . kernel + bias`` inside the loop (see ``_trace.note_projection``).
+slice ``x_t . kernel + bias`` inside the loop (see ``_trace._note_projection``).
 """
 from minikeras.backend import adapter, numpy_like
 from minikeras.backend.jax import _trace
@@ -22,7 +22,7 @@ def _keep_where(mask_t, new, old):
 
 def _time_major(inputs, go_backwards):
     """The per-step inputs, time first, and how a step gets its input from its slice."""
-    projection = _trace.projection_of(inputs)
+    projection = _trace._projection_of(inputs)
     if projection is not None:
         inputs, kernel, bias = projection
 

@@ -276,6 +276,31 @@ def binary_crossentropy_of_probabilities(xp, target, output):
     return -(target * xp.log(p) + (1 - target) * xp.log(1 - p))
 
 
+def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, epsilon):
+    """``batch_normalization``; ``scale(centered, variance)`` divides by the standard
+    deviation the engine's way."""
+    x = to_tensor(x)
+    axis = int(axis) % x.ndim
+
+    def along_axis(p):
+        p = to_tensor(p)
+        if p.ndim == 1:
+            if p.shape[0] != x.shape[axis]:
+                raise ValueError('batch_normalization: a parameter of length %d does not fit '
+                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
+            shape = [1] * x.ndim
+            shape[axis] = -1
+            return xp.reshape(p, tuple(shape))
+        return p  # already broadcastable to x (Keras 2 also passes such parameters)
+
+    y = scale(x - along_axis(mean), along_axis(var) + epsilon)
+    if gamma is not None:
+        y = y * along_axis(gamma)
+    if beta is not None:
+        y = y + along_axis(beta)
+    return y.astype(x.dtype)
+
+
 def l2_normalize(xp, x, axis):
     """``x`` divided by its L2 norm along ``axis`` (a squared norm below epsilon counts
     as epsilon)."""

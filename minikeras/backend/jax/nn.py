@@ -261,23 +261,9 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
-    x = _t(x)
-    axis = int(axis) % x.ndim
+    return numpy_like.batch_normalization(jnp, _t, _divide_by_std, x, mean, var, beta,
+                                          gamma, axis, epsilon)
 
-    def along_axis(p):
-        p = _t(p)
-        if p.ndim == 1:
-            if p.shape[0] != x.shape[axis]:
-                raise ValueError('batch_normalization: a parameter of length %d does not fit '
-                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
-            shape = [1] * x.ndim
-            shape[axis] = -1
-            return jnp.reshape(p, tuple(shape))
-        return p  # already broadcastable to x (Keras 2 also passes such parameters)
 
-    y = (x - along_axis(mean)) * lax.rsqrt(along_axis(var) + epsilon)
-    if gamma is not None:
-        y = y * along_axis(gamma)
-    if beta is not None:
-        y = y + along_axis(beta)
-    return y.astype(x.dtype)
+def _divide_by_std(centered, variance):
+    return centered * lax.rsqrt(variance)

@@ -140,6 +140,28 @@ def unary_ops(xp, to_tensor, names):
     return tuple(make(name) for name in names)
 
 
+BINARY_OPS = (('add', 'add'), ('subtract', 'subtract'), ('multiply', 'multiply'),
+              ('divide', 'true_divide'), ('maximum', 'maximum'), ('minimum', 'minimum'),
+              ('pow', 'power'), ('equal', 'equal'), ('not_equal', 'not_equal'),
+              ('greater', 'greater'), ('greater_equal', 'greater_equal'), ('less', 'less'),
+              ('less_equal', 'less_equal'))
+
+
+def binary_ops(xp, binary):
+    """The element-wise ops of two tensors, in ``BINARY_OPS`` order: each is
+    ``binary(xp.<function>, x, y)`` (``pow(x, a)`` keeps Keras 2's argument name)."""
+    def make(name, fn):
+        if name == 'pow':
+            def op(x, a):
+                return binary(fn, x, a)
+        else:
+            def op(x, y):
+                return binary(fn, x, y)
+        op.__name__ = op.__qualname__ = name
+        return op
+    return tuple(make(name, getattr(xp, function)) for name, function in BINARY_OPS)
+
+
 def clip_bounds(min_value, max_value):
     """``clip``'s bounds as Python numbers; Keras 2 collapses an empty range onto
     ``min_value``. Both None: nothing to clip."""

@@ -18,56 +18,8 @@ def _binary(fn, x, y):
     return fn(x, y)
 
 
-def add(x, y):
-    return _binary(jnp.add, x, y)
-
-
-def subtract(x, y):
-    return _binary(jnp.subtract, x, y)
-
-
-def multiply(x, y):
-    return _binary(jnp.multiply, x, y)
-
-
-def divide(x, y):
-    return _binary(jnp.true_divide, x, y)
-
-
-def maximum(x, y):
-    return _binary(jnp.maximum, x, y)
-
-
-def minimum(x, y):
-    return _binary(jnp.minimum, x, y)
-
-
-def pow(x, a):
-    return _binary(jnp.power, x, a)
-
-
-def equal(x, y):
-    return _binary(jnp.equal, x, y)
-
-
-def not_equal(x, y):
-    return _binary(jnp.not_equal, x, y)
-
-
-def greater(x, y):
-    return _binary(jnp.greater, x, y)
-
-
-def greater_equal(x, y):
-    return _binary(jnp.greater_equal, x, y)
-
-
-def less(x, y):
-    return _binary(jnp.less, x, y)
-
-
-def less_equal(x, y):
-    return _binary(jnp.less_equal, x, y)
+(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
+ greater_equal, less, less_equal) = numpy_like.binary_ops(jnp, _binary)
 
 
 # --- products -----------------------------------------------------------------------

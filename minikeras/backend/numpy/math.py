@@ -24,20 +24,8 @@ def _binary(fn, x, y):
 
 # --- arithmetic ---------------------------------------------------------------------
 
-def add(x, y):
-    return _binary(np.add, x, y)
-
-
-def subtract(x, y):
-    return _binary(np.subtract, x, y)
-
-
-def multiply(x, y):
-    return _binary(np.multiply, x, y)
-
-
-def divide(x, y):
-    return _binary(np.true_divide, x, y)
+(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
+ greater_equal, less, less_equal) = numpy_like.binary_ops(np, _binary)
 
 
 def negative(x):
@@ -189,42 +177,6 @@ def clip(x, min_value, max_value):
     if max_value < min_value:  # Keras 2: an empty range collapses onto min_value
         max_value = min_value
     return np.clip(x, min_value, max_value).astype(x.dtype)
-
-
-def maximum(x, y):
-    return _binary(np.maximum, x, y)
-
-
-def minimum(x, y):
-    return _binary(np.minimum, x, y)
-
-
-def pow(x, a):
-    return _binary(np.power, x, a)
-
-
-def equal(x, y):
-    return _binary(np.equal, x, y)
-
-
-def not_equal(x, y):
-    return _binary(np.not_equal, x, y)
-
-
-def greater(x, y):
-    return _binary(np.greater, x, y)
-
-
-def greater_equal(x, y):
-    return _binary(np.greater_equal, x, y)
-
-
-def less(x, y):
-    return _binary(np.less, x, y)
-
-
-def less_equal(x, y):
-    return _binary(np.less_equal, x, y)
 
 
 # --- shapes -------------------------------------------------------------------------

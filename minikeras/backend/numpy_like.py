@@ -70,6 +70,16 @@ def check_2d(x, padding, op):
         raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
 
 
+def separable_conv2d_op(depthwise_conv2d, conv2d):
+    """``separable_conv2d`` from the engine's ``depthwise_conv2d`` and ``conv2d``."""
+    def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
+                         padding='valid', data_format=None, dilation_rate=(1, 1)):
+        y = depthwise_conv2d(x, depthwise_kernel, strides, padding, data_format,
+                             dilation_rate)
+        return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
+    return separable_conv2d
+
+
 def pool2d_args(x, pool_size, strides, padding, pool_mode):
     """pool2d's checked arguments: (pool_size, strides) as pairs."""
     check_2d(x, padding, 'pool2d')

@@ -255,10 +255,7 @@ def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
     return _from_channels_last(y, data_format)
 
 
-def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
-                     padding='valid', data_format=None, dilation_rate=(1, 1)):
-    y = depthwise_conv2d(x, depthwise_kernel, strides, padding, data_format, dilation_rate)
-    return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
+separable_conv2d = numpy_like.separable_conv2d_op(depthwise_conv2d, conv2d)
 
 
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,

@@ -1,9 +1,10 @@
 """JAX adapter: the recurrent loop, a ``lax.scan`` over the time axis.
 
-Without a mask the scan carries the states only and runs every step. With a mask, masked
-steps keep the previous output and states, so the output is carried too: the first step
-runs before the scan to give it its real shape (and dtype), the scan runs the rest (time
-lengths are static per trace in JAX). ``unroll=True`` is a Python loop.
+Without a mask the scan carries the states only and runs all steps but the last, which
+runs after it (so the stacked outputs are dead code when only the last one is used). With
+a mask, masked steps keep the previous output and states, so the output is carried too:
+the first step runs before the scan to give it its real shape (and dtype), the scan runs
+the rest (time lengths are static per trace in JAX). ``unroll=True`` is a Python loop.
 
 When ``inputs`` is an input projection made in this trace (``K.dot(x, kernel)``, maybe
 ``+ bias``: the recurrent layers project every step at once), each step computes its own
@@ -73,8 +74,12 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
             output, new_states = step(x_t, None, None, states)
             return new_states, output
 
-        states, outputs = lax.scan(body, states, inputs_tm)
-        return outputs[-1], jnp.swapaxes(outputs, 0, 1), list(states)
+        # the last step after the scan: when only it is used (return_sequences=False),
+        # the scan's stacked outputs are dead code and JAX drops them
+        states, outputs = lax.scan(body, states, inputs_tm[:-1])
+        last, states = step(inputs_tm[-1], None, None, states)
+        outputs = jnp.concatenate([outputs, last[None]], axis=0)
+        return last, jnp.swapaxes(outputs, 0, 1), list(states)
 
     def masked_body(carry, xs):
         output, new_states = step(xs[0], xs[1], carry[0], carry[1])

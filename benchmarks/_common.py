@@ -21,15 +21,41 @@ def median(values):
     return values[len(values) // 2]
 
 
+def clock():
+    """The timer: wall time, or with ``MINIKERAS_BENCH_CLOCK=cpu`` this process's CPU time
+    (all its threads): with 1 thread that is the step's own work, much less disturbed than
+    wall time when other processes share the machine's cores."""
+    choice = os.environ.get('MINIKERAS_BENCH_CLOCK', 'wall')
+    if choice not in ('wall', 'cpu'):
+        raise SystemExit('MINIKERAS_BENCH_CLOCK: expected wall or cpu, received %r' % choice)
+    return time.process_time if choice == 'cpu' else time.perf_counter
+
+
 def time_steps(step, batches, steps, repeats):
-    """Median over ``repeats`` of the mean time of ``steps`` calls."""
+    """Median over ``repeats`` of the mean time of ``steps`` calls (see ``clock``)."""
+    now = clock()
     per_step = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = now()
         for i in range(steps):
             step(*batches[i % len(batches)])
-        per_step.append((time.perf_counter() - start) / steps)
+        per_step.append((now() - start) / steps)
     return median(per_step)
+
+
+def time_interleaved(first, first_batches, second, second_batches, steps, repeats):
+    """``time_steps`` of two steps in alternating blocks (first, second, first, ...), so a
+    change in the machine's load hits both alike: (median of first, median of second)."""
+    now = clock()
+    times = ([], [])
+    for _ in range(repeats):
+        for step, batches, out in ((first, first_batches, times[0]),
+                                   (second, second_batches, times[1])):
+            start = now()
+            for i in range(steps):
+                step(*batches[i % len(batches)])
+            out.append((now() - start) / steps)
+    return median(times[0]), median(times[1])
 
 
 def keras_reference(python, model, engine, args, weights=None, script='keras2_reference.py',
@@ -108,9 +134,11 @@ def print_keras_ratio(mk_ms, mk_compile_s, python, model, engine, impl, args, we
 
 
 def print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, compile_s,
-                            missing_name, target=''):
+                            missing_name, target='', mk_step=None, mk_batches=None):
     """Time the hand-written step from the same initial weights and print its figures and
-    the ratios against minikeras's ``mk`` seconds per step and ``compile_s``."""
+    the ratios against minikeras's ``mk`` seconds per step and ``compile_s``; given
+    minikeras's step (``mk_step``, ``mk_batches``), also both again in alternating blocks
+    (``time_interleaved``)."""
     import time
     if handwritten is None:
         print('hand-written step: none for this engine (benchmarks/handwritten/%s.py)'
@@ -127,6 +155,11 @@ def print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, comp
           % (hw * 1e3, flops / hw / 1e9, hw_compile))
     print('ratio minikeras / hand-written: %.3f%s' % (mk / hw, target))
     print('compile-time ratio: %.2f' % (compile_s / hw_compile))
+    if mk_step is not None:
+        mk2, hw2 = time_interleaved(mk_step, mk_batches, hw_step, batches, args.steps,
+                                    args.repeats)
+        print('interleaved blocks: minikeras %.2f ms, hand-written %.2f ms, ratio %.3f'
+              % (mk2 * 1e3, hw2 * 1e3, mk2 / hw2))
 
 
 def load_handwritten(name, threads):

@@ -99,7 +99,8 @@ def main():
         return
     from _common import print_handwritten_ratio
     print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, compile_s,
-                            'lstm_%s' % engine, '')
+                            'lstm_%s' % engine, '',
+                            mk_step=train_fn, mk_batches=mk_batches)
 
 
 if __name__ == '__main__':

@@ -98,7 +98,8 @@ def main():
         return
     from _common import print_handwritten_ratio
     print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, compile_s,
-                            '%s' % engine, ' (target <= 1.10)')
+                            '%s' % engine, ' (target <= 1.10)',
+                            mk_step=train_fn, mk_batches=mk_batches)
 
 if __name__ == '__main__':
     main()

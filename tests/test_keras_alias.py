@@ -104,10 +104,6 @@ def test_tensorflow_keeps_its_own_keras_after_the_alias():
     assert out.startswith('ok')
 
 
-@pytest.mark.xfail(K.backend() == 'jax', strict=True,
-                   reason='JAX: an optimizer that makes its slot variables inside get_updates '
-                          '(Keras 2.3.1 style) is refused, since JAX traces the step into one '
-                          'pure function; known gap, see docs/COMPATIBILITY.md')
 def test_keras231_custom_optimizer_script_trains(tmp_path):
     script = tmp_path / 'custom_opt.py'
     script.write_text(CUSTOM_OPTIMIZER_SCRIPT)

@@ -2,8 +2,10 @@
 function per step over explicit parameter and optimizer state (donated), loss and
 gradients by ``jax.value_and_grad``, Keras 2 math for the optimizers (RMSprop for the
 MLP, Adam with dense updates of every parameter for the LSTM, as Keras 2 does), dropout
-masks from ``jax.random`` keys. The LSTM is a ``lax.scan`` over the time-major input
-projections (gates i, f, c, o), like ``benchmarks/handwritten/lstm_tensorflow.py``."""
+masks from ``jax.random`` keys. The LSTM is a ``lax.scan`` over the time-major embedded
+inputs; each step computes ``x_t . kernel + h . recurrent + bias`` (gates i, f, c, o), as
+Keras 3's LSTM does on JAX: on XLA's CPU backend this is about twice as fast as one input
+projection of all steps before the loop (measured 2026-12-02: ~25 vs ~50 ms per step)."""
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -45,17 +47,17 @@ def make_lstm_step(weights, lr=0.001, beta_1=0.9, beta_2=0.999, eps=1e-7):
 
     def loss_fn(params, x, y):
         emb, kernel, recurrent, bias, w_out, b_out = params
-        z_in = jnp.einsum('bte,eg->tbg', emb[x], kernel) + bias     # time-major
-        zeros = jnp.zeros((x.shape[0], units), z_in.dtype)
+        x_tm = jnp.swapaxes(emb[x], 0, 1)                            # time-major
+        zeros = jnp.zeros((x.shape[0], units), x_tm.dtype)
 
-        def body(carry, z_t):
+        def body(carry, x_t):
             h, c = carry
-            i, f, g, o = jnp.split(z_t + h @ recurrent, 4, axis=1)
+            i, f, g, o = jnp.split(x_t @ kernel + h @ recurrent + bias, 4, axis=1)
             c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
             h = jax.nn.sigmoid(o) * jnp.tanh(c)
             return (h, c), None
 
-        (h, _), _ = jax.lax.scan(body, (zeros, zeros), z_in)
+        (h, _), _ = jax.lax.scan(body, (zeros, zeros), x_tm)
         p = jnp.clip(jax.nn.sigmoid(h @ w_out + b_out), eps, 1. - eps)
         return jnp.mean(-(y * jnp.log(p) + (1. - y) * jnp.log(1. - p)))
 

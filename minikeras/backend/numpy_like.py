@@ -70,6 +70,16 @@ def check_2d(x, padding, op):
         raise ValueError("%s: padding must be 'valid' or 'same', received %r" % (op, padding))
 
 
+def separable_conv2d_op(depthwise_conv2d, conv2d):
+    """``separable_conv2d`` from the engine's ``depthwise_conv2d`` and ``conv2d``."""
+    def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
+                         padding='valid', data_format=None, dilation_rate=(1, 1)):
+        y = depthwise_conv2d(x, depthwise_kernel, strides, padding, data_format,
+                             dilation_rate)
+        return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
+    return separable_conv2d
+
+
 def pool2d_args(x, pool_size, strides, padding, pool_mode):
     """pool2d's checked arguments: (pool_size, strides) as pairs."""
     check_2d(x, padding, 'pool2d')
@@ -138,6 +148,28 @@ def unary_ops(xp, to_tensor, names):
         op.__name__ = op.__qualname__ = name
         return op
     return tuple(make(name) for name in names)
+
+
+BINARY_OPS = (('add', 'add'), ('subtract', 'subtract'), ('multiply', 'multiply'),
+              ('divide', 'true_divide'), ('maximum', 'maximum'), ('minimum', 'minimum'),
+              ('pow', 'power'), ('equal', 'equal'), ('not_equal', 'not_equal'),
+              ('greater', 'greater'), ('greater_equal', 'greater_equal'), ('less', 'less'),
+              ('less_equal', 'less_equal'))
+
+
+def binary_ops(xp, binary):
+    """The element-wise ops of two tensors, in ``BINARY_OPS`` order: each is
+    ``binary(xp.<function>, x, y)`` (``pow(x, a)`` keeps Keras 2's argument name)."""
+    def make(name, fn):
+        if name == 'pow':
+            def op(x, a):
+                return binary(fn, x, a)
+        else:
+            def op(x, y):
+                return binary(fn, x, y)
+        op.__name__ = op.__qualname__ = name
+        return op
+    return tuple(make(name, getattr(xp, function)) for name, function in BINARY_OPS)
 
 
 def clip_bounds(min_value, max_value):
@@ -260,11 +292,45 @@ def sparse_targets(xp, target, output, axis):
     return target, axis
 
 
+def binary_crossentropy(xp, relu, target, output, from_logits):
+    """``binary_crossentropy``; ``relu(z)`` is max(z, 0) in the engine."""
+    if from_logits:
+        # max(z, 0) - z * t + log(1 + exp(-|z|)), the stable form of the formula below
+        return (relu(output) - output * target
+                + xp.log1p(xp.exp(-xp.abs(output)))).astype(output.dtype)
+    return binary_crossentropy_of_probabilities(xp, target, output)
+
+
 def binary_crossentropy_of_probabilities(xp, target, output):
     """``binary_crossentropy`` of probabilities, clipped to [epsilon, 1 - epsilon]."""
     eps = state.epsilon()
     p = xp.clip(output, eps, 1 - eps)
     return -(target * xp.log(p) + (1 - target) * xp.log(1 - p))
+
+
+def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, epsilon):
+    """``batch_normalization``; ``scale(centered, variance)`` divides by the standard
+    deviation the engine's way."""
+    x = to_tensor(x)
+    axis = int(axis) % x.ndim
+
+    def along_axis(p):
+        p = to_tensor(p)
+        if p.ndim == 1:
+            if p.shape[0] != x.shape[axis]:
+                raise ValueError('batch_normalization: a parameter of length %d does not fit '
+                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
+            shape = [1] * x.ndim
+            shape[axis] = -1
+            return xp.reshape(p, tuple(shape))
+        return p  # already broadcastable to x (Keras 2 also passes such parameters)
+
+    y = scale(x - along_axis(mean), along_axis(var) + epsilon)
+    if gamma is not None:
+        y = y * along_axis(gamma)
+    if beta is not None:
+        y = y + along_axis(beta)
+    return y.astype(x.dtype)
 
 
 def l2_normalize(xp, x, axis):
@@ -396,6 +462,35 @@ def rnn(xp, to_tensor, step_function, inputs, initial_states, go_backwards, mask
         outputs.append(output)
         previous, states = output, new_states
     return outputs[-1], xp.stack(outputs, axis=1), states
+
+
+class ValueHolder(object):
+    """Base of the NumPy reference's and JAX's variables: a mutable holder of ``.value``
+    (an array of the engine), with ``.name``, ``.constraint``, ``.trainable``; shape,
+    dtype, ndim and ``len`` are the value's. Operators: ``set_operators``."""
+
+    __array_priority__ = 100
+
+    def __init__(self, value, name, constraint=None):
+        self.value = value
+        self.name = name
+        self.constraint = constraint
+        self.trainable = True
+
+    @property
+    def shape(self):
+        return tuple(self.value.shape)
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    @property
+    def ndim(self):
+        return self.value.ndim
+
+    def __len__(self):
+        return len(self.value)
 
 
 def set_operators(cls, xp, binary):

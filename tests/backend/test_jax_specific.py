@@ -103,3 +103,43 @@ def test_rnn_is_a_scan_and_trains():
     assert outputs.shape == (4, 7, 3)
     second, _ = f(x)
     assert second < first
+
+
+def _projected_rnn_step(k, u, b, fused):
+    def fn(x):
+        seq = K.bias_add(K.dot(x, k), b)
+        if not fused:
+            seq = seq * 1.   # a Python operator: not an input projection rnn recognises
+
+        def step(z_t, states):
+            h = K.tanh(z_t + K.dot(states[0], u))
+            return h, [h]
+        last, outputs, _ = K.rnn(step, seq, [K.zeros_like(K.dot(x[:, 0, :], k))])
+        loss = K.mean(K.square(last)) + K.mean(outputs)
+        return [loss] + K.gradients(loss, [k, u, b]), []
+    return K.compiled_function(fn, [((None, 5, 3), 'float32')])
+
+
+def test_input_projection_inside_the_scan_and_one_forward_pass():
+    rng = np.random.RandomState(0)
+    k, u = K.variable(rng.rand(3, 8) * .3), K.variable(rng.rand(8, 8) * .3)
+    b = K.variable(rng.rand(8) * .1)
+    x = rng.rand(4, 5, 3).astype('float32')
+    fused, plain = _projected_rnn_step(k, u, b, True), _projected_rnn_step(k, u, b, False)
+    for a, e in zip(fused(x), plain(x)):
+        np.testing.assert_allclose(a, e, rtol=1e-5, atol=1e-7)
+    hlo = fused._jitted.lower([v.value for v in fused.written], [v.value for v in fused.read],
+                              [x], np.uint32(0)).compile().as_text()
+    assert hlo.count(' while(') == 2, 'one forward scan and its backward scan'
+
+
+def test_variables_made_by_the_function_are_made_once_and_kept_as_state():
+    # Keras 2.3.1-style optimizers make their slots inside get_updates
+    def fn(x):
+        slot = K.zeros((2,), name='slot')
+        return [K.sum(slot) + K.sum(x)], [(slot, slot + 1.)]
+    f = K.compiled_function(fn, [((None,), 'float32')])
+    x = np.zeros(1, 'float32')
+    assert [float(f(x)[0]) for _ in range(3)] == [0., 2., 4.]
+    assert len(f.made) == 1 and f.written == f.made
+    np.testing.assert_array_equal(K.get_value(f.made[0]), [3., 3.])

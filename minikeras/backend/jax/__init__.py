@@ -18,12 +18,17 @@ _NOT_COUNTED = ('compiled_function', 'gradients', 'engine_info', 'variable', 'ze
 
 def _counted(fn):
     """``fn`` whose result, inside a trace, is recorded by the trace (see
-    ``_trace.Trace.op_result``)."""
+    ``_trace.Trace.op_result``); after a ``K.gradients`` call its tensor arguments are
+    swapped for the gradient re-run's equal values (``_trace.Trace.swap``)."""
     @functools.wraps(fn)
     def op(*args, **kwargs):
-        out = fn(*args, **kwargs)
         ctx = _trace._current()
-        return out if ctx is None else ctx.op_result(out)
+        if ctx is None:
+            return fn(*args, **kwargs)
+        if ctx.substitute:
+            args = [ctx.swap(a) for a in args]
+            kwargs = dict((k, ctx.swap(v)) for k, v in kwargs.items())
+        return ctx.op_result(fn(*args, **kwargs))
     return op
 
 

@@ -19,6 +19,11 @@ import jax
 import jax.numpy as jnp
 from jax.extend.core import Var as _Var
 
+try:  # the JAX trace being built now: op results made inside a nested trace (the body of
+    from jax._src.core import trace_ctx as _jax_trace_ctx  # a scan) are not recorded
+except ImportError:  # pragma: no cover - a JAX without it: no forward sharing
+    _jax_trace_ctx = None
+
 from minikeras.backend import numpy_like
 from minikeras.backend.symbolic import KerasTensor as _KerasTensor
 
@@ -30,35 +35,15 @@ def _current():
     return _stack[-1] if _stack else None
 
 
-class _Variable(object):
+class _Variable(numpy_like.ValueHolder):
     """A variable: ``.value`` (a jax.Array), ``.name``, ``.constraint``, ``.trainable``.
     Arithmetic operators read the value (the traced one inside a compiled function) and
     give plain arrays; a KerasTensor operand defers to the KerasTensor."""
 
-    __array_priority__ = 100
-
     def __init__(self, value, name, constraint=None):
-        self.value = value
-        self.name = name
-        self.constraint = constraint
-        self.trainable = True
+        numpy_like.ValueHolder.__init__(self, value, name, constraint)
         # made while a function is traced (K.zeros inside fn): a constant of that trace
         self.made_in_trace = bool(_stack)
-
-    @property
-    def shape(self):
-        return tuple(self.value.shape)
-
-    @property
-    def dtype(self):
-        return self.value.dtype
-
-    @property
-    def ndim(self):
-        return self.value.ndim
-
-    def __len__(self):
-        return self.value.shape[0]
 
     def __array__(self, dtype=None, copy=None):
         value = np.array(self.value)
@@ -81,7 +66,8 @@ class _Variable(object):
 def _plain(x):
     if isinstance(x, _Variable):
         return _read(x)
-    return x
+    ctx = _current()
+    return x if ctx is None else ctx.swap(x)
 
 
 def _binary(fn, reflected=False):
@@ -138,7 +124,7 @@ class Trace(object):
     (``id(var) -> (var, value)``)."""
 
     def __init__(self, fn, inputs, values, random, missing=None, stop_at=None,
-                 perturb=None, given=None):
+                 perturb=None, given=None, reuse=()):
         self.fn = fn
         self.inputs = list(inputs)
         self.values = values
@@ -152,6 +138,20 @@ class Trace(object):
         self.op_calls = 0
         self.random_sites = 0
         self.produced = {}
+        self.substitute = {}    # id(tensor) -> (tensor, the gradient re-run's equal value)
+        self.projections = {}   # id(tensor) -> (tensor, x, kernel, bias): see _note_projection
+        self.reuse = reuse      # the variables an earlier trace made, in order: _new_variable
+        self.created = []
+        self.level = _jax_level()
+
+    def swap(self, x):
+        """``x``, or the gradient re-run's value equal to it (see ``_differentiate``):
+        ops after ``K.gradients`` then use the forward pass JAX differentiated, and the
+        first one is dead code (one forward pass per step, not two)."""
+        if type(x) in (list, tuple):
+            return type(x)(self.swap(v) for v in x)
+        found = self.substitute.get(id(x))
+        return found[1] if found is not None and found[0] is x else x
 
     def random_key(self, seed):
         self.random_sites += 1
@@ -162,11 +162,58 @@ class Trace(object):
         to it) and add the perturbation a gradient re-run asks for."""
         index = self.op_calls
         self.op_calls += 1
-        if isinstance(out, jax.Array) and np.issubdtype(out.dtype, np.floating):
+        if (isinstance(out, jax.Array) and np.issubdtype(out.dtype, np.floating)
+                and _jax_level() is self.level):
             if index in self.perturb:
                 out = out + self.perturb[index]
             self.produced[id(out)] = (index, out)
         return out
+
+
+def _new_variable(value, name, constraint):
+    """A new variable; inside a trace, the one an earlier trace of the same step made at
+    the same point (same shape and dtype), so that retracing keeps the variables an
+    optimizer makes inside ``get_updates`` (Keras 2.3.1's style), which
+    ``compiled_function`` then threads as state."""
+    ctx = _current()
+    if ctx is None:
+        return _Variable(value, name, constraint)
+    index = len(ctx.created)
+    var = ctx.reuse[index] if index < len(ctx.reuse) else None
+    if var is None or var.shape != tuple(value.shape) or var.dtype != value.dtype:
+        var = _Variable(value, name, constraint)
+    ctx.created.append(var)
+    return var
+
+
+def _note_projection(out, x, kernel, bias=None):
+    """Remember that ``out`` is ``x . kernel (+ bias)`` for a (batch, time, features) ``x``
+    (``dot`` and ``bias_add`` call this), so ``rnn`` given ``out`` can compute each step's
+    slice inside its loop instead (one small product per step is much faster on XLA's CPU
+    backend than one large one, and the large one becomes dead code)."""
+    ctx = _current()
+    if ctx is None or _jax_level() is not ctx.level:
+        return
+    if bias is None:
+        if x.ndim == 3 and kernel.ndim == 2:
+            ctx.projections[id(out)] = (out, x, kernel, None)
+        return
+    found = ctx.projections.get(id(x))
+    if found is not None and found[0] is x and found[3] is None and bias.ndim == 1:
+        ctx.projections[id(out)] = (out, found[1], found[2], bias)
+
+
+def _projection_of(x):
+    """(x, kernel, bias or None) when ``x`` was noted by ``_note_projection``, else None."""
+    ctx = _current()
+    found = None if ctx is None else ctx.projections.get(id(x))
+    if found is None or found[0] is not x:
+        return None
+    return found[1:]
+
+
+def _jax_level():
+    return None if _jax_trace_ctx is None else _jax_trace_ctx.trace
 
 
 def _run(ctx, fn, inputs):
@@ -242,6 +289,7 @@ def _differentiate(loss, targets, as_scalar):
     earlier = list(ctx.results)
 
     def rerun(args, given):
+        """(the loss as a scalar, (loss, {op index: value}) of this re-run)"""
         values, inputs, perturb = dict(ctx.values), list(ctx.inputs), dict(ctx.perturb)
         for (kind, where), a in zip(places, args):
             if kind == 'var':
@@ -251,20 +299,37 @@ def _differentiate(loss, targets, as_scalar):
             else:
                 perturb[where] = perturb[where] + a if where in perturb else a
         sub = Trace(ctx.fn, inputs, values, ctx.random, ctx.missing, stop_at=k,
-                    perturb=perturb, given=given)
+                    perturb=perturb, given=given, reuse=ctx.created)
         try:
             _run(sub, ctx.fn, inputs)
         except _Reached as reached:
             _stack.append(sub)
             try:
-                return as_scalar(reached.loss)
+                scalar = as_scalar(reached.loss)
             finally:
                 _stack.pop()
+            shared = {}
+            if _jax_trace_ctx is not None:
+                shared = dict(sub.produced.values())
+            return scalar, (reached.loss, shared)
         raise RuntimeError('gradients: re-running the traced function to differentiate it '
                            'did not reach the same K.gradients call again (the function '
                            'must compute the same thing each time it is traced)')
 
-    exact = bool(earlier) and _uses(jax.make_jaxpr(rerun)(start, earlier), len(start))
-    grads = list(jax.grad(rerun)(start, None if exact else earlier))
+    exact = bool(earlier) and _uses(jax.make_jaxpr(lambda s, g: rerun(s, g)[0])(start, earlier),
+                                    len(start))
+    given = None if exact else earlier
+    scalar, pullback, (value, shared) = jax.vjp(lambda s: rerun(s, given), start, has_aux=True)
+    grads = list(pullback(jnp.ones_like(scalar))[0])
+    _share_forward(ctx, loss, value, shared)
     ctx.results.append(grads)
     return grads
+
+
+def _share_forward(ctx, loss, value, shared):
+    """Let what follows ``K.gradients`` in the traced function use the re-run's forward
+    values (``Trace.swap``): the loss and every float op result before the call."""
+    ctx.substitute[id(loss)] = (loss, value)
+    for index, out in ctx.produced.values():
+        if index in shared:
+            ctx.substitute[id(out)] = (out, shared[index])

@@ -6,7 +6,9 @@ are the variables the updates assign (their buffers are donated: XLA may update 
 place), ``read`` the others ``fn`` reads. Which variables those are is found by tracing:
 a trace that reads a variable not threaded in, or updates one not in ``written``, stops
 before compiling and the step is rebuilt with it. New values are computed from
-pre-update values (Keras 2 semantics) and written back after the call.
+pre-update values (Keras 2 semantics) and written back after the call. Variables ``fn``
+itself makes (an optimizer's slots made in ``get_updates``, Keras 2.3.1's style) are made
+once: a retrace gets the same ones back, and those the updates assign become state.
 """
 from minikeras.backend import adapter, state
 from minikeras.backend.jax import _trace
@@ -60,6 +62,7 @@ class CompiledFunction(object):
         self.specs = [_spec(i, s) for i, s in enumerate(input_specs)]
         self.name = str(name or getattr(fn, '__name__', None) or 'compiled_function')
         self.written, self.read = [], []
+        self.made = []      # the variables the last trace made (see _trace._new_variable)
         self.base_seed = None
         self._calls = 0
         self._jitted = None
@@ -72,15 +75,19 @@ class CompiledFunction(object):
             values[id(var)] = (var, value)
         for var, value in zip(self.written, written_values):
             values[id(var)] = (var, value)
-        ctx = _trace.Trace(self.fn, inputs, values, _trace.RandomSource(self, call_no))
+        ctx = _trace.Trace(self.fn, inputs, values, _trace.RandomSource(self, call_no),
+                           reuse=self.made)
         result = _trace._run(ctx, self._outputs_and_updates, inputs)
+        self.made = ctx.created
         outputs, updates = result
         new_targets = [var for var, _ in updates if not any(var is w for w in self.written)]
         for var in new_targets:
             if var.made_in_trace:
-                raise ValueError('compiled function %s: an update targets variable %r, made '
-                                 'while the function was traced; make variables outside it'
-                                 % (self.name, var.name))
+                if not any(var is v for v in ctx.created):
+                    raise ValueError('compiled function %s: an update targets variable %r, '
+                                     'made inside a nested function while the function was '
+                                     'traced; make it outside' % (self.name, var.name))
+                var.made_in_trace = False   # made by fn (get_updates): state from now on
         if ctx.missing or new_targets:
             raise _Restructure(list(ctx.missing.values()), new_targets)
         new = dict((id(var), value) for var, value in updates)
@@ -98,8 +105,9 @@ class CompiledFunction(object):
         elif not isinstance(outputs, (list, tuple)):
             raise TypeError('compiled_function: fn must return a list of outputs, received %r'
                             % (outputs,))
-        outs = [_t(o) for o in outputs]
-        pairs = [_as_update(self.name, i, u) for i, u in enumerate(updates or [])]
+        ctx = _trace._current()
+        outs = [_t(ctx.swap(o)) for o in outputs]
+        pairs = [_as_update(self.name, i, ctx.swap(u)) for i, u in enumerate(updates or [])]
         return outs, pairs
 
     def _restructure(self, change):

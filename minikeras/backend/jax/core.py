@@ -36,7 +36,7 @@ def variable(value, dtype=None, name=None, constraint=None):
                          % (value,))
     array = np.array(_numpy(value) if isinstance(value, (_Variable, jax.Array)) else value,
                      dtype=_np_dtype(dtype))
-    return _Variable(jnp.array(array), name, constraint)
+    return _trace._new_variable(jnp.array(array), name, constraint)
 
 
 def constant(value, dtype=None, shape=None, name=None):

@@ -5,6 +5,7 @@ NumPy reference; everything else is ``jax.numpy``'s own (numpy's) behaviour.
 """
 from minikeras.backend import adapter, numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
+from minikeras.backend.jax import _trace
 from minikeras.backend.jax._jax import (
     jax, jnp, lax, np, _is_float, _is_int, _operand, _shape_tuple, _t)
 
@@ -17,56 +18,8 @@ def _binary(fn, x, y):
     return fn(x, y)
 
 
-def add(x, y):
-    return _binary(jnp.add, x, y)
-
-
-def subtract(x, y):
-    return _binary(jnp.subtract, x, y)
-
-
-def multiply(x, y):
-    return _binary(jnp.multiply, x, y)
-
-
-def divide(x, y):
-    return _binary(jnp.true_divide, x, y)
-
-
-def maximum(x, y):
-    return _binary(jnp.maximum, x, y)
-
-
-def minimum(x, y):
-    return _binary(jnp.minimum, x, y)
-
-
-def pow(x, a):
-    return _binary(jnp.power, x, a)
-
-
-def equal(x, y):
-    return _binary(jnp.equal, x, y)
-
-
-def not_equal(x, y):
-    return _binary(jnp.not_equal, x, y)
-
-
-def greater(x, y):
-    return _binary(jnp.greater, x, y)
-
-
-def greater_equal(x, y):
-    return _binary(jnp.greater_equal, x, y)
-
-
-def less(x, y):
-    return _binary(jnp.less, x, y)
-
-
-def less_equal(x, y):
-    return _binary(jnp.less_equal, x, y)
+(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
+ greater_equal, less, less_equal) = numpy_like.binary_ops(jnp, _binary)
 
 
 # --- products -----------------------------------------------------------------------
@@ -80,7 +33,9 @@ def _same_dtype(tensors):
 def dot(x, y):
     x, y = _same_dtype([x, y])
     if y.ndim < 2 or x.ndim < 2 or y.ndim == 2:
-        return jnp.dot(x, y)
+        out = jnp.dot(x, y)
+        _trace._note_projection(out, x, y)
+        return out
     return jnp.tensordot(x, y, axes=([x.ndim - 1], [y.ndim - 2]))
 
 

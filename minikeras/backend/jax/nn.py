@@ -5,6 +5,7 @@ dimension numbers (no transposes); 'same' padding amounts come from ``conv_geome
 (TensorFlow's: the extra row/column at the end) and are passed explicitly.
 """
 from minikeras.backend import numpy_like
+from minikeras.backend.jax import _trace
 from minikeras.backend.jax._jax import (
     jax, jnp, lax, np, _channels_first, _t)
 from minikeras.backend.jax.random import _key
@@ -77,9 +78,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def binary_crossentropy(target, output, from_logits=False):
     target, output = _t(target), _t(output)
     target = target.astype(output.dtype)
-    if from_logits:
-        return jax.nn.relu(output) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
-    return numpy_like.binary_crossentropy_of_probabilities(jnp, target, output)
+    return numpy_like.binary_crossentropy(jnp, jax.nn.relu, target, output, from_logits)
 
 
 def l2_normalize(x, axis=None):
@@ -109,7 +108,9 @@ def bias_add(x, bias, data_format=None):
     x, bias = _t(x), _t(bias)
     channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
     if channel_axis == x.ndim - 1:
-        return x + bias
+        out = x + bias
+        _trace._note_projection(out, x, None, bias)
+        return out
     shape = [1] * x.ndim
     shape[channel_axis] = -1
     return x + jnp.reshape(bias, tuple(shape))
@@ -234,10 +235,7 @@ def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      _tuple(dilation_rate, 2, 'dilation_rate'), data_format, groups=channels)
 
 
-def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
-                     padding='valid', data_format=None, dilation_rate=(1, 1)):
-    y = depthwise_conv2d(x, depthwise_kernel, strides, padding, data_format, dilation_rate)
-    return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
+separable_conv2d = numpy_like.separable_conv2d_op(depthwise_conv2d, conv2d)
 
 
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
@@ -260,23 +258,9 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
-    x = _t(x)
-    axis = int(axis) % x.ndim
+    return numpy_like.batch_normalization(jnp, _t, _divide_by_std, x, mean, var, beta,
+                                          gamma, axis, epsilon)
 
-    def along_axis(p):
-        p = _t(p)
-        if p.ndim == 1:
-            if p.shape[0] != x.shape[axis]:
-                raise ValueError('batch_normalization: a parameter of length %d does not fit '
-                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
-            shape = [1] * x.ndim
-            shape[axis] = -1
-            return jnp.reshape(p, tuple(shape))
-        return p  # already broadcastable to x (Keras 2 also passes such parameters)
 
-    y = (x - along_axis(mean)) * lax.rsqrt(along_axis(var) + epsilon)
-    if gamma is not None:
-        y = y * along_axis(gamma)
-    if beta is not None:
-        y = y + along_axis(beta)
-    return y.astype(x.dtype)
+def _divide_by_std(centered, variance):
+    return centered * lax.rsqrt(variance)

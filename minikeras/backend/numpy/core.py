@@ -11,40 +11,17 @@ from minikeras.backend import adapter, state
 from minikeras.backend.unsupported import unsupported
 
 
-class NumpyVariable(object):
+class NumpyVariable(numpy_like.ValueHolder):
     """A mutable tensor: ``.value`` (ndarray), ``.name``, ``.constraint``.
 
     Arithmetic operators and ``numpy.asarray`` see the current value; results are plain
     ndarrays.
     """
 
-    __array_priority__ = 100
-
-    def __init__(self, value, name, constraint=None):
-        self.value = value
-        self.name = name
-        self.constraint = constraint
-        self.trainable = True
-
     def __array__(self, dtype=None, copy=None):
         if dtype is None:
             return self.value
         return self.value.astype(dtype)
-
-    @property
-    def shape(self):
-        return self.value.shape
-
-    @property
-    def dtype(self):
-        return self.value.dtype
-
-    @property
-    def ndim(self):
-        return self.value.ndim
-
-    def __len__(self):
-        return len(self.value)
 
     def __getitem__(self, key):
         return np.asarray(self.value[key])

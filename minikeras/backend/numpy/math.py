@@ -22,22 +22,11 @@ def _binary(fn, x, y):
     return np.asarray(fn(_value_of(x), _value_of(y)))
 
 
-def _binary_op(name, fn):
-    def op(x, y):
-        return _binary(fn, x, y)
-    op.__name__ = op.__qualname__ = name
-    return op
-
-
 # --- arithmetic ---------------------------------------------------------------------
 
 # the ops that are NumPy's function of two arrays
-(add, subtract, multiply, divide, maximum, minimum, equal, not_equal, greater, greater_equal,
- less, less_equal) = [_binary_op(name, fn) for name, fn in (
-    ('add', np.add), ('subtract', np.subtract), ('multiply', np.multiply),
-    ('divide', np.true_divide), ('maximum', np.maximum), ('minimum', np.minimum),
-    ('equal', np.equal), ('not_equal', np.not_equal), ('greater', np.greater),
-    ('greater_equal', np.greater_equal), ('less', np.less), ('less_equal', np.less_equal))]
+(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
+ greater_equal, less, less_equal) = numpy_like.binary_ops(np, _binary)
 
 # the ops that are NumPy's function of one array (round: half to even)
 (negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
@@ -152,10 +141,14 @@ def clip(x, min_value, max_value):
     return np.clip(x, min_value, max_value).astype(x.dtype)
 
 
-def pow(x, a):
-    return _binary(np.power, x, a)
+# the ops that are NumPy's function of two arrays
+(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
+ greater_equal, less, less_equal) = numpy_like.binary_ops(np, _binary)
 
-
+# the ops that are NumPy's function of one array (round: half to even)
+(negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
+ cos) = numpy_like.unary_ops(np, _as_array, ('negative', 'transpose', 'exp', 'log', 'sqrt',
+                                             'square', 'abs', 'sign', 'round', 'sin', 'cos'))
 # --- shapes -------------------------------------------------------------------------
 
 def reshape(x, shape):

@@ -94,13 +94,11 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def binary_crossentropy(target, output, from_logits=False):
     target, output = _as_array(target), _as_array(output)
-    if from_logits:
-        # max(z, 0) - z * t + log(1 + exp(-|z|)), the stable form of the formula below
-        return (np.maximum(output, 0) - output * target
-                + np.log1p(np.exp(-np.abs(output)))).astype(output.dtype)
-    eps = state.epsilon()
-    p = np.clip(output, eps, 1 - eps)
-    return -(target * np.log(p) + (1 - target) * np.log(1 - p))
+    return numpy_like.binary_crossentropy(np, _relu0, target, output, from_logits)
+
+
+def _relu0(z):
+    return np.maximum(z, 0)
 
 
 def l2_normalize(x, axis=None):
@@ -257,10 +255,7 @@ def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
     return _from_channels_last(y, data_format)
 
 
-def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
-                     padding='valid', data_format=None, dilation_rate=(1, 1)):
-    y = depthwise_conv2d(x, depthwise_kernel, strides, padding, data_format, dilation_rate)
-    return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
+separable_conv2d = numpy_like.separable_conv2d_op(depthwise_conv2d, conv2d)
 
 
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
@@ -288,23 +283,9 @@ def _pool(x, pool_size, strides, padding, data_format, pool_mode):
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
-    x = _as_array(x)
-    axis = axis % x.ndim
+    return numpy_like.batch_normalization(np, _as_array, _divide_by_std, x, mean, var, beta,
+                                          gamma, axis, epsilon)
 
-    def along_axis(p):
-        p = _as_array(p)
-        if p.ndim == 1:
-            if p.shape[0] != x.shape[axis]:
-                raise ValueError('batch_normalization: a parameter of length %d does not fit '
-                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
-            shape = [1] * x.ndim
-            shape[axis] = -1
-            return p.reshape(shape)
-        return p  # already broadcastable to x (Keras 2 also passes such parameters)
 
-    y = (x - along_axis(mean)) / np.sqrt(along_axis(var) + epsilon)
-    if gamma is not None:
-        y = y * along_axis(gamma)
-    if beta is not None:
-        y = y + along_axis(beta)
-    return y.astype(x.dtype)
+def _divide_by_std(centered, variance):
+    return centered / np.sqrt(variance)

@@ -1,0 +1,91 @@
+"""What the engines' own distributed runtimes share (engine-free helpers).
+
+``minikeras/backend/<engine>/distribute.py`` starts its workers without mpiexec
+(TensorFlow: one process per worker with ``TF_CONFIG``; MXNet: a scheduler, servers and
+workers with ``DMLC_*``): these helpers pick the worker addresses, write each
+process's environment and name a lost rank from a runtime's error message.
+"""
+import re
+import socket
+
+DEFAULT_PORT = 29500
+
+
+def local_names():
+    """Names under which this machine may appear in ``--hosts``."""
+    names = set(['localhost', '127.0.0.1', '::1', ''])
+    for get in (socket.gethostname, socket.getfqdn):
+        try:
+            names.add(get())
+        except OSError:
+            pass
+    return names
+
+
+def is_local(host):
+    return host in local_names()
+
+
+def free_ports(count):
+    """``count`` distinct TCP ports free on this machine now (bound once, then released;
+    the runtime binds them again a moment later)."""
+    sockets, ports = [], []
+    try:
+        for _ in range(count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(('127.0.0.1', 0))
+            sockets.append(s)
+            ports.append(s.getsockname()[1])
+    finally:
+        for s in sockets:
+            s.close()
+    return ports
+
+
+def worker_hosts(num_workers, hosts):
+    """The host of each rank: ranks spread round-robin over ``hosts`` (this machine when
+    ``hosts`` is empty)."""
+    hosts = list(hosts or []) or ['localhost']
+    return [hosts[i % len(hosts)] for i in range(num_workers)]
+
+
+def ports_for(count, hosts, base_env):
+    """``count`` ports: free ones of this machine when every host is this one (and no
+    base port was given), else ``MINIKERAS_DIST_PORT`` (default 29500) + 0, 1, ... so
+    that the launchers of every host agree."""
+    base = base_env.get('MINIKERAS_DIST_PORT')
+    if not base and all(is_local(h) for h in hosts):
+        return free_ports(count)
+    try:
+        base = int(base or DEFAULT_PORT)
+    except ValueError:
+        raise ValueError('MINIKERAS_DIST_PORT must be an integer port, received %r' % (base,))
+    return [base + i for i in range(count)]
+
+
+def worker_env(base_env, rank, num_workers, extra):
+    """The environment of worker ``rank``: ``base_env``, the ``MINIKERAS_DIST_*``
+    rank/size, and the runtime's own variables ``extra``."""
+    env = dict(base_env)
+    env['MINIKERAS_DIST_RANK'] = str(rank)
+    env['MINIKERAS_DIST_WORLD_SIZE'] = str(num_workers)
+    env.update(extra)
+    return env
+
+
+def lost_rank(message, own_rank=None, pattern=r'task:(\d+)'):
+    """The rank a runtime's error ``message`` names as lost (the first match of
+    ``pattern`` that is not ``own_rank``), or None."""
+    for match in re.finditer(pattern, str(message)):
+        rank = int(match.group(1))
+        if rank != own_rank:
+            return rank
+    return None
+
+
+def lost_message(runtime, own_rank, rank, detail):
+    """The ``DistributedError`` text for a peer lost during a collective."""
+    who = 'rank %d' % rank if rank is not None else 'a peer (rank unknown)'
+    return ('%s: %s stopped responding; rank %d cannot go on (%s). Restart the job from '
+            'the chief\'s last checkpoint with initial_epoch.'
+            % (runtime, who, own_rank, ' '.join(str(detail).split())[:300]))

@@ -1,0 +1,214 @@
+"""TensorFlow adapter: data-parallel training on ``tf.distribute``.
+
+Workers are processes joined by ``tf.distribute.MultiWorkerMirroredStrategy``, each
+started with its ``TF_CONFIG`` (``launch_plan``: one process per rank, addresses on
+free ports). The strategy must exist before TensorFlow runs its first op (TensorFlow
+configures collective ops at program startup), so ``minikeras.distribute.init()`` must
+come before any model is built.
+
+The model's variables stay ordinary ``tf.Variable``s (made by ``K.variable`` outside any
+strategy scope, so layers need not know about distribution); the chief's initial
+values reach the others by ``Communicator.broadcast``. A training step is ONE
+``tf.function``: forward and gradients, a single batched collective all-reduce of the
+gradients, outputs and non-gradient updates (``CollectiveReduceV2`` ring ops, weighted by
+each worker's batch size), then the optimizer's updates, all in-graph. Collectives run
+with the job's timeout; a peer that dies is reported by TensorFlow's coordination
+service (missing heartbeats, about 10 s) and surfaces as ``DistributedError`` naming it.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+from minikeras.backend import distribute_native as _native
+from minikeras.backend.tensorflow._tf import tf
+from minikeras.distribute.communicator import (
+    Communicator, DistributedError, buffer_dtype, pack, unpack)
+
+_RUNTIME = 'tf.distribute'
+_STATE = {'communicator': None}
+
+
+def distributed_runtime():
+    return _RUNTIME
+
+
+def launch_plan(num_workers, hosts, argv, base_env):
+    ranks_hosts = _native.worker_hosts(num_workers, hosts)
+    ports = _native.ports_for(num_workers, ranks_hosts, base_env)
+    addresses = ['%s:%d' % (h, p) for h, p in zip(ranks_hosts, ports)]
+    specs = []
+    for rank, host in enumerate(ranks_hosts):
+        if not _native.is_local(host):
+            continue            # started by the launcher of that host
+        tf_config = {'cluster': {'worker': addresses},
+                     'task': {'type': 'worker', 'index': rank}}
+        env = _native.worker_env(base_env, rank, num_workers,
+                                 {'TF_CONFIG': json.dumps(tf_config)})
+        specs.append((list(argv), env, [rank]))
+    return specs
+
+
+def _tf_errors():
+    return (tf.errors.UnavailableError, tf.errors.DeadlineExceededError,
+            tf.errors.CancelledError, tf.errors.AbortedError, tf.errors.InternalError)
+
+
+def _raise_lost(error, own_rank):
+    message = getattr(error, 'message', None) or str(error)
+    unhealthy = _native.lost_rank(message, own_rank,
+                                  r'unhealthy[^/]*/job:worker/replica:\d+/task:(\d+)')
+    rank = unhealthy if unhealthy is not None else _native.lost_rank(message, own_rank)
+    raise DistributedError(_native.lost_message(_RUNTIME, own_rank, rank, message),
+                           lost_rank=rank)
+
+
+class TFCommunicator(Communicator):
+    """Collectives of a ``MultiWorkerMirroredStrategy`` (ring all-reduce over gRPC)."""
+
+    runtime = _RUNTIME
+
+    def __init__(self, config):
+        if not os.environ.get('TF_CONFIG'):
+            raise DistributedError(
+                'the TensorFlow runtime (tf.distribute) needs TF_CONFIG in each worker\'s '
+                'environment: start the job with `minikeras-launch -n %d python train.py`'
+                % config.get('world_size', 2))
+        timeout = config.get('timeout_s')
+        options = tf.distribute.experimental.CommunicationOptions(
+            implementation=tf.distribute.experimental.CommunicationImplementation.RING,
+            timeout_seconds=float(timeout) if timeout else None)
+        try:
+            self.strategy = tf.distribute.MultiWorkerMirroredStrategy(
+                communication_options=options)
+        except RuntimeError as e:
+            if 'program startup' not in str(e):
+                raise
+            raise DistributedError(
+                'tf.distribute must be set up before TensorFlow runs anything: call '
+                'minikeras.distribute.init() at the start of the script, before building a '
+                'model or creating a variable (%s)' % e)
+        resolver = self.strategy.cluster_resolver
+        self.rank = int(resolver.task_id)
+        self.world_size = int(self.strategy.num_replicas_in_sync)
+        self.device = self.strategy.extended.worker_devices[0]
+        _STATE['communicator'] = self
+
+    # --- in-graph (and eager) sum over workers ---------------------------------------
+    def sum_tensors(self, tensors):
+        """Sum over workers of each tensor (one batched collective), as plain tensors on
+        this worker's device. Works eagerly and inside a ``tf.function``."""
+        if not tensors:
+            return []
+        reduced = self.strategy.extended.batch_reduce_to(
+            tf.distribute.ReduceOp.SUM, [(t, self.device) for t in tensors])
+        return [self.strategy.experimental_local_results(r)[0] for r in reduced]
+
+    def _run(self, fn):
+        try:
+            return fn()
+        except _tf_errors() as e:
+            _raise_lost(e, self.rank)
+
+    def allreduce_sum(self, arrays):
+        if not arrays:
+            return []
+        dtype = buffer_dtype(arrays)
+
+        def run():
+            with tf.device(self.device):
+                flat = tf.constant(pack(arrays, dtype))
+                return self.sum_tensors([flat])[0].numpy()
+        return unpack(self._run(run), arrays)
+
+    def broadcast(self, arrays, root=0):
+        if not 0 <= root < self.world_size:
+            raise ValueError('broadcast: root must be a rank in [0, %d), received %r'
+                             % (self.world_size, root))
+        arrays = [np.asarray(a) for a in arrays]
+        mine = arrays if self.rank == root else [np.zeros_like(a) for a in arrays]
+        return self.allreduce_sum(mine)     # root's values plus zeros from the others
+
+    def allgather_object(self, obj):
+        data = np.frombuffer(json.dumps(obj).encode('utf-8'), dtype=np.uint8)
+        sizes = np.zeros(self.world_size)
+        sizes[self.rank] = data.size
+        sizes = self.allreduce_sum([sizes])[0].astype(int)
+        table = np.zeros((self.world_size, int(sizes.max())))
+        table[self.rank, :data.size] = data
+        table = self.allreduce_sum([table])[0]
+        return [json.loads(bytes(bytearray(table[r, :sizes[r]].astype(np.uint8)))
+                           .decode('utf-8')) for r in range(self.world_size)]
+
+    def barrier(self):
+        self.allreduce_sum([np.zeros(1)])
+
+    def abort(self, reason):
+        sys.stderr.write('minikeras.distribute: rank %d aborts the job: %s\n'
+                         % (self.rank, reason))
+        sys.stderr.flush()
+        # the coordination service reports this task's silence to every other worker
+        os._exit(1)
+
+    def close(self):
+        _STATE['communicator'] = None
+
+
+def make_communicator(config):
+    if _STATE['communicator'] is not None:
+        return _STATE['communicator']
+    return TFCommunicator(config)
+
+
+def _weighted_mean(comm, values, n):
+    """Mean of ``values`` over the global batch: the sum over workers of each value
+    times this worker's batch size ``n`` (zeros for an empty batch), divided by the
+    summed sizes. Returns (means, global batch size)."""
+    has = n > 0
+    scaled = []
+    for v in values:
+        v = tf.convert_to_tensor(v)
+        f = v if v.dtype.is_floating else tf.cast(v, tf.float64)
+        scaled.append(tf.where(has, f * tf.cast(n, f.dtype), tf.zeros_like(f)))
+    sums = comm.sum_tensors(scaled + [tf.cast(n, tf.float64)])
+    total = sums[-1]
+    means = []
+    for s, v in zip(sums[:-1], values):
+        m = s / tf.cast(total, s.dtype)
+        dtype = tf.convert_to_tensor(v).dtype
+        means.append(m if m.dtype == dtype else tf.cast(tf.round(m), dtype))
+    return means, total
+
+
+def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=None):
+    if not isinstance(communicator, TFCommunicator):
+        from minikeras.backend import distribute_generic
+        return distribute_generic.data_parallel_step(grad_step, apply_step, input_specs,
+                                                     communicator, name)
+    from minikeras.backend.tensorflow.compile import CompiledFunction
+
+    def fn(*tensors):
+        with tf.device(communicator.device):
+            n = tf.shape(tensors[0])[0] if tensors else tf.constant(1)
+            outputs, grads, updates = grad_step(*tensors)
+            outputs, grads, updates = list(outputs), list(grads), list(updates)
+            means, total = _weighted_mean(communicator,
+                                          outputs + grads + [v for _, v in updates], n)
+            k, g = len(outputs), len(grads)
+            state = [(var, value) for (var, _), value in zip(updates, means[k + g:])]
+            return means[:k] + [total], state + list(apply_step(*means[k:k + g]))
+
+    compiled = CompiledFunction(fn, input_specs, name=name or 'data_parallel_step')
+
+    def step(*arrays):
+        try:
+            values = compiled(*arrays)
+        except _tf_errors() as e:
+            _raise_lost(e, communicator.rank)
+        step.last_size = int(round(float(values[-1])))   # the global batch's size
+        return values[:-1]
+    step.__name__ = str(name or 'data_parallel_step')
+    step.last_size = 0
+    step.compiled = compiled
+    return step

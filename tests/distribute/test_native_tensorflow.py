@@ -1,0 +1,34 @@
+"""TensorFlow's own runtime (tf.distribute MultiWorkerMirroredStrategy): 2 worker
+processes on localhost, each with its TF_CONFIG."""
+import os
+import sys
+
+import pytest
+
+import minikeras.backend as K
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import native_runner  # noqa: E402
+
+pytestmark = pytest.mark.skipif(K.backend() != 'tensorflow',
+                                reason='tf.distribute runs only on the TensorFlow engine')
+
+
+def test_runtime_is_tf_distribute():
+    ops = native_runner.native_worker.distribute_ops(K)
+    assert ops.distributed_runtime() == 'tf.distribute'
+    plan = ops.launch_plan(3, None, ['python', 'train.py'], {'A': '1'})
+    assert [ranks for _, _, ranks in plan] == [[0], [1], [2]]
+    import json
+    configs = [json.loads(env['TF_CONFIG']) for _, env, _ in plan]
+    assert [c['task']['index'] for c in configs] == [0, 1, 2]
+    assert len(set(configs[0]['cluster']['worker'])) == 3
+    assert all(env['A'] == '1' and env['MINIKERAS_DIST_WORLD_SIZE'] == '3' for _, env, _ in plan)
+
+
+def test_two_workers_equal_one_process(tmp_path):
+    native_runner.check_equal_to_single_process(tmp_path)
+
+
+def test_killed_worker_is_named(tmp_path):
+    native_runner.check_lost_rank_named(tmp_path, bound_s=60)

@@ -11,8 +11,9 @@ once and calls ``export_ops``::
 
     _adapter.export_ops(globals(), (core, math, nn, random, rnn))
 
-``export_ops`` puts each op in the package namespace and sets ``__all__`` to their
-names; the loader then compares ``__all__`` with the contract and names every missing
+``export_ops`` puts each op in the package namespace (adding the generic default of
+each op the contract lets an adapter inherit, see ``generic_defaults``) and sets
+``__all__`` to their names; the loader then compares ``__all__`` with the contract and names every missing
 op, every extra one and every op whose arguments differ.
 """
 import inspect
@@ -47,10 +48,31 @@ def export_ops(namespace, topics, wrap=None):
                                   % (namespace.get('__name__'), name, origin[name],
                                      module.__name__))
             ops[name], origin[name] = fn, module.__name__
+    for name, fn in generic_defaults().items():
+        ops.setdefault(name, fn)
     for name, fn in ops.items():
         namespace[name] = wrap(name, fn) if wrap is not None else fn
     namespace['__all__'] = sorted(ops)
     return ops
+
+
+def generic_defaults():
+    """op name -> the engine-free default an adapter inherits when none of its topics
+    defines that op (the contract's ``GENERIC_DEFAULTS``: data-parallel training)."""
+    import importlib
+    from minikeras.backend.contract import GENERIC_DEFAULTS
+    return dict((op, getattr(importlib.import_module(module), op))
+                for op, module in GENERIC_DEFAULTS.items())
+
+
+def inherit_defaults(module):
+    """Give a custom engine written as one module (no ``export_ops``) the generic
+    defaults it does not define itself."""
+    for name, fn in generic_defaults().items():
+        if not callable(getattr(module, name, None)):
+            setattr(module, name, fn)
+            if hasattr(module, '__all__'):
+                module.__all__ = sorted(set(module.__all__) | set([name]))
 
 
 def engine_ops(module):

@@ -40,6 +40,7 @@ def import_engine(name):
                               'Install it with: %s' % (name, e, ENGINES[name]['install']))
         raise EngineError('custom minikeras engine module %r cannot be imported: %s'
                           % (module_name, e))
+    adapter.inherit_defaults(module)
     check_contract(module, name)
     return module
 

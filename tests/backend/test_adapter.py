@@ -43,8 +43,22 @@ def test_export_ops_collects_public_functions_of_the_topics():
     topic.relu = unsupported('fake', 'relu')   # ... unless unsupported() made them
     namespace = {'__name__': 'fake_engine'}
     ops = adapter.export_ops(namespace, [topic])
-    assert sorted(ops) == ['dot', 'relu']
-    assert namespace['__all__'] == ['dot', 'relu'] and namespace['dot'] is dot
+    inherited = sorted(adapter.generic_defaults())     # data-parallel ops: generic MPI
+    assert sorted(ops) == sorted(['dot', 'relu'] + inherited)
+    assert namespace['__all__'] == sorted(['dot', 'relu'] + inherited)
+    assert namespace['dot'] is dot
+
+
+def test_export_ops_keeps_an_adapters_own_version_of_a_generic_default():
+    from minikeras.backend import distribute_generic
+
+    def distributed_runtime():
+        return 'own'
+    namespace = {'__name__': 'fake_engine'}
+    adapter.export_ops(namespace, [_topic('distribute',
+                                          distributed_runtime=distributed_runtime)])
+    assert namespace['distributed_runtime'] is distributed_runtime
+    assert namespace['launch_plan'] is distribute_generic.launch_plan
 
 
 def test_export_ops_refuses_an_op_defined_twice():

@@ -2,11 +2,17 @@
 
 Each topic module defines stub functions whose bodies are never run; engines under
 ``minikeras/backend/<engine>/`` implement the same names with the same argument lists.
-``CONTRACT`` maps op name -> stub, in a stable order.
+``CONTRACT`` maps op name -> stub, in a stable order; ``GENERIC_DEFAULTS`` names the
+ops an adapter may leave out and inherit.
 """
-from minikeras.backend.contract import core, math, nn, random, rnn
+from minikeras.backend.contract import core, distribute, math, nn, random, rnn
 
-TOPICS = (core, math, nn, random, rnn)
+TOPICS = (core, math, nn, random, rnn, distribute)
+
+# Ops with an engine-free default that every adapter inherits unless it defines its own:
+# op name -> module holding the default (imported when an adapter is exported).
+GENERIC_DEFAULTS = dict((op, 'minikeras.backend.distribute_generic')
+                        for op in distribute.__all__)
 
 
 def _collect():

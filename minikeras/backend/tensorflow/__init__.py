@@ -5,6 +5,9 @@ tensors and inside ``tf.function`` graphs; ``compiled_function`` traces a traini
 into one ``tf.function``.
 """
 from minikeras.backend import adapter as _adapter
-from minikeras.backend.tensorflow import compile, core, math, nn, random, rnn
+from minikeras.backend.tensorflow import compile, core, distribute, math, nn, random, rnn
 
-_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile))
+_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, distribute))
+
+# a worker started by minikeras-launch joins its cluster before TensorFlow runs any op
+distribute._join_if_launched()

@@ -3,8 +3,11 @@
 Workers are processes joined by ``tf.distribute.MultiWorkerMirroredStrategy``, each
 started with its ``TF_CONFIG`` (``launch_plan``: one process per rank, addresses on
 free ports). The strategy must exist before TensorFlow runs its first op (TensorFlow
-configures collective ops at program startup), so ``minikeras.distribute.init()`` must
-come before any model is built.
+configures collective ops at program startup, and variables made before cannot be read
+after): a process that ``minikeras-launch`` started for this runtime (``TF_CONFIG`` and
+``MINIKERAS_DIST_WORLD_SIZE`` > 1 in its environment) therefore joins the cluster when
+the TensorFlow engine is imported (``join_if_launched``; it waits there for its peers),
+and ``minikeras.distribute.init()`` later finds that communicator.
 
 The model's variables stay ordinary ``tf.Variable``s (made by ``K.variable`` outside any
 strategy scope, so layers need not know about distribution); the chief's initial
@@ -153,6 +156,25 @@ class TFCommunicator(Communicator):
 
     def close(self):
         _STATE['communicator'] = None
+
+
+def _launched_config():
+    """The config of a worker started by ``minikeras-launch`` for tf.distribute, or None."""
+    try:
+        world_size = int(os.environ.get('MINIKERAS_DIST_WORLD_SIZE') or 1)
+    except ValueError:
+        return None
+    if world_size < 2 or not os.environ.get('TF_CONFIG'):
+        return None
+    return {'rank': int(os.environ.get('MINIKERAS_DIST_RANK') or 0), 'world_size': world_size,
+            'timeout_s': float(os.environ.get('MINIKERAS_DIST_TIMEOUT') or 60.)}
+
+
+def _join_if_launched():
+    """Called when the engine is imported: join the cluster now when launched for it."""
+    config = _launched_config()
+    if config is not None and _STATE['communicator'] is None:
+        TFCommunicator(config)
 
 
 def make_communicator(config):

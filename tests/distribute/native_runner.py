@@ -30,12 +30,15 @@ def run_job(num_workers, tmp_dir, deadline_s=120, extra_env=None):
         procs.append((ranks, log, subprocess.Popen(cmd, env=penv, stdout=log,
                                                    stderr=subprocess.STDOUT)))
     start = time.time()
-    for _, _, p in procs:
+    # workers first; then the runtime's helper processes (MXNet's scheduler and
+    # servers) get a moment to leave before they are stopped
+    for ranks, _, p in sorted(procs, key=lambda spec: not spec[0]):
         try:
-            p.wait(timeout=max(1, deadline_s - (time.time() - start)))
+            p.wait(timeout=max(1, deadline_s - (time.time() - start)) if ranks else 10)
         except subprocess.TimeoutExpired:
             pass
-    elapsed = time.time() - start
+        if ranks:
+            elapsed = time.time() - start
     report = {}
     for ranks, log, p in procs:
         if p.poll() is None:

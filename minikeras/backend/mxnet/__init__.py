@@ -8,7 +8,7 @@ from minikeras.backend.mxnet._numpy_compat import _restore_removed_numpy_names
 _restore_removed_numpy_names()  # before MXNet is imported; a no-op under NumPy 1.x
 
 from minikeras.backend import adapter as _adapter  # noqa: E402
-from minikeras.backend.mxnet import compile, core, math, nn, random, rnn  # noqa: E402
+from minikeras.backend.mxnet import compile, core, distribute, math, nn, random, rnn  # noqa: E402,E501
 
 
 def _translated(name, fn):
@@ -17,4 +17,5 @@ def _translated(name, fn):
     return core._translate_errors(fn)
 
 
-_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile), wrap=_translated)
+_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, distribute),
+                     wrap=_translated)

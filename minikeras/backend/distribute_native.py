@@ -5,8 +5,13 @@
 workers with ``DMLC_*``): these helpers pick the worker addresses, write each
 process's environment and name a lost rank from a runtime's error message.
 """
+import json
 import re
 import socket
+
+import numpy as np
+
+from minikeras.distribute.communicator import Communicator
 
 DEFAULT_PORT = 29500
 
@@ -89,3 +94,30 @@ def lost_message(runtime, own_rank, rank, detail):
     return ('%s: %s stopped responding; rank %d cannot go on (%s). Restart the job from '
             'the chief\'s last checkpoint with initial_epoch.'
             % (runtime, who, own_rank, ' '.join(str(detail).split())[:300]))
+
+
+class SumCommunicator(Communicator):
+    """A communicator whose runtime offers only a sum over workers (``allreduce_sum``):
+    broadcast, allgather and barrier are built on it."""
+
+    def broadcast(self, arrays, root=0):
+        if not 0 <= root < self.world_size:
+            raise ValueError('broadcast: root must be a rank in [0, %d), received %r'
+                             % (self.world_size, root))
+        arrays = [np.asarray(a) for a in arrays]
+        mine = arrays if self.rank == root else [np.zeros_like(a) for a in arrays]
+        return self.allreduce_sum(mine)     # root's values plus zeros from the others
+
+    def allgather_object(self, obj):
+        data = np.frombuffer(json.dumps(obj).encode('utf-8'), dtype=np.uint8)
+        sizes = np.zeros(self.world_size)
+        sizes[self.rank] = data.size
+        sizes = self.allreduce_sum([sizes])[0].astype(int)
+        table = np.zeros((self.world_size, int(sizes.max())))
+        table[self.rank, :data.size] = data
+        table = self.allreduce_sum([table])[0]
+        return [json.loads(bytes(bytearray(table[r, :sizes[r]].astype(np.uint8)))
+                           .decode('utf-8')) for r in range(self.world_size)]
+
+    def barrier(self):
+        self.allreduce_sum([np.zeros(1)])

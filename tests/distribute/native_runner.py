@@ -60,6 +60,8 @@ def check_equal_to_single_process(tmp_dir, num_workers=2):
     reference = native_worker.train(None)
     result, report, _ = run_job(num_workers, tmp_dir)
     assert result is not None, 'the job wrote no result: %r' % (report,)
+    import minikeras.backend as K
+    assert result['runtime'] == native_worker.distribute_ops(K).distributed_runtime()
     for got, want in zip(result['weights'], reference['weights']):
         assert abs(json_array(got) - json_array(want)).max() < 1e-5
     assert abs(json_array(result['losses']) - json_array(reference['losses'])).max() < 1e-5

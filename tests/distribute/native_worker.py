@@ -95,7 +95,8 @@ def train(comm):
         losses.append(float(step(x[rows], y[rows])[0]))
         times.append(time.time() - start)
     return {'weights': [K.get_value(p).tolist() for p in params], 'losses': losses,
-            'step_s': float(np.mean(times[1:]))}
+            'step_s': float(np.mean(times[1:])),
+            'runtime': comm.runtime if comm is not None else 'local'}
 
 
 def main(out_path):

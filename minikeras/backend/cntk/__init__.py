@@ -4,7 +4,7 @@ Split by topic like the contract. CNTK computes in float only: integer and bool 
 are stored as floats and converted back to their dtype when values leave the engine.
 """
 from minikeras.backend import adapter as _adapter
-from minikeras.backend.cntk import compile, core, math, nn, random, rnn
+from minikeras.backend.cntk import compile, core, distribute, math, nn, random, rnn
 from minikeras.backend.cntk.core import C, CntkTensor, CntkVariable  # noqa: F401
 
-_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile))
+_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, distribute))

@@ -17,7 +17,6 @@ for a dead worker, so every wait has the job's deadline and watches the peers of
 host: a lost peer raises ``DistributedError`` naming its rank.
 """
 import atexit
-import json
 import os
 import socket
 import sys
@@ -28,7 +27,7 @@ import numpy as onp
 
 from minikeras.backend import distribute_native as _native
 from minikeras.distribute.communicator import (
-    Communicator, DistributedError, buffer_dtype, pack, unpack)
+    DistributedError, buffer_dtype, pack, unpack)
 
 _RUNTIME = 'mxnet.kvstore'
 _STATE = {'communicator': None, 'faulted': False}
@@ -77,7 +76,7 @@ def _exit_if_faulted():
         os._exit(1)
 
 
-class KVStoreCommunicator(Communicator):
+class KVStoreCommunicator(_native.SumCommunicator):
     """Sums through a ``dist_sync`` KVStore (pushes are summed by the servers)."""
 
     runtime = _RUNTIME
@@ -167,28 +166,6 @@ class KVStoreCommunicator(Communicator):
         flat = pack(arrays, buffer_dtype(arrays))
         total = self.sum_flat(self._mx.nd.array(flat, dtype=flat.dtype)).asnumpy()
         return unpack(total, arrays)
-
-    def broadcast(self, arrays, root=0):
-        if not 0 <= root < self.world_size:
-            raise ValueError('broadcast: root must be a rank in [0, %d), received %r'
-                             % (self.world_size, root))
-        arrays = [onp.asarray(a) for a in arrays]
-        mine = arrays if self.rank == root else [onp.zeros_like(a) for a in arrays]
-        return self.allreduce_sum(mine)     # root's values plus zeros from the others
-
-    def allgather_object(self, obj):
-        data = onp.frombuffer(json.dumps(obj).encode('utf-8'), dtype=onp.uint8)
-        sizes = onp.zeros(self.world_size)
-        sizes[self.rank] = data.size
-        sizes = self.allreduce_sum([sizes])[0].astype(int)
-        table = onp.zeros((self.world_size, int(sizes.max())))
-        table[self.rank, :data.size] = data
-        table = self.allreduce_sum([table])[0]
-        return [json.loads(bytes(bytearray(table[r, :sizes[r]].astype(onp.uint8)))
-                           .decode('utf-8')) for r in range(self.world_size)]
-
-    def barrier(self):
-        self.allreduce_sum([onp.zeros(1)])
 
     def abort(self, reason):
         sys.stderr.write('minikeras.distribute: rank %d aborts the job: %s\n'

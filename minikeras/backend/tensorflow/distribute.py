@@ -22,12 +22,10 @@ import json
 import os
 import sys
 
-import numpy as np
-
 from minikeras.backend import distribute_native as _native
 from minikeras.backend.tensorflow._tf import tf
 from minikeras.distribute.communicator import (
-    Communicator, DistributedError, buffer_dtype, pack, unpack)
+    DistributedError, buffer_dtype, pack, unpack)
 
 _RUNTIME = 'tf.distribute'
 _STATE = {'communicator': None}
@@ -67,7 +65,7 @@ def _raise_lost(error, own_rank):
                            lost_rank=rank)
 
 
-class TFCommunicator(Communicator):
+class TFCommunicator(_native.SumCommunicator):
     """Collectives of a ``MultiWorkerMirroredStrategy`` (ring all-reduce over gRPC)."""
 
     runtime = _RUNTIME
@@ -124,28 +122,6 @@ class TFCommunicator(Communicator):
                 flat = tf.constant(pack(arrays, dtype))
                 return self.sum_tensors([flat])[0].numpy()
         return unpack(self._run(run), arrays)
-
-    def broadcast(self, arrays, root=0):
-        if not 0 <= root < self.world_size:
-            raise ValueError('broadcast: root must be a rank in [0, %d), received %r'
-                             % (self.world_size, root))
-        arrays = [np.asarray(a) for a in arrays]
-        mine = arrays if self.rank == root else [np.zeros_like(a) for a in arrays]
-        return self.allreduce_sum(mine)     # root's values plus zeros from the others
-
-    def allgather_object(self, obj):
-        data = np.frombuffer(json.dumps(obj).encode('utf-8'), dtype=np.uint8)
-        sizes = np.zeros(self.world_size)
-        sizes[self.rank] = data.size
-        sizes = self.allreduce_sum([sizes])[0].astype(int)
-        table = np.zeros((self.world_size, int(sizes.max())))
-        table[self.rank, :data.size] = data
-        table = self.allreduce_sum([table])[0]
-        return [json.loads(bytes(bytearray(table[r, :sizes[r]].astype(np.uint8)))
-                           .decode('utf-8')) for r in range(self.world_size)]
-
-    def barrier(self):
-        self.allreduce_sum([np.zeros(1)])
 
     def abort(self, reason):
         sys.stderr.write('minikeras.distribute: rank %d aborts the job: %s\n'

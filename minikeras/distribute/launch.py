@@ -151,6 +151,7 @@ class Supervisor(object):
                 if _alive(pid):
                     try:
                         os.kill(pid, sig)
+                        os.kill(pid, signal.SIGCONT)    # a stopped process too
                     except OSError:
                         pass
             self._wait(wait)

@@ -11,7 +11,7 @@ from tests.distribute.launching import launch, require_mpi, run, worker
 WORKER = worker('mlp_worker.py')
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope='module')
 def engine_that_trains():
     if 'gradients' in K.unsupported_ops():
         pytest.skip('the %s engine has no gradients, so it cannot train (fit); its '

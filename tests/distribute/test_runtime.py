@@ -87,3 +87,26 @@ def test_the_launcher_needs_a_command():
     with pytest.raises(SystemExit):
         launcher.parse(['-n', '2'])
     assert K.distributed_runtime()
+
+
+class _Rank1(LocalCommunicator):
+    rank, world_size = 1, 2
+
+
+def test_only_the_chief_writes_files_and_shows_progress():
+    from minikeras import callbacks
+    from minikeras.callbacks_tensorboard import TensorBoard
+    from minikeras.models.distributed import DistributedFit
+
+    class Model(object):
+        name, stateful = 'm', False
+
+    class Mine(callbacks.Callback):
+        chief_only = True
+    keep = [callbacks.EarlyStopping(), callbacks.History()]
+    given = keep + [callbacks.ModelCheckpoint('w.h5'), callbacks.CSVLogger('log.csv'),
+                    TensorBoard('logs'), Mine()]
+    verbose, kept = DistributedFit(Model(), _Rank1()).begin(1, given)
+    assert verbose == 0 and kept == keep
+    chief = DistributedFit(Model(), LocalCommunicator())
+    assert chief.begin(1, given) == (1, given)

@@ -584,7 +584,11 @@ def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=No
     updates`` are the optimizer updates for given (already averaged) gradients. Returns
     ``f(*arrays) -> outputs`` as numpy arrays, averaged over the workers, having applied
     the averaged gradients (and averaged non-gradient updates) on every worker.
-    Generic: two ``compiled_function`` calls with ``communicator.allreduce_mean`` between."""
+    The returned function also has ``last_size``: the global number of samples of its
+    last call (the workers' batch sizes summed; a worker may get an empty batch at the
+    end of an epoch and must still take part). Averages are weighted by each worker's
+    batch size, so uneven parts give the one-process result. Generic: two
+    ``compiled_function`` calls with one ``communicator.allreduce_sum`` between."""
 
 
 def replicate_model(model, gpus, cpu_merge, cpu_relocation) -> Any:

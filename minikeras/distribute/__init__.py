@@ -16,6 +16,9 @@ from minikeras.distribute.communicator import (  # noqa: F401
     Communicator, DistributedError, LocalCommunicator)
 from minikeras.distribute import status as _status
 
+__all__ = ['init', 'is_initialized', 'launched', 'communicator', 'rank', 'world_size',
+           'is_chief', 'shutdown', 'Communicator', 'LocalCommunicator', 'DistributedError']
+
 DEFAULT_TIMEOUT = 60.
 
 _STATE = {'config': None, 'communicator': None}

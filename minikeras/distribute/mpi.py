@@ -80,14 +80,15 @@ class MPICommunicator(Communicator):
     def _wait(self, request, what):
         self._count += 1
         deadline = time.time() + self.timeout_s
-        spins, pause = 0, 0.
+        patient = time.time() + 0.5
+        # each Test() also moves the transfer on (MPI progresses non-blocking collectives
+        # when polled): poll without pause (as blocking MPI calls do) for half a second,
+        # then with short pauses while a slow peer catches up
         while not request.Test():
-            if time.time() > deadline:
+            now = time.time()
+            if now > deadline:
                 self._lost(what)
-            spins += 1
-            if spins > 200:       # spin briefly (fast steps), then sleep up to 2 ms
-                pause = min(0.002, pause + 0.0001)
-                time.sleep(pause)
+            time.sleep(0 if now < patient else 0.0002)
 
     def _lost(self, what):
         """Raise ``DistributedError`` naming the ranks that stayed silent."""

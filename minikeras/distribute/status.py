@@ -2,11 +2,13 @@
 they ended, so that the launcher can name a worker that died.
 
 The launcher sets ``MINIKERAS_DIST_STATUS_DIR``; a worker writes ``rank-<r>.pid`` when
-it joins and ``rank-<r>.exit`` (``ok`` or the error's first line) when Python exits
-normally. A rank whose process is gone without an ``.exit`` file was killed.
+it joins and ``rank-<r>.exit`` when Python exits: ``ok``, ``error: <first line>``,
+``lost <rank>: <first line>`` (it found that peer lost) or ``terminated`` (SIGTERM). A
+rank whose process is gone without an ``.exit`` file was killed or crashed.
 """
 import atexit
 import os
+import signal
 import sys
 
 _STATE = {'rank': None, 'error': None}
@@ -32,11 +34,23 @@ def started(rank):
     previous = sys.excepthook
 
     def hook(kind, value, tb):
-        _STATE['error'] = '%s: %s' % (kind.__name__, str(value).splitlines()[0]
-                                      if str(value) else '')
+        lost = getattr(value, 'lost_rank', None)
+        first = str(value).splitlines()[0] if str(value) else ''
+        _STATE['error'] = ('lost %d: ' % lost if lost is not None else 'error: ') + \
+            '%s: %s' % (kind.__name__, first)
         previous(kind, value, tb)
     sys.excepthook = hook
     atexit.register(_exit)
+    try:
+        signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:        # not the main thread: the launcher still sees the pid go
+        pass
+
+
+def _terminated(signum, frame):
+    """Stopped from outside (the launcher, or mpiexec after another worker failed)."""
+    _write(_STATE['rank'], 'exit', 'terminated')
+    os._exit(128 + signum)
 
 
 def _exit():

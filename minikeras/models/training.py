@@ -424,7 +424,8 @@ class Model(TrainingExtras, Network):
                 step = function('train', ins)
                 outs = step(*ins)
                 if dist is not None:      # the global batch
-                    logs['size'] = step.last_size
+                    logs['size'] = getattr(step, 'last_size', None) or \
+                        len(ins[0]) * dist.world_size
                 for name, value in zip(names, outs):
                     logs[name] = float(value)
                 cb.on_batch_end(b, logs)

@@ -32,13 +32,16 @@ def run_job(num_workers, tmp_dir, deadline_s=120, extra_env=None):
     start = time.time()
     # workers first; then the runtime's helper processes (MXNet's scheduler and
     # servers) get a moment to leave before they are stopped
+    failed = False
     for ranks, _, p in sorted(procs, key=lambda spec: not spec[0]):
         try:
-            p.wait(timeout=max(1, deadline_s - (time.time() - start)) if ranks else 10)
+            p.wait(timeout=max(1, deadline_s - (time.time() - start)) if ranks else
+                   (1 if failed else 10))
         except subprocess.TimeoutExpired:
             pass
         if ranks:
             elapsed = time.time() - start
+            failed = failed or p.returncode != 0
     report = {}
     for ranks, log, p in procs:
         if p.poll() is None:

@@ -139,8 +139,9 @@ class KVStoreCommunicator(_native.SumCommunicator):
             'no peer of this host exited; ranks on other hosts: %s' % ', '.join(
                 str(r) for r, (h, _) in enumerate(self._peers) if h != socket.gethostname())
         raise DistributedError(_native.lost_message(
-            _RUNTIME, self.rank, lost, '%s did not complete within %g s; lost peer: %s'
-            % (what, self.timeout_s, detail)), lost_rank=lost)
+            _RUNTIME, self.rank, lost, '%s did not complete%s; lost peer: %s'
+            % (what, '' if gone else ' within %g s' % self.timeout_s, detail)),
+            lost_rank=lost)
 
     # --- sums ------------------------------------------------------------------------
     def _key(self, size, dtype):

@@ -23,6 +23,7 @@ import os
 import sys
 
 from minikeras.backend import distribute_native as _native
+from minikeras.backend.tensorflow import _mirrored
 from minikeras.backend.tensorflow._tf import tf
 from minikeras.distribute.communicator import (
     DistributedError, buffer_dtype, pack, unpack)
@@ -159,17 +160,22 @@ def make_communicator(config):
     return TFCommunicator(config)
 
 
-def _weighted_mean(comm, values, n):
-    """Mean of ``values`` over the global batch: the sum over workers of each value
-    times this worker's batch size ``n`` (zeros for an empty batch), divided by the
-    summed sizes. Returns (means, global batch size)."""
+def _weighted_parts(values, n):
+    """Each of ``values`` times this part's batch size ``n`` (zeros for an empty batch;
+    non-float values as float64), then ``n``: what is summed over the parts."""
     has = n > 0
     scaled = []
     for v in values:
         v = tf.convert_to_tensor(v)
         f = v if v.dtype.is_floating else tf.cast(v, tf.float64)
         scaled.append(tf.where(has, f * tf.cast(n, f.dtype), tf.zeros_like(f)))
-    sums = comm.sum_tensors(scaled + [tf.cast(n, tf.float64)])
+    return scaled + [tf.cast(n, tf.float64)]
+
+
+def _weighted_mean(comm, values, n):
+    """Mean of ``values`` over the global batch: the sum over workers of the weighted
+    parts, divided by the summed sizes. Returns (means, global batch size)."""
+    sums = comm.sum_tensors(_weighted_parts(values, n))
     total = sums[-1]
     means = []
     for s, v in zip(sums[:-1], values):
@@ -180,6 +186,9 @@ def _weighted_mean(comm, values, n):
 
 
 def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=None):
+    if isinstance(communicator, _mirrored.MirroredReplicas):
+        return _mirrored.mirrored_step(grad_step, apply_step, input_specs, communicator,
+                                       name or 'data_parallel_step', _weighted_parts)
     if not isinstance(communicator, TFCommunicator):
         from minikeras.backend import distribute_generic
         return distribute_generic.data_parallel_step(grad_step, apply_step, input_specs,
@@ -210,3 +219,20 @@ def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=No
     step.last_size = 0
     step.compiled = compiled
     return step
+
+
+def replicate_model(model, gpus, cpu_merge, cpu_relocation):
+    if isinstance(gpus, (list, tuple)):
+        wanted = ['/gpu:%d' % int(g) for g in gpus]
+    else:
+        wanted = ['/gpu:%d' % i for i in range(int(gpus))]
+    available = ['/gpu:%d' % i for i in range(len(tf.config.list_logical_devices('GPU')))]
+    missing = [d for d in wanted if d not in available]
+    if missing:
+        raise ValueError('To call `multi_gpu_model` with `gpus=%s`, we expect the following '
+                         'devices to be available: %s. However this machine only has: %s. '
+                         'Try reducing `gpus`.' % (gpus, ['/cpu:0'] + wanted,
+                                                   ['/cpu:0'] + available))
+    # cpu_merge / cpu_relocation place Keras 2's merge and weights on the CPU; here the
+    # weights are the model's own variables and the strategy reduces the gradients
+    return _mirrored.parallel_model(model, wanted)

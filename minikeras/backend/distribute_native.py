@@ -55,12 +55,12 @@ def worker_hosts(num_workers, hosts):
 
 
 def ports_for(count, hosts, base_env):
-    """``count`` ports: free ones of this machine when every host is this one (and no
-    base port was given), else ``MINIKERAS_DIST_PORT`` (default 29500) + 0, 1, ... so
-    that the launchers of every host agree."""
-    base = base_env.get('MINIKERAS_DIST_PORT')
-    if not base and all(is_local(h) for h in hosts):
+    """``count`` ports: free ones of this machine when every host is this one (so that
+    jobs on one machine never collide), else ``MINIKERAS_DIST_PORT`` (default 29500)
+    + 0, 1, ... so that the launchers of every host agree."""
+    if all(is_local(h) for h in hosts):
         return free_ports(count)
+    base = base_env.get('MINIKERAS_DIST_PORT')
     try:
         base = int(base or DEFAULT_PORT)
     except ValueError:

@@ -196,9 +196,15 @@ def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=No
 
     def fn(*tensors):
         n = int(tensors[0].shape[0]) if tensors else 1
-        outputs, grads, updates = grad_step(*tensors)
-        values = list(outputs) + list(grads) + [v for _, v in updates]
-        like = [mnp.array(v) if not hasattr(v, 'shape') else v for v in values]
+        if n or 'like' not in sizes:
+            outputs, grads, updates = grad_step(*tensors)
+            values = list(outputs) + list(grads) + [v for _, v in updates]
+            like = [mnp.array(v) if not hasattr(v, 'shape') else v for v in values]
+            sizes['like'] = [(tuple(v.shape), v.dtype) for v in like]
+            sizes['parts'] = (len(outputs), len(grads), [var for var, _ in updates])
+        else:   # no sample for this worker in this batch: it adds zeros (and 0 samples)
+            like = [mnp.zeros(shape, dtype=dt) for shape, dt in sizes['like']]
+        k, g, targets = sizes['parts']
         dtype = buffer_dtype([onp.zeros(0, dtype=onp.dtype(v.dtype)) for v in like])
         parts = [(v.astype(dtype) * n if n else mnp.zeros(v.shape, dtype=dtype)).reshape(-1)
                  for v in like]
@@ -211,9 +217,8 @@ def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=No
             size = int(onp.prod(v.shape))
             means.append((total[i:i + size] / count).reshape(v.shape).astype(v.dtype))
             i += size
-        k, g = len(outputs), len(grads)
         sizes['last'] = int(round(count))
-        state = [(var, value) for (var, _), value in zip(updates, means[k + g:])]
+        state = list(zip(targets, means[k + g:]))
         return means[:k], state + list(apply_step(*means[k:k + g]))
 
     compiled = compiled_function(fn, input_specs, name=label)

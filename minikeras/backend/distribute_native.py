@@ -112,10 +112,10 @@ class SumCommunicator(Communicator):
         data = np.frombuffer(json.dumps(obj).encode('utf-8'), dtype=np.uint8)
         sizes = np.zeros(self.world_size)
         sizes[self.rank] = data.size
-        sizes = self.allreduce_sum([sizes])[0].astype(int)
+        sizes = np.rint(self.allreduce_sum([sizes])[0]).astype(int)
         table = np.zeros((self.world_size, int(sizes.max())))
         table[self.rank, :data.size] = data
-        table = self.allreduce_sum([table])[0]
+        table = np.rint(self.allreduce_sum([table])[0])
         return [json.loads(bytes(bytearray(table[r, :sizes[r]].astype(np.uint8)))
                            .decode('utf-8')) for r in range(self.world_size)]
 

@@ -22,8 +22,9 @@ def test_runtime_is_cntk_mpi():
     assert cmd[-2:] == ['python', 'train.py'] and env['A'] == '1'
 
 
-def test_two_workers_equal_one_process(tmp_path):
-    native_runner.check_equal_to_single_process(tmp_path)
+@pytest.mark.parametrize('workers', [2, 3])
+def test_workers_equal_one_process(tmp_path, workers):
+    native_runner.check_equal_to_single_process(tmp_path, workers)
 
 
 def test_killed_worker_stops_the_job(tmp_path):

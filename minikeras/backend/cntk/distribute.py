@@ -69,7 +69,11 @@ class CNTKCommunicator(_native.SumCommunicator):
         g, p, trainer = self._reducer(flat.size, dtype)
         p.value = np.zeros(flat.size, dtype=dtype)
         trainer.train_minibatch({g: flat[None]})      # p = -(mean over workers)
-        return unpack(-np.asarray(p.value, dtype=dtype) * self.world_size, arrays)
+        total = -np.asarray(p.value, dtype=dtype) * self.world_size
+        sums = unpack(total, [np.zeros(np.shape(a), dtype=dtype) for a in arrays])
+        # a mean times the count is a sum up to rounding: integers are rounded back
+        return [s.astype(np.asarray(a).dtype) if np.asarray(a).dtype.kind in 'fc'
+                else np.rint(s).astype(np.asarray(a).dtype) for s, a in zip(sums, arrays)]
 
     def abort(self, reason):
         sys.stderr.write('minikeras.distribute: rank %d aborts the job: %s\n'

@@ -28,9 +28,11 @@ def _slice(tensor, replica, count):
     return tensor[start:stop]
 
 
-def mirrored_step(grad_step, apply_step, input_specs, replicas, name, weighted_parts):
+def mirrored_step(grad_step, apply_step, input_specs, replicas, name, weighted_parts,
+                  cast_back):
     """The ``data_parallel_step`` of ``replicas``: ``weighted_parts(values, n)`` gives
-    the batch-size-weighted values of one slice (and ``n``) for the sum."""
+    the batch-size-weighted values of one slice (and ``n``) for the sum, and
+    ``cast_back(mean, dtype)`` a mean in its value's dtype."""
     from minikeras.backend.tensorflow.compile import CompiledFunction
     strategy, count = replicas.strategy, len(replicas.devices)
     sizes = {}
@@ -43,13 +45,15 @@ def mirrored_step(grad_step, apply_step, input_specs, replicas, name, weighted_p
             outputs, grads, updates = grad_step(*part)
             values = list(outputs) + list(grads) + [v for _, v in updates]
             sizes['counts'] = (len(outputs), len(grads), [var for var, _ in updates])
+            sizes['dtypes'] = [tf.convert_to_tensor(v).dtype for v in values]
             return weighted_parts(values, n)
         per_replica = strategy.run(replica_fn, args=tuple(tensors))
         sums = [strategy.reduce(tf.distribute.ReduceOp.SUM, v, axis=None)
                 for v in per_replica]
         k, g, targets = sizes['counts']
         total = sums[-1]
-        means = [s / tf.cast(total, s.dtype) for s in sums[:-1]]
+        means = [cast_back(s / tf.cast(total, s.dtype), dtype)
+                 for s, dtype in zip(sums[:-1], sizes['dtypes'])]
         state = list(zip(targets, means[k + g:]))
         return means[:k] + [total], state + list(apply_step(*means[k:k + g]))
 

@@ -163,13 +163,15 @@ def make_communicator(config):
 def _weighted_parts(values, n):
     """Each of ``values`` times this part's batch size ``n`` (zeros for an empty batch;
     non-float values as float64), then ``n``: what is summed over the parts."""
-    has = n > 0
-    scaled = []
-    for v in values:
-        v = tf.convert_to_tensor(v)
-        f = v if v.dtype.is_floating else tf.cast(v, tf.float64)
-        scaled.append(tf.where(has, f * tf.cast(n, f.dtype), tf.zeros_like(f)))
-    return scaled + [tf.cast(n, tf.float64)]
+    values = [tf.convert_to_tensor(v) for v in values]
+    # one dtype for the whole batch of collectives (they are packed together): float32
+    # when every value is a float32 (or float16), else float64
+    low = all(v.dtype in (tf.float32, tf.float16) for v in values)
+    dtype = tf.float32 if low else tf.float64
+    has, weight = n > 0, tf.cast(n, dtype)
+    scaled = [tf.where(has, tf.cast(v, dtype) * weight, tf.zeros(tf.shape(v), dtype))
+              for v in values]
+    return scaled + [weight]
 
 
 def _weighted_mean(comm, values, n):
@@ -179,16 +181,22 @@ def _weighted_mean(comm, values, n):
     total = sums[-1]
     means = []
     for s, v in zip(sums[:-1], values):
-        m = s / tf.cast(total, s.dtype)
-        dtype = tf.convert_to_tensor(v).dtype
-        means.append(m if m.dtype == dtype else tf.cast(tf.round(m), dtype))
+        means.append(_cast_back(s / tf.cast(total, s.dtype), tf.convert_to_tensor(v).dtype))
     return means, total
+
+
+def _cast_back(mean, dtype):
+    """A mean computed in the reduction's dtype, in the value's own ``dtype``."""
+    if mean.dtype == dtype:
+        return mean
+    return tf.cast(mean if dtype.is_floating else tf.round(mean), dtype)
 
 
 def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=None):
     if isinstance(communicator, _mirrored.MirroredReplicas):
         return _mirrored.mirrored_step(grad_step, apply_step, input_specs, communicator,
-                                       name or 'data_parallel_step', _weighted_parts)
+                                       name or 'data_parallel_step', _weighted_parts,
+                                       _cast_back)
     if not isinstance(communicator, TFCommunicator):
         from minikeras.backend import distribute_generic
         return distribute_generic.data_parallel_step(grad_step, apply_step, input_specs,

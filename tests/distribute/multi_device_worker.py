@@ -36,7 +36,7 @@ def main(kind):
     model = build()
     if kind == 'cpu':
         from minikeras.backend.tensorflow import _mirrored
-        parallel = _mirrored.parallel_model(model, ['/cpu:0', '/cpu:1'])
+        parallel = _mirrored._parallel_model(model, ['/cpu:0', '/cpu:1'])
     else:
         parallel = K.replicate_model(model, 2, True, False)
     parallel.compile(SGD(0.1, momentum=0.9), 'mse')

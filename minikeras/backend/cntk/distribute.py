@@ -14,7 +14,6 @@ mpiexec stops the others and names the process (rank) that exited first.
 """
 import atexit
 import os
-import sys
 
 import numpy as np
 
@@ -74,12 +73,6 @@ class CNTKCommunicator(_native.SumCommunicator):
         # a mean times the count is a sum up to rounding: integers are rounded back
         return [s.astype(np.asarray(a).dtype) if np.asarray(a).dtype.kind in 'fc'
                 else np.rint(s).astype(np.asarray(a).dtype) for s, a in zip(sums, arrays)]
-
-    def abort(self, reason):
-        sys.stderr.write('minikeras.distribute: rank %d aborts the job: %s\n'
-                         % (self.rank, reason))
-        sys.stderr.flush()
-        os._exit(1)         # mpiexec then stops every other rank, naming this one
 
     def close(self):
         if _STATE['communicator'] is self:

@@ -168,12 +168,6 @@ class KVStoreCommunicator(_native.SumCommunicator):
         total = self.sum_flat(self._mx.nd.array(flat, dtype=flat.dtype)).asnumpy()
         return unpack(total, arrays)
 
-    def abort(self, reason):
-        sys.stderr.write('minikeras.distribute: rank %d aborts the job: %s\n'
-                         % (self.rank, reason))
-        sys.stderr.flush()
-        os._exit(1)         # the others see this process gone (or their deadline pass)
-
     def close(self):
         _STATE['communicator'] = None
 

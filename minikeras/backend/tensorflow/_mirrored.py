@@ -28,7 +28,7 @@ def _slice(tensor, replica, count):
     return tensor[start:stop]
 
 
-def mirrored_step(grad_step, apply_step, input_specs, replicas, name, weighted_parts,
+def _mirrored_step(grad_step, apply_step, input_specs, replicas, name, weighted_parts,
                   cast_back):
     """The ``data_parallel_step`` of ``replicas``: ``weighted_parts(values, n)`` gives
     the batch-size-weighted values of one slice (and ``n``) for the sum, and
@@ -68,7 +68,7 @@ def mirrored_step(grad_step, apply_step, input_specs, replicas, name, weighted_p
     return step
 
 
-def parallel_model(model, devices):
+def _parallel_model(model, devices):
     """A model sharing ``model``'s layers whose ``fit`` splits each batch over
     ``devices``."""
     from minikeras.models import Model

@@ -20,7 +20,6 @@ service (missing heartbeats, about 10 s) and surfaces as ``DistributedError`` na
 """
 import json
 import os
-import sys
 
 from minikeras.backend import distribute_native as _native
 from minikeras.backend.tensorflow import _mirrored
@@ -124,13 +123,6 @@ class TFCommunicator(_native.SumCommunicator):
                 return self.sum_tensors([flat])[0].numpy()
         return unpack(self._run(run), arrays)
 
-    def abort(self, reason):
-        sys.stderr.write('minikeras.distribute: rank %d aborts the job: %s\n'
-                         % (self.rank, reason))
-        sys.stderr.flush()
-        # the coordination service reports this task's silence to every other worker
-        os._exit(1)
-
     def close(self):
         _STATE['communicator'] = None
 
@@ -194,7 +186,7 @@ def _cast_back(mean, dtype):
 
 def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=None):
     if isinstance(communicator, _mirrored.MirroredReplicas):
-        return _mirrored.mirrored_step(grad_step, apply_step, input_specs, communicator,
+        return _mirrored._mirrored_step(grad_step, apply_step, input_specs, communicator,
                                        name or 'data_parallel_step', _weighted_parts,
                                        _cast_back)
     if not isinstance(communicator, TFCommunicator):
@@ -243,4 +235,4 @@ def replicate_model(model, gpus, cpu_merge, cpu_relocation):
                                                    ['/cpu:0'] + available))
     # cpu_merge / cpu_relocation place Keras 2's merge and weights on the CPU; here the
     # weights are the model's own variables and the strategy reduces the gradients
-    return _mirrored.parallel_model(model, wanted)
+    return _mirrored._parallel_model(model, wanted)

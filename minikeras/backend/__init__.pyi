@@ -566,7 +566,9 @@ def launch_plan(num_workers, hosts, argv, base_env) -> Any:
     that process runs (the launcher starts and supervises them and names the lost rank
     when one dies). ``hosts`` is a list of host names (None: this host only), ``argv``
     the user's command, ``base_env`` the environment with the ``MINIKERAS_DIST_*``
-    variables set. Generic: one spec ``mpiexec -n N [--host ...] argv`` for all ranks."""
+    variables set. An ``(argv, env)`` pair is also accepted: it runs the rank its
+    ``env['MINIKERAS_DIST_RANK']`` names, or every rank when unset. Generic: one spec
+    ``mpiexec -n N [--host ...] argv`` for all ranks."""
 
 
 def make_communicator(config) -> Any:

@@ -63,6 +63,16 @@ def worker_env(args, status_dir):
     return env
 
 
+def _spec(spec, n):
+    """(argv, env, ranks) of a plan entry; an (argv, env) pair runs the rank its env
+    names (``MINIKERAS_DIST_RANK``), or every rank (an MPI launcher)."""
+    if len(spec) == 3:
+        return list(spec[0]), spec[1], list(spec[2])
+    argv, env = spec
+    rank = env.get('MINIKERAS_DIST_RANK')
+    return list(argv), env, [int(rank)] if rank not in (None, '') else list(range(n))
+
+
 def _kind(ended):
     return ended.split(' ', 1)[0].rstrip(':')
 
@@ -85,9 +95,10 @@ class Supervisor(object):
     def __init__(self, plan, status_dir, n):
         self.status_dir, self.n = status_dir, n
         self.procs = []
-        for argv, env, ranks in plan:
+        for spec in plan:
+            argv, env, ranks = _spec(spec, n)
             proc = subprocess.Popen(argv, env=env, start_new_session=True)
-            self.procs.append((proc, list(ranks)))
+            self.procs.append((proc, ranks))
 
     def pids(self):
         out = {}

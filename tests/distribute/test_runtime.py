@@ -110,3 +110,10 @@ def test_only_the_chief_writes_files_and_shows_progress():
     assert verbose == 0 and kept == keep
     chief = DistributedFit(Model(), LocalCommunicator())
     assert chief.begin(1, given) == (1, given)
+
+
+def test_the_launcher_reads_plan_entries_with_or_without_their_ranks():
+    from minikeras.distribute.launch import _spec
+    assert _spec((['a'], {}, [0, 1]), 2) == (['a'], {}, [0, 1])
+    assert _spec((['a'], {'MINIKERAS_DIST_RANK': '1'}), 2)[2] == [1]
+    assert _spec((['mpiexec'], {}), 3)[2] == [0, 1, 2]

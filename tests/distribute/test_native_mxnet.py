@@ -23,6 +23,8 @@ def test_runtime_is_kvstore():
     assert [ranks for _, _, ranks in plan] == [[], [], [0], [1], [2]]
     assert len(set(env['DMLC_PS_ROOT_PORT'] for _, env, _ in plan)) == 1
     assert all(env['DMLC_NUM_WORKER'] == '3' and env['A'] == '1' for _, env, _ in plan)
+    plan = ops.launch_plan(2, None, ['python'], {'MINIKERAS_DIST_IFACE': 'eth0'})
+    assert all(env['DMLC_INTERFACE'] == 'eth0' for _, env, _ in plan)
 
 
 def test_two_workers_equal_one_process(tmp_path):

@@ -47,6 +47,8 @@ def launch_plan(num_workers, hosts, argv, base_env):
     common = {'DMLC_PS_ROOT_URI': '127.0.0.1' if _native.is_local(root) else root,
               'DMLC_PS_ROOT_PORT': str(port), 'DMLC_NUM_SERVER': str(len(servers)),
               'DMLC_NUM_WORKER': str(num_workers)}
+    if base_env.get('MINIKERAS_DIST_IFACE'):       # ps-lite's choice of network interface
+        common['DMLC_INTERFACE'] = base_env['MINIKERAS_DIST_IFACE']
     specs = []
     if _native.is_local(root):
         specs.append((list(argv), _aux_env(base_env, common, 'scheduler'), []))

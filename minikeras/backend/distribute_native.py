@@ -10,10 +10,12 @@ import os
 import re
 import socket
 import sys
+import threading
+import time
 
 import numpy as np
 
-from minikeras.distribute.communicator import Communicator
+from minikeras.distribute.communicator import Communicator, DistributedError
 
 DEFAULT_PORT = 29500
 
@@ -93,9 +95,9 @@ def lost_rank(message, own_rank=None, pattern=r'task:(\d+)'):
 def lost_message(runtime, own_rank, rank, detail):
     """The ``DistributedError`` text for a peer lost during a collective."""
     who = 'rank %d' % rank if rank is not None else 'a peer (rank unknown)'
-    return ('%s: %s stopped responding; rank %d cannot go on (%s). Restart the job from '
-            'the chief\'s last checkpoint with initial_epoch.'
-            % (runtime, who, own_rank, ' '.join(str(detail).split())[:300]))
+    return ('rank %d: the %s runtime lost %s (%s). The job cannot go on: restart it '
+            '(resume from the chief\'s last checkpoint with initial_epoch).'
+            % (own_rank, runtime, who, ' '.join(str(detail).split())[:300]))
 
 
 class SumCommunicator(Communicator):
@@ -131,3 +133,64 @@ class SumCommunicator(Communicator):
                          % (self.rank, reason))
         sys.stderr.flush()
         os._exit(1)
+
+    # --- peers of this host, for naming a lost one --------------------------------
+    def share_peers(self):
+        """Learn every rank's host and process id (call once, when all are alive)."""
+        self._peers = self.allgather_object([socket.gethostname(), os.getpid()])
+
+    def gone_peers(self):
+        """(rank, pid, state) of the peers of this host that exited or are stopped."""
+        from minikeras.distribute.mpi import _process_state
+        here, out = socket.gethostname(), []
+        for r, (host, pid) in enumerate(getattr(self, '_peers', [])):
+            if r != self.rank and host == here:
+                state = _process_state(pid)
+                if state != 'running':
+                    out.append((r, pid, state))
+        return out
+
+    def lost_error(self, what, gone):
+        """The ``DistributedError`` for ``what`` not completing, naming ``gone`` peers
+        (or the peers on other hosts, which this host cannot watch)."""
+        here = socket.gethostname()
+        lost = gone[0][0] if gone else None
+        detail = ', '.join('rank %d (pid %d, %s)' % g for g in gone) or \
+            'no peer of this host exited; ranks on other hosts: %s' % (', '.join(
+                str(r) for r, (h, _) in enumerate(getattr(self, '_peers', []))
+                if h != here) or 'none')
+        return DistributedError(lost_message(
+            self.runtime, self.rank, lost, '%s did not complete%s; lost peer: %s'
+            % (what, '' if gone else ' within %g s' % self.timeout_s, detail)),
+            lost_rank=lost)
+
+    def wait_or_fail(self, done, what, on_lost):
+        """Poll until the event ``done`` is set; when a peer of this host is gone or the
+        job's timeout passes first, call ``on_lost(DistributedError)``."""
+        deadline = time.time() + self.timeout_s
+        while not done.wait(0.2):
+            gone = self.gone_peers()
+            if gone or time.time() > deadline:
+                on_lost(self.lost_error(what, gone))
+                return
+
+
+def fatal(error):
+    """End this process for ``error`` found on a watchdog thread while the main thread
+    is blocked inside the runtime: report it as an uncaught error (the launcher's
+    status file then names the lost rank), then exit without the runtime's cleanup."""
+    sys.excepthook(type(error), error, None)
+    from minikeras.distribute import status
+    status._exit()
+    sys.stderr.flush()
+    os._exit(1)
+
+
+def watchdog(comm, what):
+    """A started watchdog thread for one blocking call of ``comm``'s runtime; set the
+    returned event when the call returns."""
+    done = threading.Event()
+    thread = threading.Thread(target=comm.wait_or_fail, args=(done, what, fatal))
+    thread.daemon = True
+    thread.start()
+    return done

@@ -44,8 +44,10 @@ class CNTKCommunicator(_native.SumCommunicator):
         self._distributed = distributed
         self.rank = int(distributed.Communicator.rank())
         self.world_size = int(distributed.Communicator.num_workers())
+        self.timeout_s = float(config.get('timeout_s') or 60.)
         self._reducers = {}
         atexit.register(self.close)
+        self.share_peers()
         _STATE['communicator'] = self
 
     def _reducer(self, size, dtype):
@@ -67,7 +69,13 @@ class CNTKCommunicator(_native.SumCommunicator):
         flat = pack(arrays, dtype)
         g, p, trainer = self._reducer(flat.size, dtype)
         p.value = np.zeros(flat.size, dtype=dtype)
-        trainer.train_minibatch({g: flat[None]})      # p = -(mean over workers)
+        # CNTK's MPI waits without a deadline: a watchdog ends this process (naming the
+        # lost peer) when a peer of this host is gone or the job's timeout passes
+        done = _native.watchdog(self, 'the all-reduce through CNTK\'s MPI learner')
+        try:
+            trainer.train_minibatch({g: flat[None]})      # p = -(mean over workers)
+        finally:
+            done.set()
         total = -np.asarray(p.value, dtype=dtype) * self.world_size
         sums = unpack(total, [np.zeros(np.shape(a), dtype=dtype) for a in arrays])
         # a mean times the count is a sum up to rounding: integers are rounded back

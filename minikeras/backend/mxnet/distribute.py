@@ -18,10 +18,8 @@ host: a lost peer raises ``DistributedError`` naming its rank.
 """
 import atexit
 import os
-import socket
 import sys
 import threading
-import time
 
 import numpy as onp
 
@@ -100,9 +98,8 @@ class KVStoreCommunicator(_native.SumCommunicator):
         # the launcher's rank (the KVStore numbers workers in the order they connect)
         self.rank = int(config.get('rank', self._kv.rank))
         self._keys = {}
-        self._peers = []
         atexit.register(_exit_if_faulted)
-        self._peers = self.allgather_object([socket.gethostname(), os.getpid()])
+        self.share_peers()
         _STATE['communicator'] = self
 
     # --- waiting with a deadline -----------------------------------------------------
@@ -118,32 +115,14 @@ class KVStoreCommunicator(_native.SumCommunicator):
                 failure.append(e)
             done.set()
         threading.Thread(target=wait, daemon=True).start()
-        deadline = time.time() + self.timeout_s
-        while not done.wait(0.2):
-            gone = self._gone_peers()
-            if gone or time.time() > deadline:
-                self._lost(what, gone)
+        self.wait_or_fail(done, what, self._lost)
         if failure:
             raise DistributedError('rank %d: %s failed in MXNet\'s KVStore: %s'
                                    % (self.rank, what, failure[0]))
 
-    def _gone_peers(self):
-        from minikeras.distribute.mpi import _process_state
-        here = socket.gethostname()
-        return [(r, pid, _process_state(pid)) for r, (host, pid) in enumerate(self._peers)
-                if r != self.rank and host == here
-                and _process_state(pid) not in ('running',)]
-
-    def _lost(self, what, gone):
+    def _lost(self, error):
         _STATE['faulted'] = True
-        lost = gone[0][0] if gone else None
-        detail = ', '.join('rank %d (pid %d, %s)' % g for g in gone) or \
-            'no peer of this host exited; ranks on other hosts: %s' % ', '.join(
-                str(r) for r, (h, _) in enumerate(self._peers) if h != socket.gethostname())
-        raise DistributedError(_native.lost_message(
-            _RUNTIME, self.rank, lost, '%s did not complete%s; lost peer: %s'
-            % (what, '' if gone else ' within %g s' % self.timeout_s, detail)),
-            lost_rank=lost)
+        raise error
 
     # --- sums ------------------------------------------------------------------------
     def _key(self, size, dtype):

@@ -56,12 +56,17 @@ def _tf_errors():
             tf.errors.CancelledError, tf.errors.AbortedError, tf.errors.InternalError)
 
 
-def _raise_lost(error, own_rank):
+def _raise_lost(error, comm):
+    """A ``DistributedError`` for TensorFlow's collective ``error``: the peers of this
+    host that exited or stopped, else the task TensorFlow names (missing heartbeats)."""
+    gone = comm.gone_peers()
+    if gone:
+        raise comm.lost_error('a collective (%s)' % type(error).__name__, gone)
     message = getattr(error, 'message', None) or str(error)
-    unhealthy = _native.lost_rank(message, own_rank,
+    unhealthy = _native.lost_rank(message, comm.rank,
                                   r'unhealthy[^/]*/job:worker/replica:\d+/task:(\d+)')
-    rank = unhealthy if unhealthy is not None else _native.lost_rank(message, own_rank)
-    raise DistributedError(_native.lost_message(_RUNTIME, own_rank, rank, message),
+    rank = unhealthy if unhealthy is not None else _native.lost_rank(message, comm.rank)
+    raise DistributedError(_native.lost_message(_RUNTIME, comm.rank, rank, message),
                            lost_rank=rank)
 
 
@@ -77,6 +82,7 @@ class TFCommunicator(_native.SumCommunicator):
                 'environment: start the job with `minikeras-launch -n %d python train.py`'
                 % config.get('world_size', 2))
         timeout = config.get('timeout_s')
+        self.timeout_s = float(timeout or 60.)
         options = tf.distribute.experimental.CommunicationOptions(
             implementation=tf.distribute.experimental.CommunicationImplementation.RING,
             timeout_seconds=float(timeout) if timeout else None)
@@ -94,6 +100,7 @@ class TFCommunicator(_native.SumCommunicator):
         self.rank = int(resolver.task_id)
         self.world_size = int(self.strategy.num_replicas_in_sync)
         self.device = self.strategy.extended.worker_devices[0]
+        self.share_peers()
         _STATE['communicator'] = self
 
     # --- in-graph (and eager) sum over workers ---------------------------------------
@@ -110,7 +117,7 @@ class TFCommunicator(_native.SumCommunicator):
         try:
             return fn()
         except _tf_errors() as e:
-            _raise_lost(e, self.rank)
+            _raise_lost(e, self)
 
     def allreduce_sum(self, arrays):
         if not arrays:
@@ -212,7 +219,7 @@ def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=No
         try:
             values = compiled(*arrays)
         except _tf_errors() as e:
-            _raise_lost(e, communicator.rank)
+            _raise_lost(e, communicator)
         step.last_size = int(round(float(values[-1])))   # the global batch's size
         return values[:-1]
     step.__name__ = str(name or 'data_parallel_step')

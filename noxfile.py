@@ -51,7 +51,7 @@ LANES = {
     'tensorflow': {
         'python': '3.11', 'backend': 'tensorflow', 'engine': 'tensorflow',
         'requirements': 'requirements/tensorflow.txt', 'tests': ['tests'],
-        'apt': ['graphviz'],
+        'apt': ['graphviz', 'openmpi-bin', 'libopenmpi-dev'],
         'check': 'import tensorflow as tf; float(tf.reduce_sum(tf.ones((2, 2)))); '
                  'print(tf.__version__)',
     },
@@ -61,7 +61,7 @@ LANES = {
         # which runs before this lane in the same queue: the non-TF export path is tested
         'export_via': 'tensorflow',
         'requirements': 'requirements/pytensor.txt', 'tests': ['tests'],
-        'apt': ['libopenblas-dev', 'g++', 'graphviz'],
+        'apt': ['libopenblas-dev', 'g++', 'graphviz', 'openmpi-bin', 'libopenmpi-dev'],
         # The suite runs with the Python linker (no C compiles: a cold lane stays short);
         # tests/backend/test_theano_specific.py checks the C linker trains the same.
         'env': {'PYTENSOR_FLAGS': 'base_compiledir={cache}/pytensor,mode=FAST_COMPILE,'
@@ -74,7 +74,7 @@ LANES = {
     'mxnet': {
         'python': '3.11', 'backend': 'mxnet', 'engine': 'mxnet',
         'requirements': 'requirements/mxnet.txt', 'tests': ['tests'],
-        'apt': ['graphviz'],
+        'apt': ['graphviz', 'openmpi-bin', 'libopenmpi-dev'],
         'check': 'import mxnet as mx; assert mx.nd.ones((2, 2)).sum().asscalar() == 4; '
                  'print(mx.__version__)',
     },
@@ -82,7 +82,7 @@ LANES = {
         'python': '3.6', 'backend': 'theano', 'engine': 'theano',
         'requirements': 'requirements/theano36.txt', 'tests': ['tests'],
         'pre_pip': ['pip<22'],
-        'apt': ['libopenblas-dev', 'g++', 'graphviz'],
+        'apt': ['libopenblas-dev', 'g++', 'graphviz', 'openmpi-bin', 'libopenmpi-dev'],
         # As for pytensor: the Python linker; Theano's CorrMM convolution is C-only, so
         # the suite keeps the abstract convolution op, which has a Python implementation.
         'env': {'THEANO_FLAGS': 'base_compiledir={cache}/theano,mode=FAST_COMPILE,'
@@ -108,14 +108,17 @@ LANES = {
         'python': '3.12', 'backend': 'jax', 'engine': 'jax',
         'export_via': 'tensorflow',
         'requirements': 'requirements/jax.txt', 'tests': ['tests'],
-        'apt': ['graphviz'],
+        'apt': ['graphviz', 'openmpi-bin', 'libopenmpi-dev'],
         'check': 'import jax, jax.numpy as jnp; assert float(jnp.ones((2, 2)).sum()) == 4; '
                  'print(jax.__version__)',
     },
     'numpy': {
         'python': '3.11', 'backend': 'numpy', 'engine': 'numpy',
         # tests/saving: engine-free loading checks and the loader fuzz test (issue 11)
-        'requirements': 'requirements/numpy.txt', 'tests': ['tests/backend', 'tests/saving'],
+        # tests/distribute: the engine-free parts of data-parallel training (issue 16)
+        'requirements': 'requirements/numpy.txt',
+        'tests': ['tests/backend', 'tests/saving', 'tests/distribute'],
+        'apt': ['openmpi-bin', 'libopenmpi-dev'],
         'check': 'import numpy; print(numpy.__version__)',
     },
     # Deployment targets run for real (docs/DEPLOY.md): TF Serving's REST API, Chromium +

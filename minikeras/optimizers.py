@@ -182,6 +182,9 @@ class Optimizer(object):
     def get_gradients(self, loss, params):
         """``K.gradients`` of ``loss`` w.r.t. ``params``, clipped by ``clipnorm`` (global
         norm) and ``clipvalue``."""
+        return self._clip_gradients(self._raw_gradients(loss, params))
+
+    def _raw_gradients(self, loss, params):
         grads = K.gradients(loss, params)
         if any(g is None for g in grads):
             raise ValueError('An operation has `None` for gradient: the loss does not depend '
@@ -189,6 +192,10 @@ class Optimizer(object):
                              'was used between them). Variables without gradient: %s'
                              % ', '.join(repr(getattr(p, 'name', p)) for p, g in
                                          zip(params, grads) if g is None))
+        return grads
+
+    def _clip_gradients(self, grads):
+        """``grads`` clipped by ``clipnorm`` (global norm) and ``clipvalue``."""
         if self.clipnorm is not None and self.clipnorm > 0:
             norm = K.sqrt(sum([K.sum(K.square(g)) for g in grads]))
             grads = [clip_norm(g, self.clipnorm, norm) for g in grads]

@@ -693,3 +693,49 @@ def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwar
     4 units), ``bias`` (4 units) or None. No mask, no dropout; ``go_backwards`` as in
     ``rnn``. Returns ``(last_output, outputs, [h, c])`` like ``rnn``; the generic
     implementation is ``rnn`` with that step."""
+
+
+# --- contract: distribute ------------------------------------------------------------
+def distributed_runtime() -> Any:
+    """Name of the runtime used for data parallelism on this engine: 'mpi' (generic,
+    mpi4py over OpenMPI) or the engine's own ('tf.distribute', 'cntk.mpi',
+    'mxnet.kvstore')."""
+
+
+def launch_plan(num_workers, hosts, argv, base_env) -> Any:
+    """How ``minikeras-launch`` starts the workers for this engine: a list of
+    ``(argv, env, ranks)`` process specs to start on this host, ``ranks`` the worker ranks
+    that process runs (the launcher starts and supervises them and names the lost rank
+    when one dies). ``hosts`` is a list of host names (None: this host only), ``argv``
+    the user's command, ``base_env`` the environment with the ``MINIKERAS_DIST_*``
+    variables set. An ``(argv, env)`` pair is also accepted: it runs the rank its
+    ``env['MINIKERAS_DIST_RANK']`` names, or every rank when unset. Generic: one spec
+    ``mpiexec -n N [--host ...] argv`` for all ranks."""
+
+
+def make_communicator(config) -> Any:
+    """A ``minikeras.distribute.Communicator`` for this process. ``config`` is the dict
+    ``minikeras.distribute.init`` builds (rank, world_size, hosts, port, timeout_s).
+    Generic: collectives of mpi4py on MPI.COMM_WORLD with a timeout."""
+
+
+def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=None) -> Any:
+    """One compiled step of data-parallel SGD.
+
+    ``grad_step(*tensors) -> (outputs, grads, updates)``: ``outputs`` = [loss] + metrics,
+    ``grads`` one per trainable weight, ``updates`` the non-gradient (variable, value)
+    pairs (batch-norm moving statistics, stateful metrics). ``apply_step(*grads) ->
+    updates`` are the optimizer updates for given (already averaged) gradients. Returns
+    ``f(*arrays) -> outputs`` as numpy arrays, averaged over the workers, having applied
+    the averaged gradients (and averaged non-gradient updates) on every worker.
+    The returned function also has ``last_size``: the global number of samples of its
+    last call (the workers' batch sizes summed; a worker may get an empty batch at the
+    end of an epoch and must still take part). Averages are weighted by each worker's
+    batch size, so uneven parts give the one-process result. Generic: two
+    ``compiled_function`` calls with one ``communicator.allreduce_sum`` between."""
+
+
+def replicate_model(model, gpus, cpu_merge, cpu_relocation) -> Any:
+    """``multi_gpu_model``'s engine part: a model replicating ``model`` over ``gpus``
+    devices (an int >= 2 or a list of device ids). Engines without device replication
+    raise NotImplementedError naming what to use instead."""

@@ -11,8 +11,9 @@ once and calls ``export_ops``::
 
     _adapter.export_ops(globals(), (core, math, nn, random, rnn))
 
-``export_ops`` puts each op in the package namespace and sets ``__all__`` to their
-names; the loader then compares ``__all__`` with the contract and names every missing
+``export_ops`` puts each op in the package namespace (adding the generic default of
+each op the contract lets an adapter inherit, see ``generic_defaults``) and sets
+``__all__`` to their names; the loader then compares ``__all__`` with the contract and names every missing
 op, every extra one and every op whose arguments differ.
 """
 import inspect
@@ -39,7 +40,7 @@ def export_ops(namespace, topics, wrap=None):
     """Collect the ops of the ``topics`` modules into an adapter package's ``namespace``
     (its ``globals()``), optionally passing each through ``wrap(name, fn)``; sets
     ``__all__``. An op defined differently in two topics is an error. Ops with a generic
-    implementation (``generic.GENERIC_OPS``) that no topic defines are inherited."""
+    default (``generic_defaults``) that no topic defines are inherited."""
     ops, origin = {}, {}
     for module in topics:
         for name, fn in sorted(topic_ops(module).items()):
@@ -48,14 +49,39 @@ def export_ops(namespace, topics, wrap=None):
                                   % (namespace.get('__name__'), name, origin[name],
                                      module.__name__))
             ops[name], origin[name] = fn, module.__name__
-    from minikeras.backend import generic
-    for name in generic.GENERIC_OPS:   # ops the adapter leaves to the generic code
-        if name not in ops:
-            ops[name] = generic.inherit_one(name, namespace)
+    for name, fn in generic_defaults(namespace).items():
+        ops.setdefault(name, fn)
     for name, fn in ops.items():
         namespace[name] = wrap(name, fn) if wrap is not None else fn
     namespace['__all__'] = sorted(ops)
     return ops
+
+
+def generic_defaults(namespace=None):
+    """op name -> the engine-free default an adapter inherits when none of its topics
+    defines that op (the contract's ``GENERIC_DEFAULTS``: the fused optimizer step and
+    LSTM, data-parallel training). A defaults module with an ``inherit_one(name,
+    namespace)`` builds its op on the engine's own ops (``namespace``: its globals)."""
+    import importlib
+    from minikeras.backend.contract import GENERIC_DEFAULTS
+    defaults = {}
+    for op, module_name in GENERIC_DEFAULTS.items():
+        module = importlib.import_module(module_name)
+        if hasattr(module, 'inherit_one'):
+            defaults[op] = module.inherit_one(op, namespace if namespace is not None else {})
+        else:
+            defaults[op] = getattr(module, op)
+    return defaults
+
+
+def inherit_defaults(module):
+    """Give a custom engine written as one module (no ``export_ops``) the generic
+    defaults it does not define itself."""
+    for name, fn in generic_defaults(vars(module)).items():
+        if not callable(getattr(module, name, None)):
+            setattr(module, name, fn)
+            if hasattr(module, '__all__'):
+                module.__all__ = sorted(set(module.__all__) | set([name]))
 
 
 def engine_ops(module):

@@ -123,7 +123,6 @@ def _inherited_lstm(namespace):
 
 _generic_optimizer_step, _generic_lstm = optimizer_step, lstm
 _MAKERS = {'optimizer_step': _inherited_optimizer_step, 'lstm': _inherited_lstm}
-GENERIC_OPS = tuple(_MAKERS)
 
 
 def inherit_one(name, namespace):
@@ -131,10 +130,3 @@ def inherit_one(name, namespace):
     ``namespace`` (its globals)."""
     return _MAKERS[name](namespace)
 
-
-def inherit(namespace):
-    """Add the generic implementation of every op in ``GENERIC_OPS`` that ``namespace``
-    (an engine module's globals) lacks."""
-    for name in GENERIC_OPS:
-        if not callable(namespace.get(name)):
-            namespace[name] = inherit_one(name, namespace)

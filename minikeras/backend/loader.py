@@ -7,7 +7,7 @@ import re
 from minikeras.backend.contract import CONTRACT, METADATA_OPS
 from minikeras.backend.engines import ENGINES, valid_names
 from minikeras.backend.errors import EngineError
-from minikeras.backend import adapter, generic, symbolic
+from minikeras.backend import adapter, symbolic
 
 
 # a custom engine is named by an absolute dotted module path (my_pkg.my_backend); a
@@ -40,7 +40,7 @@ def import_engine(name):
                               'Install it with: %s' % (name, e, ENGINES[name]['install']))
         raise EngineError('custom minikeras engine module %r cannot be imported: %s'
                           % (module_name, e))
-    generic.inherit(vars(module))   # e.g. a custom engine written as one module
+    adapter.inherit_defaults(module)   # e.g. a custom engine written as one module
     check_contract(module, name)
     return module
 

@@ -12,6 +12,7 @@ from minikeras import optimizers
 from minikeras.layers.base import active_context, call_context
 from minikeras.models import data as data_utils
 from minikeras.models import data_adapters
+from minikeras.models import distributed
 from minikeras.models import fast_predict
 from minikeras.models import input_checks
 from minikeras.models import persistence
@@ -324,9 +325,13 @@ class Model(TrainingExtras, Network):
                            [a[:split_at] for a in sws])
             val = data_adapters.Validation(
                 lambda: data_adapters.ArrayAdapter(val_ins, batch_size), val_ins)
-        data = data_adapters.ArrayAdapter(xs + ys + sws, batch_size, shuffle)
+        dist = distributed.session_for(self)
+        if dist is None:
+            data = data_adapters.ArrayAdapter(xs + ys + sws, batch_size, shuffle)
+        else:
+            data = dist.arrays(xs + ys + sws, batch_size, shuffle)
         return self._fit_epochs(data, epochs, verbose, callbacks, val, initial_epoch,
-                                validation_freq)
+                                validation_freq, dist)
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
                       callbacks=None, validation_data=None, validation_steps=None,
@@ -335,15 +340,19 @@ class Model(TrainingExtras, Network):
         def prepare(x, y, sample_weight):
             xs, ys, sws = self._standardize(x, y, sample_weight, class_weight, 'training it')
             return xs + ys + sws
-        data = data_adapters.GeneratorAdapter(generator, steps_per_epoch, 'fit', prepare,
-                                              workers, use_multiprocessing, max_queue_size,
-                                              shuffle)
+        dist = distributed.session_for(self)
+        if dist is None:
+            data = data_adapters.GeneratorAdapter(generator, steps_per_epoch, 'fit', prepare,
+                                                  workers, use_multiprocessing,
+                                                  max_queue_size, shuffle)
+        else:   # every worker reads the same batches and keeps its own share
+            data = dist.generator(generator, steps_per_epoch, prepare)
         data.first()  # builds the model from the first batch, before the validation data
         val = None
         if validation_data is not None:
             val = self._validation(validation_data, validation_steps, 32)
         return self._fit_epochs(data, epochs, verbose, callbacks, val, initial_epoch,
-                                validation_freq)
+                                validation_freq, dist)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, max_queue_size=10, workers=1,
@@ -410,12 +419,16 @@ class Model(TrainingExtras, Network):
                                         ins)
 
     def _fit_epochs(self, data, epochs, verbose, callbacks, val, initial_epoch,
-                    validation_freq):
-        """The one training loop: ``data`` an adapter, ``val`` None or a ``Validation``."""
+                    validation_freq, dist=None):
+        """The one training loop: ``data`` an adapter, ``val`` None or a ``Validation``;
+        ``dist`` the ``DistributedFit`` when several workers train (None: one process)."""
         from minikeras import callbacks as cbks
-        self._function('train', data.first())
+        function = self._function if dist is None else dist.function
+        function('train', data.first())
         if val is not None and val.ins is not None:
             self._function('test', val.ins)
+        if dist is not None:      # output (progress bar, files) on the chief only
+            verbose, callbacks = dist.begin(verbose, callbacks)
         self.stop_training = False
         names = list(self.metrics_names)
         out_labels = names + (['val_' + m for m in names] if val is not None else [])
@@ -427,20 +440,27 @@ class Model(TrainingExtras, Network):
             cb.on_epoch_begin(epoch)
             self.reset_metrics()      # stateful metrics run over one epoch (Keras 2.3)
             epoch_logs = {}
-            for b, ins in enumerate(data.epoch()):
+            for b, ins in enumerate(data.epoch() if dist is None else data.epoch(epoch)):
                 logs = {'batch': b, 'size': len(ins[0])}
                 cb.on_batch_begin(b, logs)
-                outs = self._function('train', ins)(*ins)
+                step = function('train', ins)
+                outs = step(*ins)
+                if dist is not None:      # the global batch
+                    logs['size'] = getattr(step, 'last_size', None) or \
+                        len(ins[0]) * dist.world_size
                 for name, value in zip(names, outs):
                     logs[name] = float(value)
                 cb.on_batch_end(b, logs)
                 if self.stop_training:
                     break
             if val is not None and _should_validate(epoch, validation_freq):
-                val_outs = self._evaluate_epoch(val.adapter(), verbose=0, callbacks=cb)
+                val_outs = self._evaluate_epoch(val.adapter(), verbose=0, callbacks=cb) \
+                    if dist is None else dist.evaluate(val, cb)
                 for name, value in zip(names, val_outs):
                     epoch_logs['val_' + name] = value
             cb.on_epoch_end(epoch, epoch_logs)
+            if dist is not None:      # every worker stops when one does
+                self.stop_training = dist.any(self.stop_training)
             if self.stop_training:
                 break
         cb.on_train_end()

@@ -43,10 +43,12 @@ def test_export_ops_collects_public_functions_of_the_topics():
     topic.relu = unsupported('fake', 'relu')   # ... unless unsupported() made them
     namespace = {'__name__': 'fake_engine'}
     ops = adapter.export_ops(namespace, [topic])
-    # lstm, optimizer_step: no topic defines them, so the generic implementations are
-    # inherited
-    assert sorted(ops) == ['dot', 'lstm', 'optimizer_step', 'relu']
-    assert namespace['__all__'] == ['dot', 'lstm', 'optimizer_step', 'relu']
+    # no topic defines the fused ops (optimizer_step, lstm) or the data-parallel ones, so
+    # the generic defaults are inherited
+    inherited = sorted(adapter.generic_defaults())
+    assert 'optimizer_step' in inherited and 'distributed_runtime' in inherited
+    assert sorted(ops) == sorted(['dot', 'relu'] + inherited)
+    assert namespace['__all__'] == sorted(['dot', 'relu'] + inherited)
     assert namespace['dot'] is dot and namespace['optimizer_step'].generic
 
 
@@ -56,6 +58,18 @@ def test_an_adapter_op_overrides_the_generic_one():
     namespace = {'__name__': 'fake_engine'}
     adapter.export_ops(namespace, [_topic('fused', optimizer_step=optimizer_step)])
     assert namespace['optimizer_step'] is optimizer_step
+
+
+def test_export_ops_keeps_an_adapters_own_version_of_a_generic_default():
+    from minikeras.backend import distribute_generic
+
+    def distributed_runtime():
+        return 'own'
+    namespace = {'__name__': 'fake_engine'}
+    adapter.export_ops(namespace, [_topic('distribute',
+                                          distributed_runtime=distributed_runtime)])
+    assert namespace['distributed_runtime'] is distributed_runtime
+    assert namespace['launch_plan'] is distribute_generic.launch_plan
 
 
 def test_export_ops_refuses_an_op_defined_twice():

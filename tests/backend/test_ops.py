@@ -870,6 +870,44 @@ def test_engine_info_lists_unsupported_ops():
     assert sorted(info['unsupported']) == K.unsupported_ops()
 
 
+# --- data-parallel training (generic MPI defaults unless the engine has its own) --------
+
+@covers('distributed_runtime', 'launch_plan', 'make_communicator')
+def test_distributed_runtime_and_launch_plan():
+    runtime = K.distributed_runtime()
+    assert runtime in ('mpi', 'tf.distribute', 'cntk.mpi', 'mxnet.kvstore')
+    plan = K.launch_plan(2, None, ['python', 'train.py'], {'MINIKERAS_DIST_WORLD_SIZE': '2'})
+    assert plan and all(len(spec) == 3 for spec in plan)
+    assert sorted(r for _, _, ranks in plan for r in ranks) == [0, 1]
+    assert all(argv[-2:] == ['python', 'train.py'] for argv, _, _ in plan)
+    assert callable(K.make_communicator)   # needs a started job: tests/distribute/
+
+
+@covers('data_parallel_step')
+def test_data_parallel_step_with_one_worker_applies_the_gradients():
+    from minikeras.distribute import LocalCommunicator
+    v = K.variable(np.array([1., 2.], dtype='float32'))
+
+    def grad_step(x):
+        return [K.sum(x)], [K.sum(x, axis=0) * 2.], []
+
+    def apply_step(g):
+        return [K.update(v, v - g)]
+    step = K.data_parallel_step(grad_step, apply_step, [((None, 2), 'float32')],
+                                LocalCommunicator())
+    out = step(np.array([[1., 3.]], dtype='float32'))
+    np.testing.assert_allclose(out[0], 4.)
+    np.testing.assert_allclose(K.get_value(v), [-1., -4.])
+
+
+@covers('replicate_model')
+def test_replicate_model_answers_or_refuses_clearly():
+    try:
+        K.replicate_model(None, 2, True, False)
+    except (NotImplementedError, ValueError) as e:
+        assert 'gpus' in str(e) or 'GPU' in str(e)
+
+
 # --- coverage -----------------------------------------------------------------------
 
 def test_every_contract_op_has_a_case():

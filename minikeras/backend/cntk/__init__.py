@@ -4,7 +4,9 @@ Split by topic like the contract. CNTK computes in float only: integer and bool 
 are stored as floats and converted back to their dtype when values leave the engine.
 """
 from minikeras.backend import adapter as _adapter
-from minikeras.backend.cntk import compile, control, core, ctc, math, nn, random, rnn, volumes
+from minikeras.backend.cntk import (
+    compile, control, core, ctc, distribute, math, nn, random, rnn, volumes)
 from minikeras.backend.cntk.core import C, CntkTensor, CntkVariable  # noqa: F401
 
-_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes, control, ctc))
+_adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes, control, ctc,
+                                distribute))

@@ -9,7 +9,7 @@ _restore_removed_numpy_names()  # before MXNet is imported; a no-op under NumPy 
 
 from minikeras.backend import adapter as _adapter  # noqa: E402
 from minikeras.backend.mxnet import (  # noqa: E402
-    compile, control, core, ctc, fused, math, nn, random, rnn, volumes)
+    compile, control, core, ctc, distribute, fused, math, nn, random, rnn, volumes)
 
 
 def _translated(name, fn):
@@ -19,5 +19,6 @@ def _translated(name, fn):
 
 
 _adapter.export_ops(globals(),
-                    (core, math, nn, random, rnn, compile, volumes, control, ctc, fused),
+                    (core, math, nn, random, rnn, compile, volumes, control, ctc, fused,
+                     distribute),
                     wrap=_translated)

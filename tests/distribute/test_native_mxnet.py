@@ -1,0 +1,35 @@
+"""MXNet's own runtime (KVStore dist_sync): a scheduler, a server and 2 worker
+processes on localhost, started with their DMLC_* roles."""
+import os
+import sys
+
+import pytest
+
+import minikeras.backend as K
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import native_runner  # noqa: E402
+
+pytestmark = pytest.mark.skipif(K.backend() != 'mxnet',
+                                reason='the MXNet KVStore runs only on the MXNet engine')
+
+
+def test_runtime_is_kvstore():
+    ops = native_runner.native_worker.distribute_ops(K)
+    assert ops.distributed_runtime() == 'mxnet.kvstore'
+    plan = ops.launch_plan(3, None, ['python', 'train.py'], {'A': '1'})
+    roles = [env['DMLC_ROLE'] for _, env, _ in plan]
+    assert roles == ['scheduler', 'server', 'worker', 'worker', 'worker']
+    assert [ranks for _, _, ranks in plan] == [[], [], [0], [1], [2]]
+    assert len(set(env['DMLC_PS_ROOT_PORT'] for _, env, _ in plan)) == 1
+    assert all(env['DMLC_NUM_WORKER'] == '3' and env['A'] == '1' for _, env, _ in plan)
+    plan = ops.launch_plan(2, None, ['python'], {'MINIKERAS_DIST_IFACE': 'eth0'})
+    assert all(env['DMLC_INTERFACE'] == 'eth0' for _, env, _ in plan)
+
+
+def test_two_workers_equal_one_process(tmp_path):
+    native_runner.check_equal_to_single_process(tmp_path)
+
+
+def test_killed_worker_is_named(tmp_path):
+    native_runner.check_lost_rank_named(tmp_path, bound_s=60)

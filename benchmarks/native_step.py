@@ -51,7 +51,7 @@ def main(argv):
     if args.single:
         comm, runtime = None, 'one process'
     elif args.generic:
-        from minikeras.distribute.mpi import MPICommunicator
+        from minikeras.backend.parallel.mpi import MPICommunicator
         from minikeras.backend import distribute_generic
         comm, runtime = MPICommunicator(timeout_s=120.), 'generic mpi4py'
         build = distribute_generic.data_parallel_step

@@ -82,12 +82,12 @@ def test_multi_gpu_model_errors_clearly():
         multi_gpu_model(model, gpus=1)
     import minikeras.backend as K
     from minikeras.backend import distribute_generic
-    if K.replicate_model.engine_impl is distribute_generic.replicate_model:
+    if K.device_replicas.engine_impl is distribute_generic.device_replicas:
         # no device replication on this engine: the error names the alternative
         with pytest.raises(NotImplementedError, match='minikeras-launch -n 2'):
             multi_gpu_model(model, gpus=2)
     else:     # the engine's own replication: tests/distribute/test_native_<engine>.py
-        assert callable(K.replicate_model)
+        assert callable(K.device_replicas)
 
 
 def test_conv_and_layer_utils():

@@ -20,7 +20,7 @@ def distributed_runtime():
 def _mpiexec():
     path = shutil.which('mpiexec') or shutil.which('mpirun')
     if path is None:
-        from minikeras.distribute.communicator import DistributedError
+        from minikeras.backend.parallel.communicator import DistributedError
         raise DistributedError('minikeras-launch: no mpiexec (or mpirun) on PATH; the %r '
                                'runtime needs an MPI library. Install it with: %s'
                                % (distributed_runtime(), MPI_INSTALL))
@@ -70,11 +70,11 @@ def launch_plan(num_workers, hosts, argv, base_env):
 
 
 def make_communicator(config):
-    from minikeras.distribute.mpi import MPICommunicator
+    from minikeras.backend.parallel.mpi import MPICommunicator
     return MPICommunicator(timeout_s=config.get('timeout_s') or 60.)
 
 
-def replicate_model(model, gpus, cpu_merge, cpu_relocation):
+def device_replicas(gpus, cpu_merge, cpu_relocation):
     import minikeras.backend as K
     raise NotImplementedError(
         'multi_gpu_model: the %r engine cannot replicate a model over devices (gpus=%r). '
@@ -118,7 +118,7 @@ def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=No
         elif 'like' in holder:          # this worker has no sample in this batch
             values = [np.zeros_like(v) for v in holder['like']]
         else:
-            from minikeras.distribute.communicator import DistributedError
+            from minikeras.backend.parallel.communicator import DistributedError
             raise DistributedError('rank %d received an empty first batch: the global batch '
                                    'size must be at least the number of workers'
                                    % communicator.rank)

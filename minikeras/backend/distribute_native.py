@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from minikeras.distribute.communicator import Communicator, DistributedError
+from minikeras.backend.parallel.communicator import Communicator, DistributedError
 
 DEFAULT_PORT = 29500
 
@@ -141,7 +141,7 @@ class SumCommunicator(Communicator):
 
     def gone_peers(self):
         """(rank, pid, state) of the peers of this host that exited or are stopped."""
-        from minikeras.distribute.mpi import _process_state
+        from minikeras.backend.parallel.mpi import _process_state
         here, out = socket.gethostname(), []
         for r, (host, pid) in enumerate(getattr(self, '_peers', [])):
             if r != self.rank and host == here:
@@ -180,7 +180,7 @@ def fatal(error):
     is blocked inside the runtime: report it as an uncaught error (the launcher's
     status file then names the lost rank), then exit without the runtime's cleanup."""
     sys.excepthook(type(error), error, None)
-    from minikeras.distribute import status
+    from minikeras.backend.parallel import status
     status._exit()
     sys.stderr.flush()
     os._exit(1)

@@ -12,9 +12,9 @@ With one worker nothing changes: ``fit`` is plain ``fit``. See docs/DISTRIBUTED.
 """
 import os
 
-from minikeras.distribute.communicator import (  # noqa: F401
+from minikeras.backend.parallel.communicator import (  # noqa: F401
     Communicator, DistributedError, LocalCommunicator)
-from minikeras.distribute import status as _status
+from minikeras.backend.parallel import status as _status
 
 __all__ = ['init', 'is_initialized', 'launched', 'communicator', 'rank', 'world_size',
            'is_chief', 'shutdown', 'Communicator', 'LocalCommunicator', 'DistributedError']

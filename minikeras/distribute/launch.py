@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from minikeras.distribute import status
+from minikeras.backend.parallel import status
 
 USAGE = 'minikeras-launch -n N [--hosts h1,h2] [--timeout S] python train.py [args ...]'
 
@@ -173,7 +173,7 @@ def main(argv=None):
     status_dir = tempfile.mkdtemp(prefix='minikeras-launch-')
     env = worker_env(args, status_dir)
     import minikeras.backend as K
-    from minikeras.distribute.communicator import DistributedError
+    from minikeras.backend.parallel.communicator import DistributedError
     hosts = args.hosts.split(',') if args.hosts else None
     try:
         plan = K.launch_plan(args.n, hosts, list(args.command), env)

@@ -6,6 +6,7 @@ from minikeras.models.model_config import (  # noqa: F401
 from minikeras.saving import h5_reader as _h5_reader
 from minikeras.saving import hdf5 as _hdf5
 from minikeras.saving.model_file import load_model, save_model  # noqa: F401
+from minikeras.saving.rnn_conversion import preprocess_weights_for_loading  # noqa: F401
 
 
 class _Layers(object):
@@ -35,19 +36,3 @@ def load_weights_from_hdf5_group(f, layers, reshape=False):
 
 def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape=False):
     _load_group(f, layers, True, skip_mismatch)
-
-
-def preprocess_weights_for_loading(layer, weights, original_keras_version=None,
-                                   original_backend=None, reshape=False):
-    """Keras 2.3.1 converts Keras-1 / Theano-era arrays here. minikeras files use one
-    layout on every engine, so the arrays are returned as they are, except recurrent
-    weights, converted as 2.3.1 does between CuDNNLSTM and LSTM, CuDNNGRU and
-    GRU(reset_after=True) (a Bidirectional layer: each half). A file written by
-    Keras's Theano backend needs ``utils.conv_utils.convert_kernel`` on its kernels."""
-    from minikeras.saving.rnn_conversion import convert_rnn_weights
-    weights = list(weights)
-    if type(layer).__name__ == 'Bidirectional':
-        half = len(weights) // 2
-        return (convert_rnn_weights(layer.forward_layer, weights[:half])
-                + convert_rnn_weights(layer.backward_layer, weights[half:]))
-    return list(convert_rnn_weights(layer, weights))

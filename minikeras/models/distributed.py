@@ -246,3 +246,30 @@ class ShardedGenerator(object):
             yield mine if mine is not None else self._empty
         if self._sequence is not None and hasattr(self._sequence, 'on_epoch_end'):
             self._sequence.on_epoch_end()
+
+
+def replicated_model(model, replicas):
+    """``multi_gpu_model``'s model: it shares every layer (and so every weight) of
+    ``model``; its training step is ``K.data_parallel_step`` over ``replicas`` (the
+    devices ``K.device_replicas`` gives), so each device computes the gradients of its
+    slice of the batch. Evaluation and prediction run as ``model`` does."""
+    from minikeras.models.training import Model
+
+    class MultiDeviceModel(Model):
+        def _function(self, mode, arrays):
+            if mode != 'train':
+                return super(MultiDeviceModel, self)._function(mode, arrays)
+            specs = [((None,) + tuple(a.shape[1:]), str(a.dtype)) for a in arrays]
+            key = ('train',) + tuple(specs)
+            fn = self._functions.get(key)
+            if fn is None:
+                n_in = len(self._model_inputs())
+                n_out = len(getattr(self, '_target_index', ()))
+                grad_step, apply_step = train_parts(self, n_in, n_out)
+                fn = K.data_parallel_step(grad_step, apply_step, specs, replicas,
+                                          name='%s_train' % self.name)
+                self._functions[key] = fn
+            return fn
+
+    return MultiDeviceModel(model.inputs, model.outputs, name='%s_on_%d_devices'
+                            % (model.name, len(getattr(replicas, 'devices', ()))))

@@ -89,6 +89,21 @@ class _ConvertedDataset(object):
         return self._group.values()[self._index][key]
 
 
+def preprocess_weights_for_loading(layer, weights, original_keras_version=None,
+                                   original_backend=None, reshape=False):
+    """Keras 2.3.1 converts Keras-1 / Theano-era arrays here. minikeras files use one
+    layout on every engine, so the arrays are returned as they are, except recurrent
+    weights, converted as 2.3.1 does between CuDNNLSTM and LSTM, CuDNNGRU and
+    GRU(reset_after=True) (a Bidirectional layer: each half). A file written by
+    Keras's Theano backend needs ``utils.conv_utils.convert_kernel`` on its kernels."""
+    weights = list(weights)
+    if type(layer).__name__ == 'Bidirectional':
+        half = len(weights) // 2
+        return (convert_rnn_weights(layer.forward_layer, weights[:half])
+                + convert_rnn_weights(layer.backward_layer, weights[half:]))
+    return list(convert_rnn_weights(layer, weights))
+
+
 class _ConvertedGroup(object):
     def __init__(self, layer, datasets, shapes):
         self.layer, self.datasets, self.shapes = layer, datasets, shapes
@@ -96,7 +111,6 @@ class _ConvertedGroup(object):
 
     def values(self):
         if self._values is None:
-            from minikeras.engine.saving import preprocess_weights_for_loading
             arrays = [np.asarray(ds[()]) for ds in self.datasets]
             self._values = [np.asarray(a) for a in
                             preprocess_weights_for_loading(self.layer, arrays)]
@@ -113,7 +127,6 @@ def converted_file_weights(layer, file_weights):
     file_shapes = [tuple(ds.shape or ()) for _, ds in file_weights]
     if file_shapes == [K.int_shape(w) for w in layer.weights]:
         return file_weights
-    from minikeras.engine.saving import preprocess_weights_for_loading
     from minikeras.saving.errors import ModelFileError
     try:
         probe = preprocess_weights_for_loading(layer, [np.zeros(s) for s in file_shapes])

@@ -900,10 +900,10 @@ def test_data_parallel_step_with_one_worker_applies_the_gradients():
     np.testing.assert_allclose(K.get_value(v), [-1., -4.])
 
 
-@covers('replicate_model')
-def test_replicate_model_answers_or_refuses_clearly():
+@covers('device_replicas')
+def test_device_replicas_answers_or_refuses_clearly():
     try:
-        K.replicate_model(None, 2, True, False)
+        K.device_replicas(2, True, False)
     except (NotImplementedError, ValueError) as e:
         assert 'gpus' in str(e) or 'GPU' in str(e)
 

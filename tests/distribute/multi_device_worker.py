@@ -1,6 +1,6 @@
 """multi_gpu_model's TensorFlow part (MirroredStrategy over local devices), checked in a
 fresh process: ``python multi_device_worker.py cpu`` splits the CPU into 2 logical
-devices; ``gpu`` splits GPU 0 into 2 logical GPUs (and goes through K.replicate_model).
+devices; ``gpu`` splits GPU 0 into 2 logical GPUs (and goes through multi_gpu_model).
 Prints ``MAXDIFF <weights> <loss> <predict>`` against the same model trained alone."""
 import sys
 
@@ -36,9 +36,11 @@ def main(kind):
     model = build()
     if kind == 'cpu':
         from minikeras.backend.tensorflow import _mirrored
-        parallel = _mirrored._parallel_model(model, ['/cpu:0', '/cpu:1'])
+        from minikeras.models.distributed import replicated_model
+        parallel = replicated_model(model, _mirrored.MirroredReplicas(['/cpu:0', '/cpu:1']))
     else:
-        parallel = K.replicate_model(model, 2, True, False)
+        from minikeras.utils import multi_gpu_model
+        parallel = multi_gpu_model(model, 2)
     parallel.compile(SGD(0.1, momentum=0.9), 'mse')
     h2 = parallel.fit(x, y, batch_size=10, epochs=2, shuffle=False, verbose=0)
     fn = next(iter(parallel._functions.values()))

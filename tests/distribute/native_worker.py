@@ -101,7 +101,7 @@ def train(comm):
 
 def main(out_path):
     import minikeras.backend as K
-    from minikeras.distribute.communicator import DistributedError
+    from minikeras.backend.parallel.communicator import DistributedError
     comm = distribute_ops(K).make_communicator(env_config())   # before any variable
     try:
         result = train(comm)

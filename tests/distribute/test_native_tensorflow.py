@@ -47,13 +47,11 @@ def test_multi_device_model_equals_one_device():
     assert '_on_2_devices' in out, out
 
 
-def test_replicate_model_needs_the_gpus():
-    from minikeras.layers import Dense
-    from minikeras.models import Sequential
-    if K.replicate_model.engine_impl.__module__.endswith('generic'):
-        pytest.fail('the TensorFlow adapter must define replicate_model')
+def test_device_replicas_needs_the_gpus():
+    if K.device_replicas.engine_impl.__module__.endswith('generic'):
+        pytest.fail('the TensorFlow adapter must define device_replicas')
     import tensorflow as tf
     if len(tf.config.list_logical_devices('GPU')) >= 8:
         pytest.skip('this machine has 8 GPUs: the missing-device error cannot be provoked')
     with pytest.raises(ValueError, match='gpus=8'):
-        K.replicate_model(Sequential([Dense(1, input_shape=(2,))]), 8, True, False)
+        K.device_replicas(8, True, False)

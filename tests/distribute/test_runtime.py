@@ -9,7 +9,8 @@ import pytest
 import minikeras.backend as K
 from minikeras import distribute
 from minikeras.backend import distribute_generic
-from minikeras.distribute import DistributedError, LocalCommunicator, mpi
+from minikeras.distribute import DistributedError, LocalCommunicator
+from minikeras.backend.parallel import mpi
 from tests.distribute.launching import launch, require_mpi, worker
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from minikeras.backend import distribute_native as _native
 from minikeras.backend.cntk.core import C
-from minikeras.distribute.communicator import DistributedError, buffer_dtype, pack, unpack
+from minikeras.backend.parallel.communicator import DistributedError, buffer_dtype, pack, unpack
 
 _RUNTIME = 'cntk.mpi'
 _STATE = {'communicator': None}

@@ -6,7 +6,7 @@ where it has its own runtime (``tf.distribute``, CNTK's MPI learners, MXNet's KV
 """
 
 __all__ = ['distributed_runtime', 'launch_plan', 'make_communicator', 'data_parallel_step',
-           'replicate_model']
+           'device_replicas']
 
 
 def distributed_runtime():
@@ -49,7 +49,9 @@ def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=No
     """
 
 
-def replicate_model(model, gpus, cpu_merge, cpu_relocation):
-    """``multi_gpu_model``'s engine part: a model replicating ``model`` over ``gpus``
-    devices (an int >= 2 or a list of device ids). Engines without device replication
-    raise NotImplementedError naming what to use instead."""
+def device_replicas(gpus, cpu_merge, cpu_relocation):
+    """``multi_gpu_model``'s engine part: the ``gpus`` devices of this process (an int
+    >= 2 or a list of device ids) as a ``Communicator`` for ``data_parallel_step``, which
+    then splits each batch over them (each device computes the gradients of its slice).
+    Engines without device replication raise NotImplementedError naming what to use
+    instead; a missing device is a ValueError naming the devices there are."""

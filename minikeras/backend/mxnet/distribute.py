@@ -24,7 +24,7 @@ import threading
 import numpy as onp
 
 from minikeras.backend import distribute_native as _native
-from minikeras.distribute.communicator import (
+from minikeras.backend.parallel.communicator import (
     DistributedError, buffer_dtype, pack, unpack)
 
 _RUNTIME = 'mxnet.kvstore'

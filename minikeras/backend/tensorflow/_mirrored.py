@@ -8,7 +8,7 @@ all-reduce over the devices), and the optimizer's updates are applied once, to t
 model's ordinary variables. Evaluation and prediction run as the original model does.
 """
 from minikeras.backend.tensorflow._tf import tf
-from minikeras.distribute.communicator import LocalCommunicator
+from minikeras.backend.parallel.communicator import LocalCommunicator
 
 
 class MirroredReplicas(LocalCommunicator):
@@ -66,31 +66,3 @@ def _mirrored_step(grad_step, apply_step, input_specs, replicas, name, weighted_
     step.__name__ = str(name)
     step.last_size = 0
     return step
-
-
-def _parallel_model(model, devices):
-    """A model sharing ``model``'s layers whose ``fit`` splits each batch over
-    ``devices``."""
-    from minikeras.models import Model
-    from minikeras.models.distributed import train_parts
-    replicas = MirroredReplicas(devices)
-
-    class MultiDeviceModel(Model):
-        def _function(self, mode, arrays):
-            if mode != 'train':
-                return super(MultiDeviceModel, self)._function(mode, arrays)
-            specs = [((None,) + tuple(a.shape[1:]), str(a.dtype)) for a in arrays]
-            key = ('train',) + tuple(specs)
-            fn = self._functions.get(key)
-            if fn is None:
-                import minikeras.backend as K
-                n_in = len(self._model_inputs())
-                n_out = len(getattr(self, '_target_index', ()))
-                grad_step, apply_step = train_parts(self, n_in, n_out)
-                fn = K.data_parallel_step(grad_step, apply_step, specs, replicas,
-                                          name='%s_train' % self.name)
-                self._functions[key] = fn
-            return fn
-
-    return MultiDeviceModel(model.inputs, model.outputs,
-                            name='%s_on_%d_devices' % (model.name, len(devices)))

@@ -24,7 +24,7 @@ import os
 from minikeras.backend import distribute_native as _native
 from minikeras.backend.tensorflow import _mirrored
 from minikeras.backend.tensorflow._tf import tf
-from minikeras.distribute.communicator import (
+from minikeras.backend.parallel.communicator import (
     DistributedError, buffer_dtype, pack, unpack)
 
 _RUNTIME = 'tf.distribute'
@@ -228,7 +228,7 @@ def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=No
     return step
 
 
-def replicate_model(model, gpus, cpu_merge, cpu_relocation):
+def device_replicas(gpus, cpu_merge, cpu_relocation):
     if isinstance(gpus, (list, tuple)):
         wanted = ['/gpu:%d' % int(g) for g in gpus]
     else:
@@ -242,4 +242,4 @@ def replicate_model(model, gpus, cpu_merge, cpu_relocation):
                                                    ['/cpu:0'] + available))
     # cpu_merge / cpu_relocation place Keras 2's merge and weights on the CPU; here the
     # weights are the model's own variables and the strategy reduces the gradients
-    return _mirrored._parallel_model(model, wanted)
+    return _mirrored.MirroredReplicas(wanted)

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from minikeras.distribute.communicator import (Communicator, DistributedError, buffer_dtype,
+from minikeras.backend.parallel.communicator import (Communicator, DistributedError, buffer_dtype,
                                                pack, unpack)
 
 INSTALL_HINT = ('install an MPI library and mpi4py: `apt-get install openmpi-bin '

@@ -8,7 +8,8 @@ import numbers
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec, Layer
 from minikeras.layers.convolutional import (
-    _Conv, _Transposed, SeparableConv2D, _check_ndim, _crop, _pair, _sub, _add)
+    SEPARABLE_ARGUMENTS, _Conv, _Transposed, SeparableConv2D, _check_ndim, _crop, _pair, _sub,
+    _add, base_arguments, check_strides_and_dilation)
 from minikeras.layers.core import base_config
 from minikeras.layers.pooling import _GlobalPooling2D, _Pooling2D
 from minikeras.utils import conv_utils
@@ -27,13 +28,7 @@ class Conv3D(_Conv):
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super(Conv3D, self).__init__(
-            3, filters, kernel_size, strides=strides, padding=padding,
-            data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+        super(Conv3D, self).__init__(3, **base_arguments(locals()))
 
     def _allows_causal(self):
         return False
@@ -52,12 +47,7 @@ class Conv3DTranspose(_Transposed, Conv3D):
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super(Conv3DTranspose, self).__init__(
-            filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+        super(Conv3DTranspose, self).__init__(**base_arguments(locals()))
         self._set_output_padding(output_padding)
 
     def _transpose(self, inputs, output_shape):
@@ -80,26 +70,16 @@ class SeparableConv1D(SeparableConv2D):
                  depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
-        super(SeparableConv1D, self).__init__(
-            filters, 1, strides=1, padding=padding, data_format=data_format,
-            dilation_rate=1, depth_multiplier=depth_multiplier, activation=activation,
-            use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-            pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-            depthwise_regularizer=depthwise_regularizer,
-            pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            depthwise_constraint=depthwise_constraint,
-            pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-            **kwargs)
+        arguments = base_arguments(locals(), SEPARABLE_ARGUMENTS)
+        arguments.update(kernel_size=1, strides=1, dilation_rate=1)
+        super(SeparableConv1D, self).__init__(**arguments)
         cls = 'SeparableConv1D'
         self.rank = 1
         self.kernel_size = conv_utils.normalize_tuple(kernel_size, 1, 'kernel_size', cls)
         self.strides = conv_utils.normalize_tuple(strides, 1, 'strides', cls)
         self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, 1, 'dilation_rate', cls)
-        if self.strides[0] > 1 and self.dilation_rate[0] > 1:
-            raise ValueError('%s: strides > 1 cannot be combined with dilation_rate > 1, '
-                             'received strides=%r and dilation_rate=%r'
-                             % (cls, strides, dilation_rate))
+        check_strides_and_dilation(cls, strides, dilation_rate, self.strides,
+                                   self.dilation_rate)
         self.input_spec = InputSpec(ndim=3)
 
     def _convolve(self, inputs):

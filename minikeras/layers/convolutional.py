@@ -414,22 +414,38 @@ class ZeroPadding1D(Layer):
         return base_config(self, {'padding': self.padding})
 
 
-class ZeroPadding2D(Layer):
+class _SpatialResize(Layer):
+    """A layer that changes the lengths of the ``_rank`` spatial axes of its input, each
+    by ``_length(i, length)``."""
+
+    _rank = 2
+
+    def __init__(self, data_format, **kwargs):
+        super(_SpatialResize, self).__init__(**kwargs)
+        self.data_format = conv_utils.normalize_data_format(data_format, type(self).__name__)
+        self.input_spec = InputSpec(ndim=self._rank + 2)
+
+    def _axes(self):
+        first = 2 if self.data_format == 'channels_first' else 1
+        return list(range(first, first + self._rank))
+
+    def compute_output_shape(self, input_shape):
+        _check_ndim(self, input_shape, self._rank + 2)
+        s = list(input_shape)
+        for i, axis in enumerate(self._axes()):
+            s[axis] = self._length(i, s[axis])
+        return tuple(s)
+
+
+class ZeroPadding2D(_SpatialResize):
     """Zero-pad the rows and columns of a 4-D input."""
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
-        super(ZeroPadding2D, self).__init__(**kwargs)
+        super(ZeroPadding2D, self).__init__(data_format, **kwargs)
         self.padding = _pair_of_pairs(padding, 'padding', 'ZeroPadding2D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'ZeroPadding2D')
-        self.input_spec = InputSpec(ndim=4)
 
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
-        s = list(input_shape)
-        first = 2 if self.data_format == 'channels_first' else 1
-        for i in range(2):
-            s[first + i] = _add(s[first + i], sum(self.padding[i]))
-        return tuple(s)
+    def _length(self, i, length):
+        return _add(length, sum(self.padding[i]))
 
     def call(self, inputs):
         return K.spatial_2d_padding(inputs, padding=self.padding, data_format=self.data_format)
@@ -482,24 +498,15 @@ class Cropping1D(Layer):
         return base_config(self, {'cropping': self.cropping})
 
 
-class Cropping2D(Layer):
+class Cropping2D(_SpatialResize):
     """Crop the rows and columns of a 4-D input by ((top, bottom), (left, right))."""
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
-        super(Cropping2D, self).__init__(**kwargs)
+        super(Cropping2D, self).__init__(data_format, **kwargs)
         self.cropping = _pair_of_pairs(cropping, 'cropping', 'Cropping2D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'Cropping2D')
-        self.input_spec = InputSpec(ndim=4)
 
-    def _axes(self):
-        return [2, 3] if self.data_format == 'channels_first' else [1, 2]
-
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
-        s = list(input_shape)
-        for a, crop in zip(self._axes(), self.cropping):
-            s[a] = _sub(self, s[a], sum(crop))
-        return tuple(s)
+    def _length(self, i, length):
+        return _sub(self, length, sum(self.cropping[i]))
 
     def call(self, inputs):
         return _crop(self, inputs, self._axes(), list(self.cropping))
@@ -528,27 +535,19 @@ class UpSampling1D(Layer):
         return base_config(self, {'size': self.size})
 
 
-class UpSampling2D(Layer):
+class UpSampling2D(_SpatialResize):
     """Upsample rows and columns by integer factors ('nearest' or 'bilinear')."""
 
     def __init__(self, size=(2, 2), data_format=None, interpolation='nearest', **kwargs):
-        super(UpSampling2D, self).__init__(**kwargs)
+        super(UpSampling2D, self).__init__(data_format, **kwargs)
         self.size = conv_utils.normalize_tuple(size, 2, 'size', 'UpSampling2D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'UpSampling2D')
         if interpolation not in ('nearest', 'bilinear'):
             raise ValueError("UpSampling2D: interpolation must be 'nearest' or 'bilinear', "
                              "received interpolation=%r" % (interpolation,))
         self.interpolation = interpolation
-        self.input_spec = InputSpec(ndim=4)
 
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
-        s = list(input_shape)
-        first = 2 if self.data_format == 'channels_first' else 1
-        for i in range(2):
-            if s[first + i] is not None:
-                s[first + i] *= self.size[i]
-        return tuple(s)
+    def _length(self, i, length):
+        return None if length is None else length * self.size[i]
 
     def call(self, inputs):
         return K.resize_images(inputs, self.size[0], self.size[1], self.data_format,

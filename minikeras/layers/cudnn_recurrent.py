@@ -10,14 +10,15 @@ product (``GRU(reset_after=True)``). Sigmoid and tanh, no dropout, no masking; t
 conversion to and from LSTM / GRU(reset_after=True) weights is
 ``engine.saving.preprocess_weights_for_loading``.
 """
-import numpy as np
-
 import minikeras.backend as K
-from minikeras import constraints, initializers, regularizers
+from minikeras import regularizers
 from minikeras.layers.base import Layer
 from minikeras.layers.core import check_int
 from minikeras.layers.recurrent import RNN
-from minikeras.layers.recurrent_cells import _columns, _ser
+from minikeras.layers.recurrent_cells import (
+    CELL_ROLES, _columns, add_kernels, forget_bias_initializer)
+from minikeras.layers.weight_options import (
+    _ser, add_role_weight, set_weight_options, weight_options_config)
 
 
 def _gate_kernels(kernel, rows, units, gates):
@@ -36,15 +37,7 @@ class _CuDNNCell(Layer):
                  kernel_constraint, recurrent_constraint, bias_constraint, **kwargs):
         super(_CuDNNCell, self).__init__(**kwargs)
         self.units = units
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_options(self, locals(), CELL_ROLES)
         self._recurrent = None
 
     @property
@@ -57,16 +50,8 @@ class _CuDNNCell(Layer):
     def build(self, input_shape):
         n = self.gates * self.units
         self.input_dim = int(input_shape[-1])
-        self.kernel = self.add_weight('kernel', (self.input_dim, n),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(
-            'recurrent_kernel', (self.units, n), initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint)
-        self.bias = self.add_weight('bias', (2 * n,), initializer=self._bias_init(),
-                                    regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint)
+        add_kernels(self, (self.input_dim, n), (self.units, n))
+        self.bias = add_role_weight(self, 'bias', 'bias', (2 * n,), self._bias_init())
         self.built = True
 
     def _bias_half(self, index):
@@ -96,13 +81,8 @@ class _CuDNNLSTMCell(_CuDNNCell):
     def _bias_init(self):
         if not self.unit_forget_bias:
             return self.bias_initializer
-        base, units = self.bias_initializer, self.units
-
-        def init(shape, dtype=None):  # Keras 2.3.1: the recurrent forget bias is one
-            return np.concatenate([np.asarray(base((units * 5,), dtype=dtype)),
-                                   np.ones((units,), dtype=dtype or 'float32'),
-                                   np.asarray(base((units * 2,), dtype=dtype))])
-        return init
+        # Keras 2.3.1: the recurrent forget bias is one
+        return forget_bias_initializer(self.bias_initializer, self.units, ahead=5)
 
     def _input_bias(self):
         return self._bias_half(0) + self._bias_half(1)
@@ -166,12 +146,7 @@ class _CuDNNRNN(RNN):
     def get_config(self):
         cell = self.cell
         config = {'units': self.units}
-        for key in _WEIGHT_ARGS:
-            module = {'initializer': initializers, 'regularizer': regularizers,
-                      'constraint': constraints}[key.rpartition('_')[2]]
-            value = getattr(cell, key)
-            config[key] = module.serialize(value) if key.endswith('initializer') \
-                else _ser(module, value)
+        config.update(weight_options_config(cell, CELL_ROLES))
         config['activity_regularizer'] = _ser(regularizers, self.activity_regularizer)
         config.update(self._extra_config())
         outer = RNN.get_config(self)

@@ -6,18 +6,13 @@ depthwise (w, in, depth_multiplier), pointwise (1, in * depth_multiplier, filter
 import numbers
 
 import minikeras.backend as K
-from minikeras.layers.base import InputSpec, Layer
+from minikeras.layers.base import InputSpec
 from minikeras.layers.convolutional import (
     SEPARABLE_ARGUMENTS, _Conv, _Transposed, SeparableConv2D, _check_ndim, _crop, _pair, _sub,
-    _add, base_arguments, check_strides_and_dilation)
+    _add, _SpatialResize, base_arguments, check_strides_and_dilation)
 from minikeras.layers.core import base_config
 from minikeras.layers.pooling import _GlobalPooling2D, _Pooling2D
 from minikeras.utils import conv_utils
-
-
-def _spatial_axes(data_format, rank=3):
-    first = 2 if data_format == 'channels_first' else 1
-    return list(range(first, first + rank))
 
 
 class Conv3D(_Conv):
@@ -117,7 +112,7 @@ class _GlobalPooling3D(_GlobalPooling2D):
         self.input_spec = InputSpec(ndim=5)
 
     def _axes(self):
-        return _spatial_axes(self.data_format)
+        return [2, 3, 4] if self.data_format == 'channels_first' else [1, 2, 3]
 
     def compute_output_shape(self, input_shape):
         _check_ndim(self, input_shape, 5)
@@ -151,21 +146,8 @@ def _three_pairs(value, name, cls):
     return tuple(_pair(item, name, cls) for item in items)
 
 
-class _Volume(Layer):
-    """A layer that changes the lengths of the three spatial axes of a 5-D input, each by
-    ``_length(i, length)``."""
-
-    def __init__(self, data_format, **kwargs):
-        super(_Volume, self).__init__(**kwargs)
-        self.data_format = conv_utils.normalize_data_format(data_format, type(self).__name__)
-        self.input_spec = InputSpec(ndim=5)
-
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 5)
-        s = list(input_shape)
-        for i, axis in enumerate(_spatial_axes(self.data_format)):
-            s[axis] = self._length(i, s[axis])
-        return tuple(s)
+class _Volume(_SpatialResize):
+    _rank = 3
 
 
 class ZeroPadding3D(_Volume):
@@ -196,7 +178,7 @@ class Cropping3D(_Volume):
         return _sub(self, length, sum(self.cropping[i]))
 
     def call(self, inputs):
-        return _crop(self, inputs, _spatial_axes(self.data_format), list(self.cropping))
+        return _crop(self, inputs, self._axes(), list(self.cropping))
 
     def get_config(self):
         return base_config(self, {'cropping': self.cropping, 'data_format': self.data_format})

@@ -437,21 +437,25 @@ class _SpatialResize(Layer):
         return tuple(s)
 
 
-class ZeroPadding2D(_SpatialResize):
+class _ZeroPadding(_SpatialResize):
+    """Pads spatial axis i with ``self.padding[i]`` = (before, after) zeros."""
+
+    def _length(self, i, length):
+        return _add(length, sum(self.padding[i]))
+
+    def get_config(self):
+        return base_config(self, {'padding': self.padding, 'data_format': self.data_format})
+
+
+class ZeroPadding2D(_ZeroPadding):
     """Zero-pad the rows and columns of a 4-D input."""
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super(ZeroPadding2D, self).__init__(data_format, **kwargs)
         self.padding = _pair_of_pairs(padding, 'padding', 'ZeroPadding2D')
 
-    def _length(self, i, length):
-        return _add(length, sum(self.padding[i]))
-
     def call(self, inputs):
         return K.spatial_2d_padding(inputs, padding=self.padding, data_format=self.data_format)
-
-    def get_config(self):
-        return base_config(self, {'padding': self.padding, 'data_format': self.data_format})
 
 
 def _crop(layer, x, axes, croppings):
@@ -498,12 +502,8 @@ class Cropping1D(Layer):
         return base_config(self, {'cropping': self.cropping})
 
 
-class Cropping2D(_SpatialResize):
-    """Crop the rows and columns of a 4-D input by ((top, bottom), (left, right))."""
-
-    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
-        super(Cropping2D, self).__init__(data_format, **kwargs)
-        self.cropping = _pair_of_pairs(cropping, 'cropping', 'Cropping2D')
+class _Cropping(_SpatialResize):
+    """Crops ``self.cropping[i]`` = (before, after) entries off spatial axis i."""
 
     def _length(self, i, length):
         return _sub(self, length, sum(self.cropping[i]))
@@ -513,6 +513,14 @@ class Cropping2D(_SpatialResize):
 
     def get_config(self):
         return base_config(self, {'cropping': self.cropping, 'data_format': self.data_format})
+
+
+class Cropping2D(_Cropping):
+    """Crop the rows and columns of a 4-D input by ((top, bottom), (left, right))."""
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super(Cropping2D, self).__init__(data_format, **kwargs)
+        self.cropping = _pair_of_pairs(cropping, 'cropping', 'Cropping2D')
 
 
 class UpSampling1D(Layer):
@@ -535,7 +543,14 @@ class UpSampling1D(Layer):
         return base_config(self, {'size': self.size})
 
 
-class UpSampling2D(_SpatialResize):
+class _UpSampling(_SpatialResize):
+    """Repeats entries ``self.size[i]`` times along spatial axis i."""
+
+    def _length(self, i, length):
+        return None if length is None else length * self.size[i]
+
+
+class UpSampling2D(_UpSampling):
     """Upsample rows and columns by integer factors ('nearest' or 'bilinear')."""
 
     def __init__(self, size=(2, 2), data_format=None, interpolation='nearest', **kwargs):
@@ -545,9 +560,6 @@ class UpSampling2D(_SpatialResize):
             raise ValueError("UpSampling2D: interpolation must be 'nearest' or 'bilinear', "
                              "received interpolation=%r" % (interpolation,))
         self.interpolation = interpolation
-
-    def _length(self, i, length):
-        return None if length is None else length * self.size[i]
 
     def call(self, inputs):
         return K.resize_images(inputs, self.size[0], self.size[1], self.data_format,

@@ -8,8 +8,8 @@ import numbers
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec
 from minikeras.layers.convolutional import (
-    SEPARABLE_ARGUMENTS, _Conv, _Transposed, SeparableConv2D, _check_ndim, _crop, _pair, _sub,
-    _add, _SpatialResize, base_arguments, check_strides_and_dilation)
+    SEPARABLE_ARGUMENTS, SeparableConv2D, _Conv, _Cropping, _Transposed, _UpSampling,
+    _ZeroPadding, _check_ndim, _pair, base_arguments, check_strides_and_dilation)
 from minikeras.layers.core import base_config
 from minikeras.layers.pooling import _GlobalPooling2D, _Pooling2D
 from minikeras.utils import conv_utils
@@ -146,53 +146,37 @@ def _three_pairs(value, name, cls):
     return tuple(_pair(item, name, cls) for item in items)
 
 
-class _Volume(_SpatialResize):
-    _rank = 3
-
-
-class ZeroPadding3D(_Volume):
+class ZeroPadding3D(_ZeroPadding):
     """Zero-pad the three spatial axes of a 5-D input."""
+
+    _rank = 3
 
     def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
         super(ZeroPadding3D, self).__init__(data_format, **kwargs)
         self.padding = _three_pairs(padding, 'padding', 'ZeroPadding3D')
 
-    def _length(self, i, length):
-        return _add(length, sum(self.padding[i]))
-
     def call(self, inputs):
         return K.spatial_3d_padding(inputs, padding=self.padding, data_format=self.data_format)
 
-    def get_config(self):
-        return base_config(self, {'padding': self.padding, 'data_format': self.data_format})
 
-
-class Cropping3D(_Volume):
+class Cropping3D(_Cropping):
     """Crop the three spatial axes of a 5-D input by ((before, after),) * 3."""
+
+    _rank = 3
 
     def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
         super(Cropping3D, self).__init__(data_format, **kwargs)
         self.cropping = _three_pairs(cropping, 'cropping', 'Cropping3D')
 
-    def _length(self, i, length):
-        return _sub(self, length, sum(self.cropping[i]))
 
-    def call(self, inputs):
-        return _crop(self, inputs, self._axes(), list(self.cropping))
-
-    def get_config(self):
-        return base_config(self, {'cropping': self.cropping, 'data_format': self.data_format})
-
-
-class UpSampling3D(_Volume):
+class UpSampling3D(_UpSampling):
     """Repeat entries along the three spatial axes by integer factors."""
+
+    _rank = 3
 
     def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
         super(UpSampling3D, self).__init__(data_format, **kwargs)
         self.size = conv_utils.normalize_tuple(size, 3, 'size', 'UpSampling3D')
-
-    def _length(self, i, length):
-        return None if length is None else length * self.size[i]
 
     def call(self, inputs):
         return K.resize_volumes(inputs, self.size[0], self.size[1], self.size[2],

@@ -17,12 +17,13 @@ def _ser(module, obj):
     return module.serialize(obj) if obj is not None else None
 
 
-def set_weight_options(layer, scope, roles, activity=False):
+def set_weight_options(layer, scope, roles, activity=False, initialized=()):
     """Set ``layer.<role>_initializer``, ``_regularizer`` and ``_constraint`` for each role
     from the arguments of those names in ``scope`` (the ``__init__``'s ``locals()`` or a
-    dict); with ``activity``, also ``layer.activity_regularizer``."""
+    dict); with ``activity``, also ``layer.activity_regularizer``; ``initialized``: roles
+    with an initializer only (after the others')."""
     initializers, regularizers, constraints = _modules()
-    for role in roles:
+    for role in roles + tuple(initialized):
         name = role + '_initializer'
         setattr(layer, name, initializers.get(scope[name]))
     for role in roles + (('activity',) if activity else ()):
@@ -33,11 +34,11 @@ def set_weight_options(layer, scope, roles, activity=False):
         setattr(layer, name, constraints.get(scope[name]))
 
 
-def weight_options_config(layer, roles, activity=False):
+def weight_options_config(layer, roles, activity=False, initialized=()):
     """The config entries of ``set_weight_options``'s attributes, in the same order."""
     initializers, regularizers, constraints = _modules()
     config = {}
-    for role in roles:
+    for role in roles + tuple(initialized):
         name = role + '_initializer'
         config[name] = initializers.serialize(getattr(layer, name))
     for role in roles + (('activity',) if activity else ()):

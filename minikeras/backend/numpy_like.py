@@ -24,6 +24,15 @@ def axis_arg(axis):
     return int(axis)
 
 
+def dropout_noise_shape(x, level, noise_shape):
+    """``dropout``'s checked ``level`` and its noise shape (None entries: ``x``'s)."""
+    if not 0 <= level < 1:
+        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
+    if noise_shape is None:
+        noise_shape = x.shape
+    return tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+
+
 def expect_ndim(op, x, ndim, what=''):
     if x.ndim != ndim:
         raise ValueError('%s: expected a %d-D %s, received shape %s'
@@ -170,6 +179,34 @@ def binary_ops(xp, binary):
         op.__name__ = op.__qualname__ = name
         return op
     return tuple(make(name, getattr(xp, function)) for name, function in BINARY_OPS)
+
+
+def reduction_ops(xp, to_tensor, integer_kept, is_float):
+    """The engine's ``sum``, ``prod``, ``cumsum`` (an integer input keeps its dtype:
+    ``integer_kept(x) -> (x, dtype or None)``), ``mean`` and ``as_float`` (integers as
+    floatx)."""
+    def kept(fn, x, **kwargs):
+        x, dt = integer_kept(to_tensor(x))
+        if dt is not None:
+            kwargs['dtype'] = dt
+        return fn(x, **kwargs)
+
+    def sum(x, axis=None, keepdims=False):
+        return kept(xp.sum, x, axis=axis_arg(axis), keepdims=keepdims)
+
+    def prod(x, axis=None, keepdims=False):
+        return kept(xp.prod, x, axis=axis_arg(axis), keepdims=keepdims)
+
+    def cumsum(x, axis=0):
+        return kept(xp.cumsum, x, axis=int(axis))
+
+    def as_float(x):
+        x = to_tensor(x)
+        return x if is_float(x) else x.astype(state.floatx())
+
+    def mean(x, axis=None, keepdims=False):
+        return xp.mean(as_float(x), axis=axis_arg(axis), keepdims=keepdims)
+    return sum, prod, cumsum, mean, as_float
 
 
 def clip_bounds(min_value, max_value):

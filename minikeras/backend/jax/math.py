@@ -59,23 +59,8 @@ def _integer_kept(x):
     return x, None
 
 
-def sum(x, axis=None, keepdims=False):
-    x, dt = _integer_kept(_t(x))
-    return jnp.sum(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
-
-
-def prod(x, axis=None, keepdims=False):
-    x, dt = _integer_kept(_t(x))
-    return jnp.prod(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
-
-
-def _as_float(x):
-    x = _t(x)
-    return x if _is_float(x) else x.astype(state.floatx())
-
-
-def mean(x, axis=None, keepdims=False):
-    return jnp.mean(_as_float(x), axis=_axis(axis), keepdims=keepdims)
+sum, prod, cumsum, mean, _as_float = numpy_like.reduction_ops(
+    jnp, _t, _integer_kept, _is_float)
 
 
 def var(x, axis=None, keepdims=False):
@@ -95,11 +80,6 @@ def any(x, axis=None, keepdims=False):
 
 def all(x, axis=None, keepdims=False):
     return jnp.all(_t(x), axis=_axis(axis), keepdims=keepdims)
-
-
-def cumsum(x, axis=0):
-    x, dt = _integer_kept(_t(x))
-    return jnp.cumsum(x, axis=int(axis), dtype=dt)
 
 
 def cumprod(x, axis=0):

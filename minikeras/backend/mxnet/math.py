@@ -72,61 +72,13 @@ def _promote(x, y, divide=False):
     return x, y
 
 
-def _binary(fn, x, y, divide=False):
-    x, y = _promote(x, y, divide)
+def _binary(fn, x, y):
+    x, y = _promote(x, y, divide=fn is mnp.true_divide)
     return fn(x, y)
 
 
-def add(x, y):
-    return _binary(mnp.add, x, y)
-
-
-def subtract(x, y):
-    return _binary(mnp.subtract, x, y)
-
-
-def multiply(x, y):
-    return _binary(mnp.multiply, x, y)
-
-
-def divide(x, y):
-    return _binary(mnp.true_divide, x, y, divide=True)
-
-
-def maximum(x, y):
-    return _binary(mnp.maximum, x, y)
-
-
-def minimum(x, y):
-    return _binary(mnp.minimum, x, y)
-
-
-def pow(x, a):
-    return _binary(mnp.power, x, a)
-
-
-def equal(x, y):
-    return _binary(mnp.equal, x, y)
-
-
-def not_equal(x, y):
-    return _binary(mnp.not_equal, x, y)
-
-
-def greater(x, y):
-    return _binary(mnp.greater, x, y)
-
-
-def greater_equal(x, y):
-    return _binary(mnp.greater_equal, x, y)
-
-
-def less(x, y):
-    return _binary(mnp.less, x, y)
-
-
-def less_equal(x, y):
-    return _binary(mnp.less_equal, x, y)
+(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
+ greater_equal, less, less_equal) = numpy_like.binary_ops(mnp, _binary)
 
 
 def _logical_and(x, y):
@@ -170,27 +122,8 @@ def _integer_kept(x):
     return x, None
 
 
-def sum(x, axis=None, keepdims=False):
-    x, dt = _integer_kept(_t(x))
-    if dt is None:
-        return mnp.sum(x, axis=_axis(axis), keepdims=keepdims)
-    return mnp.sum(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
-
-
-def prod(x, axis=None, keepdims=False):
-    x, dt = _integer_kept(_t(x))
-    if dt is None:
-        return mnp.prod(x, axis=_axis(axis), keepdims=keepdims)
-    return mnp.prod(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
-
-
-def _as_float(x):
-    x = _t(x)
-    return x if _is_float(x) else x.astype(state.floatx())
-
-
-def mean(x, axis=None, keepdims=False):
-    return mnp.mean(_as_float(x), axis=_axis(axis), keepdims=keepdims)
+sum, prod, cumsum, mean, _as_float = numpy_like.reduction_ops(
+    mnp, _t, _integer_kept, _is_float)
 
 
 def var(x, axis=None, keepdims=False):
@@ -215,13 +148,6 @@ def any(x, axis=None, keepdims=False):
 def all(x, axis=None, keepdims=False):
     nonzero = (_t(x) != 0).astype('int32')
     return mnp.min(nonzero, axis=_axis(axis), keepdims=keepdims) > 0
-
-
-def cumsum(x, axis=0):
-    x, dt = _integer_kept(_t(x))
-    if dt is None:
-        return mnp.cumsum(x, axis=int(axis))
-    return mnp.cumsum(x, axis=int(axis), dtype=dt)
 
 
 def cumprod(x, axis=0):

@@ -127,11 +127,7 @@ def in_top_k(predictions, targets, k):
 
 def dropout(x, level, noise_shape=None, seed=None):
     x = _t(x)
-    if not 0 <= level < 1:
-        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
-    if noise_shape is None:
-        noise_shape = x.shape
-    noise_shape = tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    noise_shape = numpy_like.dropout_noise_shape(x, level, noise_shape)
     level = float(level)
     # the kept entries' scale, drawn as one numpy array: (uniform >= level) / (1 - level)
     scale = _random_tensor(('dropout', noise_shape, level), seed,

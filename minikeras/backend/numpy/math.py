@@ -141,14 +141,6 @@ def clip(x, min_value, max_value):
     return np.clip(x, min_value, max_value).astype(x.dtype)
 
 
-# the ops that are NumPy's function of two arrays
-(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
- greater_equal, less, less_equal) = numpy_like.binary_ops(np, _binary)
-
-# the ops that are NumPy's function of one array (round: half to even)
-(negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
- cos) = numpy_like.unary_ops(np, _as_array, ('negative', 'transpose', 'exp', 'log', 'sqrt',
-                                             'square', 'abs', 'sign', 'round', 'sin', 'cos'))
 # --- shapes -------------------------------------------------------------------------
 
 def reshape(x, shape):
@@ -163,16 +155,6 @@ def stack(x, axis=0):
     return np.stack([_as_array(t) for t in x], axis=int(axis))
 
 
-def expand_dims(x, axis=-1):
-    return np.expand_dims(_as_array(x), int(axis))
-
-
-def squeeze(x, axis):
-    x = _as_array(x)
-    numpy_like.check_squeeze(x, axis)
-    return np.squeeze(x, axis=int(axis))
-
-
 def tile(x, n):
     x = _as_array(x)
     n = _shape_tuple(n)
@@ -180,21 +162,8 @@ def tile(x, n):
     return np.tile(x, n)
 
 
-def repeat(x, n):
-    x = _as_array(x)
-    numpy_like.check_repeat(x)
-    return np.repeat(x[:, None, :], int(n), axis=1)
-
-
-def repeat_elements(x, rep, axis):
-    return np.repeat(_as_array(x), int(rep), axis=int(axis))
-
-
-def gather(reference, indices):
-    indices = _as_array(indices)
-    if not np.issubdtype(indices.dtype, np.integer):
-        indices = indices.astype('int64')
-    return np.take(_as_array(reference), indices, axis=0)
+expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(
+    np, _as_array)
 
 
 def one_hot(indices, num_classes):

@@ -271,6 +271,43 @@ def extreme_ops(xp, to_tensor):
     return max, min, argmax, argmin
 
 
+def joining_ops(xp, to_tensor, same_dtype, shape_tuple):
+    """The engine's ``concatenate``, ``stack`` (of ``same_dtype(tensors)``) and ``tile``
+    (``shape_tuple(n)``: the repeats as a tuple)."""
+    def concatenate(tensors, axis=-1):
+        return xp.concatenate(same_dtype(tensors), axis=int(axis))
+
+    def stack(x, axis=0):
+        return xp.stack(same_dtype(x), axis=int(axis))
+
+    def tile(x, n):
+        x = to_tensor(x)
+        n = shape_tuple(n)
+        check_tile(x, n)
+        return xp.tile(x, n)
+    return concatenate, stack, tile
+
+
+def switch_op(xp, to_tensor, same_dtype):
+    """The engine's ``switch``: a non-bool condition is ``!= 0``; the branches are brought
+    to one dtype."""
+    def switch(condition, then_expression, else_expression):
+        then_expression, else_expression = adapter.branches(then_expression, else_expression)
+        condition = to_tensor(condition)
+        if condition.dtype != onp.bool_:
+            condition = condition != 0
+        then_expression, else_expression = same_dtype([then_expression, else_expression])
+        return where_broadcast(xp, condition, then_expression, else_expression)
+    return switch
+
+
+def arange_values(start, stop=None, step=1, dtype='int32'):
+    """``arange``'s values as a numpy array of ``dtype`` (one argument: the stop)."""
+    if stop is None:
+        start, stop = 0, start
+    return onp.arange(start, stop, step).astype(dtype)
+
+
 def where_broadcast(xp, condition, then_expression, else_expression):
     """``switch``: Keras 2 gives a condition with fewer axes than the branches trailing
     axes."""

@@ -3,7 +3,7 @@
 Integer sums and products keep their width and means of integers are floatx, as in the
 NumPy reference; everything else is ``jax.numpy``'s own (numpy's) behaviour.
 """
-from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.jax import _trace
 from minikeras.backend.jax._jax import (
@@ -113,22 +113,9 @@ def reshape(x, shape):
     return jnp.reshape(_t(x), _shape_tuple(shape, 'reshape'))
 
 
-def concatenate(tensors, axis=-1):
-    return jnp.concatenate(_same_dtype(tensors), axis=int(axis))
-
-
-def stack(x, axis=0):
-    return jnp.stack(_same_dtype(x), axis=int(axis))
-
-
+concatenate, stack, tile = numpy_like.joining_ops(
+    jnp, _t, _same_dtype, lambda n: _shape_tuple(n, 'tile'))
 expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(jnp, _t)
-
-
-def tile(x, n):
-    x = _t(x)
-    n = _shape_tuple(n, 'tile')
-    numpy_like.check_tile(x, n)
-    return jnp.tile(x, n)
 
 
 def one_hot(indices, num_classes):
@@ -136,13 +123,7 @@ def one_hot(indices, num_classes):
     return jax.nn.one_hot(indices, int(num_classes), dtype=state.floatx())
 
 
-def switch(condition, then_expression, else_expression):
-    then_expression, else_expression = adapter.branches(then_expression, else_expression)
-    condition = _t(condition)
-    if condition.dtype != np.bool_:
-        condition = condition != 0
-    then_expression, else_expression = _same_dtype([then_expression, else_expression])
-    return numpy_like.where_broadcast(jnp, condition, then_expression, else_expression)
+switch = numpy_like.switch_op(jnp, _t, _same_dtype)
 
 
 def _slice_shape(shape):
@@ -154,9 +135,7 @@ permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_o
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
-    if stop is None:
-        start, stop = 0, start
-    return jnp.asarray(np.arange(start, stop, step).astype(dtype))
+    return jnp.asarray(numpy_like.arange_values(start, stop, step, dtype))
 
 
 temporal_padding, spatial_2d_padding, resize_images = numpy_like.padding_ops(jnp, _t)

@@ -8,7 +8,7 @@ import numpy as onp
 from mxnet import np as mnp
 from mxnet import npx
 
-from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.mxnet.core import NDArray, _shape_tuple, _t
 
@@ -203,22 +203,8 @@ def _same_dtype(tensors):
     return [t if t.dtype == common else t.astype(common.name) for t in tensors]
 
 
-def concatenate(tensors, axis=-1):
-    return mnp.concatenate(_same_dtype(tensors), axis=int(axis))
-
-
-def stack(x, axis=0):
-    return mnp.stack(_same_dtype(x), axis=int(axis))
-
-
+concatenate, stack, tile = numpy_like.joining_ops(mnp, _t, _same_dtype, _shape_tuple)
 expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(mnp, _t)
-
-
-def tile(x, n):
-    x = _t(x)
-    n = _shape_tuple(n)
-    numpy_like.check_tile(x, n)
-    return mnp.tile(x, n)
 
 
 def one_hot(indices, num_classes):
@@ -226,13 +212,7 @@ def one_hot(indices, num_classes):
     return npx.one_hot(indices.astype('int64'), int(num_classes), dtype=state.floatx())
 
 
-def switch(condition, then_expression, else_expression):
-    then_expression, else_expression = adapter.branches(then_expression, else_expression)
-    condition = _t(condition)
-    if condition.dtype != onp.bool_:
-        condition = condition != 0
-    then_expression, else_expression = _same_dtype([then_expression, else_expression])
-    return numpy_like.where_broadcast(mnp, condition, then_expression, else_expression)
+switch = numpy_like.switch_op(mnp, _t, _same_dtype)
 
 
 permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_ops(
@@ -240,9 +220,7 @@ permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_o
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
-    if stop is None:
-        start, stop = 0, start
-    values = onp.arange(start, stop, step).astype(dtype)
+    values = numpy_like.arange_values(start, stop, step, dtype)
     return mnp.array(values, dtype=values.dtype)
 
 

@@ -147,21 +147,8 @@ def reshape(x, shape):
     return np.reshape(_as_array(x), _shape_tuple(shape))
 
 
-def concatenate(tensors, axis=-1):
-    return np.concatenate([_as_array(t) for t in tensors], axis=int(axis))
-
-
-def stack(x, axis=0):
-    return np.stack([_as_array(t) for t in x], axis=int(axis))
-
-
-def tile(x, n):
-    x = _as_array(x)
-    n = _shape_tuple(n)
-    numpy_like.check_tile(x, n)
-    return np.tile(x, n)
-
-
+concatenate, stack, tile = numpy_like.joining_ops(
+    np, _as_array, lambda tensors: [_as_array(t) for t in tensors], _shape_tuple)
 expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(
     np, _as_array)
 
@@ -184,9 +171,7 @@ permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_o
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
-    if stop is None:
-        start, stop = 0, start
-    return np.arange(start, stop, step).astype(dtype)
+    return numpy_like.arange_values(start, stop, step, dtype)
 
 
 def temporal_padding(x, padding=(1, 1)):

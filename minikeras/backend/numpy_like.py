@@ -89,6 +89,15 @@ def separable_conv2d_op(depthwise_conv2d, conv2d):
     return separable_conv2d
 
 
+def conv2d_transpose_args(to_tensor, x, kernel, padding, strides, dilation_rate):
+    """``conv2d_transpose``'s input and kernel as tensors (a 4-D input checked), its
+    strides and dilation as pairs."""
+    x, kernel = to_tensor(x), to_tensor(kernel)
+    check_2d(x, padding, 'conv2d_transpose')
+    return (x, kernel, normalize_tuple(strides, 2, 'strides'),
+            normalize_tuple(dilation_rate, 2, 'dilation_rate'))
+
+
 def pool2d_args(x, pool_size, strides, padding, pool_mode):
     """pool2d's checked arguments: (pool_size, strides) as pairs."""
     check_2d(x, padding, 'pool2d')
@@ -382,9 +391,10 @@ def binary_crossentropy_of_probabilities(xp, target, output):
     return -(target * xp.log(p) + (1 - target) * xp.log(1 - p))
 
 
-def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, epsilon):
+def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, epsilon,
+                        cast=True):
     """``batch_normalization``; ``scale(centered, variance)`` divides by the standard
-    deviation the engine's way."""
+    deviation the engine's way; ``cast``: the result in ``x``'s dtype."""
     x = to_tensor(x)
     axis = int(axis) % x.ndim
 
@@ -394,6 +404,8 @@ def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, e
             if p.shape[0] != x.shape[axis]:
                 raise ValueError('batch_normalization: a parameter of length %d does not fit '
                                  'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
+            if axis == x.ndim - 1:
+                return p
             shape = [1] * x.ndim
             shape[axis] = -1
             return xp.reshape(p, tuple(shape))
@@ -404,7 +416,7 @@ def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, e
         y = y * along_axis(gamma)
     if beta is not None:
         y = y + along_axis(beta)
-    return y.astype(x.dtype)
+    return y.astype(x.dtype) if cast else y
 
 
 def l2_normalize(xp, x, axis):

@@ -184,10 +184,8 @@ def _output_shape(output_shape, data_format):
 
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
-    x, kernel = _t(x), _t(kernel)
-    numpy_like.check_2d(x, padding, 'conv2d_transpose')
-    strides = _tuple(strides, 2, 'strides')
-    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
+    x, kernel, strides, dilation = numpy_like.conv2d_transpose_args(
+        _t, x, kernel, padding, strides, dilation_rate)
     out_channels, out_spatial = _output_shape(output_shape, data_format)
     in_spatial = _spatial(x, data_format)
     if kernel.ndim != 4 or kernel.shape[2] != out_channels or \

@@ -14,7 +14,7 @@ import minikeras.backend as K
 from minikeras import activations, regularizers
 from minikeras.layers.base import Layer
 from minikeras.layers.core import check_int
-from minikeras.layers.recurrent import RNN
+from minikeras.layers.recurrent import _OwnCellRNN
 from minikeras.layers.recurrent_cells import CELL_ROLES, add_kernels, forget_bias_initializer
 from minikeras.layers.weight_options import (
     _ser, add_role_weight, set_weight_options, weight_options_config)
@@ -137,7 +137,7 @@ _CELL_ARGUMENTS = [name for name in inspect.signature(ConvLSTM2DCell.__init__).p
                    if name not in ('self', 'kwargs')]
 
 
-class ConvLSTM2D(RNN):
+class ConvLSTM2D(_OwnCellRNN):
     """Convolutional LSTM over 5-D sequences of feature maps (Keras 2.3.1 arguments)."""
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid',
@@ -155,11 +155,6 @@ class ConvLSTM2D(RNN):
                                          go_backwards=go_backwards, stateful=stateful,
                                          **kwargs)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-
-    def __getattr__(self, name):
-        if name != 'cell' and 'cell' in self.__dict__ and hasattr(self.__dict__['cell'], name):
-            return getattr(self.__dict__['cell'], name)
-        raise AttributeError(name)
 
     def _seq_shape(self, input_shape):
         if isinstance(input_shape, list):
@@ -208,15 +203,6 @@ class ConvLSTM2D(RNN):
         return [cell.zero_state(first)] * 2
 
     def get_config(self):
-        config = self.cell.get_config()
-        for key in ('name', 'trainable', 'dtype'):
-            config.pop(key, None)
-        outer = RNN.get_config(self)
-        outer.pop('cell')
-        config.update(outer)
+        config = super(ConvLSTM2D, self).get_config()
         config['activity_regularizer'] = _ser(regularizers, self.activity_regularizer)
         return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)

@@ -14,7 +14,7 @@ import minikeras.backend as K
 from minikeras import regularizers
 from minikeras.layers.base import Layer
 from minikeras.layers.core import check_int
-from minikeras.layers.recurrent import RNN
+from minikeras.layers.recurrent import RNN, _OwnCellRNN
 from minikeras.layers.recurrent_cells import (
     CELL_ROLES, _columns, add_kernels, forget_bias_initializer)
 from minikeras.layers.weight_options import (
@@ -124,7 +124,7 @@ _WEIGHT_ARGS = ('kernel_initializer', 'recurrent_initializer', 'bias_initializer
                 'kernel_constraint', 'recurrent_constraint', 'bias_constraint')
 
 
-class _CuDNNRNN(RNN):
+class _CuDNNRNN(_OwnCellRNN):
     cell_class = None
 
     def __init__(self, units, cell_kwargs, activity_regularizer=None, return_sequences=False,
@@ -137,11 +137,6 @@ class _CuDNNRNN(RNN):
         self.units = units
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.supports_masking = False
-
-    def __getattr__(self, name):
-        if name != 'cell' and 'cell' in self.__dict__ and hasattr(self.__dict__['cell'], name):
-            return getattr(self.__dict__['cell'], name)
-        raise AttributeError(name)
 
     def get_config(self):
         cell = self.cell
@@ -157,10 +152,6 @@ class _CuDNNRNN(RNN):
 
     def _extra_config(self):
         return {}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
 
 
 class CuDNNLSTM(_CuDNNRNN):

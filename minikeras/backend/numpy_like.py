@@ -156,8 +156,14 @@ def layout_ops(xp, to_tensor, shape_tuple):
     return permute_dimensions, flatten, batch_flatten, reverse, slice
 
 
-def unary_ops(xp, to_tensor, names):
-    """One op per name in ``names``: ``xp.<name>`` of the argument as a tensor."""
+UNARY_OPS = ('negative', 'transpose', 'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round',
+             'sin', 'cos')
+
+
+def unary_ops(xp, to_tensor, names=UNARY_OPS):
+    """One op per name in ``names`` (default ``UNARY_OPS``, the ops that are the array
+    namespace's function of one tensor; round: half to even): ``xp.<name>`` of the
+    argument as a tensor."""
     def make(name):
         fn = getattr(xp, name)
 

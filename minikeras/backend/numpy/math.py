@@ -28,10 +28,8 @@ def _binary(fn, x, y):
 (add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
  greater_equal, less, less_equal) = numpy_like.binary_ops(np, _binary)
 
-# the ops that are NumPy's function of one array (round: half to even)
 (negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
- cos) = numpy_like.unary_ops(np, _as_array, ('negative', 'transpose', 'exp', 'log', 'sqrt',
-                                             'square', 'abs', 'sign', 'round', 'sin', 'cos'))
+ cos) = numpy_like.unary_ops(np, _as_array)
 
 
 def dot(x, y):

@@ -12,6 +12,7 @@ import numpy as np
 
 import minikeras.backend as K
 from minikeras import activations, regularizers
+from minikeras.layers import signatures
 from minikeras.layers.base import Layer
 from minikeras.layers.core import check_int
 from minikeras.layers.recurrent import _OwnCellRNN
@@ -133,27 +134,26 @@ class ConvLSTM2DCell(Layer):
         return config
 
 
-_CELL_ARGUMENTS = [name for name in inspect.signature(ConvLSTM2DCell.__init__).parameters
-                   if name not in ('self', 'kwargs')]
+# Keras 2.3.1's ConvLSTM2D arguments: the cell's, plus activity_regularizer and the RNN's
+_CELL_PARAMETERS = [(p.name, p.default)
+                    for p in inspect.signature(ConvLSTM2DCell.__init__).parameters.values()
+                    if p.name not in ('self', 'kwargs')]
+_CELL_ARGUMENTS = [name for name, _ in _CELL_PARAMETERS[2:]]
+CONV_LSTM_2D = (_CELL_PARAMETERS[:16] + [('activity_regularizer', None)]
+                + _CELL_PARAMETERS[16:19]
+                + [('return_sequences', False), ('go_backwards', False), ('stateful', False)]
+                + _CELL_PARAMETERS[19:])
 
 
 class ConvLSTM2D(_OwnCellRNN):
     """Convolutional LSTM over 5-D sequences of feature maps (Keras 2.3.1 arguments)."""
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid',
-                 data_format=None, dilation_rate=(1, 1), activation='tanh',
-                 recurrent_activation='hard_sigmoid', use_bias=True,
-                 kernel_initializer='glorot_uniform', recurrent_initializer='orthogonal',
-                 bias_initializer='zeros', unit_forget_bias=True, kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
-                 return_sequences=False, go_backwards=False, stateful=False, dropout=0.,
-                 recurrent_dropout=0., **kwargs):
-        values = locals()
-        cell = ConvLSTM2DCell(**dict((name, values[name]) for name in _CELL_ARGUMENTS))
-        super(ConvLSTM2D, self).__init__(cell, return_sequences=return_sequences,
-                                         go_backwards=go_backwards, stateful=stateful,
-                                         **kwargs)
+    @signatures.keras_signature(CONV_LSTM_2D)
+    def __init__(self, filters, kernel_size, **kwargs):
+        cell = ConvLSTM2DCell(filters, kernel_size,
+                              **dict((name, kwargs.pop(name)) for name in _CELL_ARGUMENTS))
+        activity_regularizer = kwargs.pop('activity_regularizer')
+        super(ConvLSTM2D, self).__init__(cell, **kwargs)
         self.activity_regularizer = regularizers.get(activity_regularizer)
 
     def _seq_shape(self, input_shape):

@@ -236,6 +236,19 @@ def clip_bounds(min_value, max_value):
     return min_value, max_value
 
 
+def clip_op(xp, to_tensor, unclipped, cast):
+    """The engine's ``clip`` (bounds as ``clip_bounds`` makes them): ``unclipped(x)``
+    when there is nothing to clip; ``cast``: the result in ``x``'s dtype."""
+    def clip(x, min_value, max_value):
+        x = to_tensor(x)
+        min_value, max_value = clip_bounds(min_value, max_value)
+        if min_value is None and max_value is None:
+            return unclipped(x)
+        clipped = xp.clip(x, min_value, max_value)
+        return clipped.astype(x.dtype) if cast else clipped
+    return clip
+
+
 def pad(xp, x, pads):
     """``x`` zero-padded by ``pads`` (one (before, after) pair per axis), or ``x`` itself."""
     if builtins.all(p == (0, 0) for p in pads):

@@ -97,12 +97,7 @@ def logsumexp(x, axis=None, keepdims=False):
  cos) = numpy_like.unary_ops(jnp, _t)
 
 
-def clip(x, min_value, max_value):
-    x = _t(x)
-    min_value, max_value = numpy_like.clip_bounds(min_value, max_value)
-    if min_value is None and max_value is None:
-        return x
-    return jnp.clip(x, min_value, max_value).astype(x.dtype)
+clip = numpy_like.clip_op(jnp, _t, unclipped=lambda x: x, cast=True)
 
 
 # --- shapes -------------------------------------------------------------------------

@@ -181,12 +181,7 @@ def logsumexp(x, axis=None, keepdims=False):
  cos) = numpy_like.unary_ops(mnp, _t)
 
 
-def clip(x, min_value, max_value):
-    x = _t(x)
-    min_value, max_value = numpy_like.clip_bounds(min_value, max_value)
-    if min_value is None and max_value is None:
-        return x.copy()
-    return mnp.clip(x, min_value, max_value)
+clip = numpy_like.clip_op(mnp, _t, unclipped=lambda x: x.copy(), cast=False)
 
 
 # --- shapes -------------------------------------------------------------------------

@@ -128,9 +128,11 @@ class ConvLSTM2DCell(Layer):
             'activation': activations.serialize(self.activation),
             'recurrent_activation': activations.serialize(self.recurrent_activation),
             'use_bias': self.use_bias})
-        config.update(weight_options_config(self, CELL_ROLES))
-        config.update({'unit_forget_bias': self.unit_forget_bias, 'dropout': self.dropout,
-                       'recurrent_dropout': self.recurrent_dropout})
+        options = list(weight_options_config(self, CELL_ROLES).items())
+        config.update(options[:3])  # the initializers, then unit_forget_bias (Keras's order)
+        config['unit_forget_bias'] = self.unit_forget_bias
+        config.update(options[3:])
+        config.update(dropout=self.dropout, recurrent_dropout=self.recurrent_dropout)
         return config
 
 

@@ -12,6 +12,7 @@ conversion to and from LSTM / GRU(reset_after=True) weights is
 """
 import minikeras.backend as K
 from minikeras import regularizers
+from minikeras.layers import signatures
 from minikeras.layers.base import Layer
 from minikeras.layers.core import check_int
 from minikeras.layers.recurrent import RNN, _OwnCellRNN
@@ -125,10 +126,14 @@ _WEIGHT_ARGS = ('kernel_initializer', 'recurrent_initializer', 'bias_initializer
 
 
 class _CuDNNRNN(_OwnCellRNN):
+    """The CuDNN layers: their cell (``cell_class``) takes ``units``, the weight arguments
+    and ``cell_kwargs``."""
+
     cell_class = None
 
     def __init__(self, units, cell_kwargs, activity_regularizer=None, return_sequences=False,
                  return_state=False, go_backwards=False, stateful=False, **kwargs):
+        cell_kwargs = dict(cell_kwargs, **dict((k, kwargs.pop(k)) for k in _WEIGHT_ARGS))
         units = check_int(type(self).__name__, 'units', units)
         cell = self.cell_class(units, **cell_kwargs)
         super(_CuDNNRNN, self).__init__(cell, return_sequences=return_sequences,
@@ -159,17 +164,9 @@ class CuDNNLSTM(_CuDNNRNN):
 
     cell_class = _CuDNNLSTMCell
 
-    def __init__(self, units, kernel_initializer='glorot_uniform',
-                 recurrent_initializer='orthogonal', bias_initializer='zeros',
-                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 recurrent_constraint=None, bias_constraint=None, return_sequences=False,
-                 return_state=False, stateful=False, **kwargs):
-        values = locals()
-        cell_kwargs = dict((k, values[k]) for k in _WEIGHT_ARGS)
-        cell_kwargs['unit_forget_bias'] = bool(unit_forget_bias)
-        super(CuDNNLSTM, self).__init__(units, cell_kwargs, activity_regularizer,
-                                        return_sequences, return_state, stateful=stateful,
+    @signatures.keras_signature(signatures.CUDNN_LSTM)
+    def __init__(self, units, unit_forget_bias=True, **kwargs):
+        super(CuDNNLSTM, self).__init__(units, {'unit_forget_bias': bool(unit_forget_bias)},
                                         **kwargs)
 
     def _extra_config(self):
@@ -182,14 +179,6 @@ class CuDNNGRU(_CuDNNRNN):
 
     cell_class = _CuDNNGRUCell
 
-    def __init__(self, units, kernel_initializer='glorot_uniform',
-                 recurrent_initializer='orthogonal', bias_initializer='zeros',
-                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, return_sequences=False, return_state=False,
-                 stateful=False, **kwargs):
-        values = locals()
-        cell_kwargs = dict((k, values[k]) for k in _WEIGHT_ARGS)
-        super(CuDNNGRU, self).__init__(units, cell_kwargs, activity_regularizer,
-                                       return_sequences, return_state, stateful=stateful,
-                                       **kwargs)
+    @signatures.keras_signature(signatures.CUDNN_GRU)
+    def __init__(self, units, **kwargs):
+        super(CuDNNGRU, self).__init__(units, {}, **kwargs)

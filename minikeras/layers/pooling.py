@@ -158,33 +158,50 @@ class GlobalMaxPooling1D(_GlobalPooling1D):
 
 
 class _GlobalPooling2D(Layer):
+    """Pools the ``_rank`` spatial axes of a (rank + 2)-D input away."""
+
+    _rank = 2  # 3 for the 3-D global pooling layers
+
     def __init__(self, data_format=None, **kwargs):
         super(_GlobalPooling2D, self).__init__(**kwargs)
         self.data_format = conv_utils.normalize_data_format(data_format,
                                                             type(self).__name__)
-        self.input_spec = InputSpec(ndim=4)
+        self.input_spec = InputSpec(ndim=self._rank + 2)
 
     def _axes(self):
-        return [2, 3] if self.data_format == 'channels_first' else [1, 2]
+        first = 2 if self.data_format == 'channels_first' else 1
+        return list(range(first, first + self._rank))
 
     def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
+        _check_ndim(self, input_shape, self._rank + 2)
         if self.data_format == 'channels_first':
             return (input_shape[0], input_shape[1])
-        return (input_shape[0], input_shape[3])
+        return (input_shape[0], input_shape[self._rank + 1])
 
     def get_config(self):
         return base_config(self, {'data_format': self.data_format})
 
 
-class GlobalAveragePooling2D(_GlobalPooling2D):
+class _GlobalAverage(object):
+    """The mean over the pooled axes (2-D and 3-D global average pooling)."""
+
     def call(self, inputs):
         return K.mean(inputs, axis=self._axes())
 
 
-class GlobalMaxPooling2D(_GlobalPooling2D):
+class _GlobalMax(object):
+    """The maximum over the pooled axes (2-D and 3-D global max pooling)."""
+
     def call(self, inputs):
         return K.max(inputs, axis=self._axes())
+
+
+class GlobalAveragePooling2D(_GlobalAverage, _GlobalPooling2D):
+    pass
+
+
+class GlobalMaxPooling2D(_GlobalMax, _GlobalPooling2D):
+    pass
 
 
 # Keras 2 aliases

@@ -9,9 +9,9 @@ import minikeras.backend as K
 from minikeras.layers.base import InputSpec
 from minikeras.layers.convolutional import (
     SEPARABLE_ARGUMENTS, SeparableConv2D, _Conv, _Cropping, _Transposed, _UpSampling,
-    _ZeroPadding, _check_ndim, _pair, base_arguments, check_strides_and_dilation)
+    _ZeroPadding, _pair, base_arguments, check_strides_and_dilation)
 from minikeras.layers.core import base_config
-from minikeras.layers.pooling import _GlobalPooling2D, _Pooling2D
+from minikeras.layers.pooling import _GlobalAverage, _GlobalMax, _GlobalPooling2D, _Pooling2D
 from minikeras.utils import conv_utils
 
 
@@ -107,27 +107,15 @@ class AveragePooling3D(_Pooling3D):
 
 
 class _GlobalPooling3D(_GlobalPooling2D):
-    def __init__(self, data_format=None, **kwargs):
-        super(_GlobalPooling3D, self).__init__(data_format, **kwargs)
-        self.input_spec = InputSpec(ndim=5)
-
-    def _axes(self):
-        return [2, 3, 4] if self.data_format == 'channels_first' else [1, 2, 3]
-
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 5)
-        channel = 1 if self.data_format == 'channels_first' else 4
-        return (input_shape[0], input_shape[channel])
+    _rank = 3
 
 
-class GlobalAveragePooling3D(_GlobalPooling3D):
-    def call(self, inputs):
-        return K.mean(inputs, axis=self._axes())
+class GlobalAveragePooling3D(_GlobalAverage, _GlobalPooling3D):
+    pass
 
 
-class GlobalMaxPooling3D(_GlobalPooling3D):
-    def call(self, inputs):
-        return K.max(inputs, axis=self._axes())
+class GlobalMaxPooling3D(_GlobalMax, _GlobalPooling3D):
+    pass
 
 
 # --- padding, cropping, upsampling ---------------------------------------------

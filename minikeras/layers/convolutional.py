@@ -10,6 +10,7 @@ import numbers
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec, Layer
 from minikeras.layers.core import base_config, check_bool, check_int, static_shape
+from minikeras.layers.spatial import SpatialLayer, check_ndim as _check_ndim
 from minikeras.layers.weight_options import (
     add_role_weight, set_weight_options, weight_options_config)
 from minikeras.utils import conv_utils
@@ -385,12 +386,6 @@ def _pair(value, name, cls):
     return (int(pair[0]), int(pair[1]))
 
 
-def _check_ndim(layer, input_shape, ndim):
-    if len(input_shape) != ndim:
-        raise ValueError('layer %s (%s) expects inputs with %d axes, received shape %s'
-                         % (layer.name, type(layer).__name__, ndim, tuple(input_shape)))
-
-
 def _add(size, extra):
     return None if size is None else size + extra
 
@@ -414,20 +409,9 @@ class ZeroPadding1D(Layer):
         return base_config(self, {'padding': self.padding})
 
 
-class _SpatialResize(Layer):
+class _SpatialResize(SpatialLayer):
     """A layer that changes the lengths of the ``_rank`` spatial axes of its input, each
     by ``_length(i, length)``."""
-
-    _rank = 2
-
-    def __init__(self, data_format, **kwargs):
-        super(_SpatialResize, self).__init__(**kwargs)
-        self.data_format = conv_utils.normalize_data_format(data_format, type(self).__name__)
-        self.input_spec = InputSpec(ndim=self._rank + 2)
-
-    def _axes(self):
-        first = 2 if self.data_format == 'channels_first' else 1
-        return list(range(first, first + self._rank))
 
     def compute_output_shape(self, input_shape):
         _check_ndim(self, input_shape, self._rank + 2)

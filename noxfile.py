@@ -47,90 +47,79 @@ RECIPE_VERSION = '1'
 # The lanes. ``python``: the X.Y found through pyenv (``$(pyenv root)/versions/X.Y*``)
 # or ``pythonX.Y`` on PATH. ``env`` values may use {cache}. ``check``: code run once after
 # a build; its last printed line is the engine version shown in the summary.
+_MPI_APT = ['graphviz', 'openmpi-bin', 'libopenmpi-dev']
+
+
+def _lane(name, python, backend, check, engine=None, tests=('tests',), **extra):
+    """A LANES entry: requirements/<name>.txt, the suite's ``tests`` paths, the rest as
+    given (``apt``, ``env``, ``timeout``, ``pre_pip``, ``export_via``, ...)."""
+    spec = {'python': python, 'backend': backend, 'engine': engine or name,
+            'requirements': 'requirements/%s.txt' % name, 'tests': list(tests),
+            'check': check}
+    spec.update((key, list(value) if isinstance(value, list) else value)
+                for key, value in extra.items())
+    return spec
+
+
 LANES = {
-    'tensorflow': {
-        'python': '3.11', 'backend': 'tensorflow', 'engine': 'tensorflow',
-        'requirements': 'requirements/tensorflow.txt', 'tests': ['tests'],
-        'apt': ['graphviz', 'openmpi-bin', 'libopenmpi-dev'],
-        'check': 'import tensorflow as tf; float(tf.reduce_sum(tf.ones((2, 2)))); '
-                 'print(tf.__version__)',
-    },
-    'pytensor': {
-        'python': '3.11', 'backend': 'theano', 'engine': 'pytensor',
+    'tensorflow': _lane(
+        'tensorflow', '3.11', 'tensorflow', apt=_MPI_APT,
+        check='import tensorflow as tf; float(tf.reduce_sum(tf.ones((2, 2)))); '
+              'print(tf.__version__)'),
+    'pytensor': _lane(
+        'pytensor', '3.11', 'theano',
         # exports (tests/test_export.py) go through the tensorflow lane's interpreter,
         # which runs before this lane in the same queue: the non-TF export path is tested
-        'export_via': 'tensorflow',
-        'requirements': 'requirements/pytensor.txt', 'tests': ['tests'],
-        'apt': ['libopenblas-dev', 'g++', 'graphviz', 'openmpi-bin', 'libopenmpi-dev'],
+        export_via='tensorflow',
+        apt=['libopenblas-dev', 'g++'] + _MPI_APT,
         # The suite runs with the Python linker (no C compiles: a cold lane stays short);
         # tests/backend/test_theano_specific.py checks the C linker trains the same.
-        'env': {'PYTENSOR_FLAGS': 'base_compiledir={cache}/pytensor,mode=FAST_COMPILE,'
-                                  'blas__ldflags=-lopenblas'},
-        'timeout': 1800,
-        'check': 'import pytensor, pytensor.tensor as pt; x = pt.dmatrix(); '
-                 'f = pytensor.function([x], pt.dot(x, x).sum()); '
-                 'assert f([[1., 2.], [3., 4.]]) == 54.0; print(pytensor.__version__)',
-    },
-    'mxnet': {
-        'python': '3.11', 'backend': 'mxnet', 'engine': 'mxnet',
-        'requirements': 'requirements/mxnet.txt', 'tests': ['tests'],
-        'apt': ['graphviz', 'openmpi-bin', 'libopenmpi-dev'],
-        'check': 'import mxnet as mx; assert mx.nd.ones((2, 2)).sum().asscalar() == 4; '
-                 'print(mx.__version__)',
-    },
-    'theano36': {
-        'python': '3.6', 'backend': 'theano', 'engine': 'theano',
-        'requirements': 'requirements/theano36.txt', 'tests': ['tests'],
-        'pre_pip': ['pip<22'],
-        'apt': ['libopenblas-dev', 'g++', 'graphviz', 'openmpi-bin', 'libopenmpi-dev'],
+        env={'PYTENSOR_FLAGS': 'base_compiledir={cache}/pytensor,mode=FAST_COMPILE,'
+                               'blas__ldflags=-lopenblas'},
+        timeout=1800,
+        check='import pytensor, pytensor.tensor as pt; x = pt.dmatrix(); '
+              'f = pytensor.function([x], pt.dot(x, x).sum()); '
+              'assert f([[1., 2.], [3., 4.]]) == 54.0; print(pytensor.__version__)'),
+    'mxnet': _lane(
+        'mxnet', '3.11', 'mxnet', apt=_MPI_APT,
+        check='import mxnet as mx; assert mx.nd.ones((2, 2)).sum().asscalar() == 4; '
+              'print(mx.__version__)'),
+    'theano36': _lane(
+        'theano36', '3.6', 'theano', engine='theano', pre_pip=['pip<22'],
+        apt=['libopenblas-dev', 'g++'] + _MPI_APT,
         # As for pytensor: the Python linker; Theano's CorrMM convolution is C-only, so
         # the suite keeps the abstract convolution op, which has a Python implementation.
-        'env': {'THEANO_FLAGS': 'base_compiledir={cache}/theano,mode=FAST_COMPILE,'
-                                'optimizer_excluding=conv_gemm:AbstractConvCheck,'
-                                'blas.ldflags=-lopenblas'},
-        'timeout': 1500,
-        'check': 'import theano, theano.tensor as T; x = T.dmatrix(); '
-                 'f = theano.function([x], T.dot(x, x).sum()); '
-                 'assert f([[1., 2.], [3., 4.]]) == 54.0; print(theano.__version__)',
-    },
-    'cntk36': {
-        'python': '3.6', 'backend': 'cntk', 'engine': 'cntk',
-        'requirements': 'requirements/cntk36.txt', 'tests': ['tests'],
-        'pre_pip': ['pip<22'],
-        'apt': ['libopenmpi3', 'openmpi-bin', 'graphviz'],
-        'post_install': 'link_cntk_mpi',
-        'check': 'import cntk as C, numpy as np; '
-                 'r = C.times(np.array([[1., 2.]], "f"), np.array([[3.], [4.]], "f")).eval(); '
-                 'assert float(r.ravel()[0]) == 11.0; print(C.__version__)',
-    },
-    'jax': {
-        # JAX 0.11+ needs Python >= 3.12; exports go through the tensorflow lane (3.11)
-        'python': '3.12', 'backend': 'jax', 'engine': 'jax',
-        'export_via': 'tensorflow',
-        'requirements': 'requirements/jax.txt', 'tests': ['tests'],
-        'apt': ['graphviz', 'openmpi-bin', 'libopenmpi-dev'],
-        'check': 'import jax, jax.numpy as jnp; assert float(jnp.ones((2, 2)).sum()) == 4; '
-                 'print(jax.__version__)',
-    },
-    'numpy': {
-        'python': '3.11', 'backend': 'numpy', 'engine': 'numpy',
-        # tests/saving: engine-free loading checks and the loader fuzz test (issue 11)
-        # tests/distribute: the engine-free parts of data-parallel training (issue 16)
-        'requirements': 'requirements/numpy.txt',
-        'tests': ['tests/backend', 'tests/saving', 'tests/distribute'],
-        'apt': ['openmpi-bin', 'libopenmpi-dev'],
-        'check': 'import numpy; print(numpy.__version__)',
-    },
+        env={'THEANO_FLAGS': 'base_compiledir={cache}/theano,mode=FAST_COMPILE,'
+                             'optimizer_excluding=conv_gemm:AbstractConvCheck,'
+                             'blas.ldflags=-lopenblas'},
+        timeout=1500,
+        check='import theano, theano.tensor as T; x = T.dmatrix(); '
+              'f = theano.function([x], T.dot(x, x).sum()); '
+              'assert f([[1., 2.], [3., 4.]]) == 54.0; print(theano.__version__)'),
+    'cntk36': _lane(
+        'cntk36', '3.6', 'cntk', engine='cntk', pre_pip=['pip<22'],
+        apt=['libopenmpi3', 'openmpi-bin', 'graphviz'], post_install='link_cntk_mpi',
+        check='import cntk as C, numpy as np; '
+              'r = C.times(np.array([[1., 2.]], "f"), np.array([[3.], [4.]], "f")).eval(); '
+              'assert float(r.ravel()[0]) == 11.0; print(C.__version__)'),
+    # JAX 0.11+ needs Python >= 3.12; exports go through the tensorflow lane (3.11)
+    'jax': _lane(
+        'jax', '3.12', 'jax', export_via='tensorflow', apt=_MPI_APT,
+        check='import jax, jax.numpy as jnp; assert float(jnp.ones((2, 2)).sum()) == 4; '
+              'print(jax.__version__)'),
+    # tests/saving: engine-free loading checks and the loader fuzz test (issue 11)
+    # tests/distribute: the engine-free parts of data-parallel training (issue 16)
+    'numpy': _lane(
+        'numpy', '3.11', 'numpy', tests=['tests/backend', 'tests/saving', 'tests/distribute'],
+        apt=['openmpi-bin', 'libopenmpi-dev'], check='import numpy; print(numpy.__version__)'),
     # Deployment targets run for real (docs/DEPLOY.md): TF Serving's REST API, Chromium +
     # Node.js (npm ci), LiteRT on x86 and on arm64 under qemu, Core ML spec checks.
     # tests/deploy is collected only here (tests/conftest.py); `setup` runs every time
     # (it skips what is done: apt packages, deploy/web/node_modules, the arm64 root).
-    'deploy': {
-        'python': '3.11', 'backend': 'tensorflow', 'engine': 'tensorflow',
-        'requirements': 'requirements/deploy.txt', 'tests': ['tests/deploy'],
-        'setup': 'scripts/deploy-setup.sh',
-        'check': 'import tensorflow as tf, ai_edge_litert, coremltools; print(tf.__version__)',
-    },
+    'deploy': _lane(
+        'deploy', '3.11', 'tensorflow', engine='tensorflow', tests=['tests/deploy'],
+        setup='scripts/deploy-setup.sh',
+        check='import tensorflow as tf, ai_edge_litert, coremltools; print(tf.__version__)'),
 }
 
 # What the NOT RUN message suggests installing when a lane's Python is missing.

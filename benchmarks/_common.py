@@ -1,4 +1,7 @@
-"""Helpers shared by the step benchmarks (timing, the Keras 2 reference run)."""
+"""Helpers shared by the step benchmarks (arguments, synthetic batches, timing, the Keras 2
+reference run, the printed report). Imports nothing beyond the standard library at import
+time: keras2_reference.py uses it under an interpreter without minikeras."""
+import argparse
 import os
 import subprocess
 import time
@@ -14,6 +17,52 @@ def set_thread_env(n):
     if n == 1:  # XLA's CPU backend (JAX): no intra-op thread pool
         os.environ.setdefault('XLA_FLAGS', '--xla_cpu_multi_thread_eigen=false '
                                            'intra_op_parallelism_threads=1')
+
+
+def step_parser(doc, steps, repeats, warmup):
+    """The arguments of every step benchmark (description: ``doc``'s first line)."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument('--steps', type=int, default=steps, help='timed steps per repeat')
+    p.add_argument('--repeats', type=int, default=repeats)
+    p.add_argument('--warmup', type=int, default=warmup)
+    p.add_argument('--threads', type=int, default=1)
+    return p
+
+
+def add_reference_arguments(p):
+    """--keras-python, --keras3-path, --seed and --no-handwritten (the MLP and LSTM
+    benchmarks)."""
+    p.add_argument('--keras-python', metavar='PATH',
+                   help='also time the same model under the original Keras 2 with this '
+                        'interpreter (benchmarks/keras2_reference.py; see '
+                        'benchmarks/README.md) and print minikeras / Keras')
+    p.add_argument('--keras3-path', metavar='DIR',
+                   help='also time the same model under Keras 3 on the same engine (JAX), '
+                        'importing Keras 3 from DIR (benchmarks/keras3_reference.py)')
+    p.add_argument('--seed', type=int, default=0,
+                   help='numpy seed of the initial weights; the hand-written step and the '
+                        'Keras reference start from the same initial weights')
+    p.add_argument('--no-handwritten', action='store_true',
+                   help='skip the hand-written step')
+    return p
+
+
+def _batches(np, make, count=4):
+    rng = np.random.RandomState(0)
+    return [make(rng) for _ in range(count)]
+
+
+def mlp_batches(np):
+    """Four synthetic MNIST MLP batches (x (128, 784), one-hot y), seed 0."""
+    return _batches(np, lambda rng: (rng.rand(128, 784).astype('float32'),
+                                     np.eye(10, dtype='float32')[rng.randint(0, 10, 128)]))
+
+
+def lstm_batches(np, vocab=20000, batch=32, length=80):
+    """Four synthetic IMDB-style batches (word ids (batch, length), labels), seed 0."""
+    return _batches(np, lambda rng: (
+        rng.randint(1, vocab, size=(batch, length)).astype('int32'),
+        rng.randint(0, 2, size=(batch, 1)).astype('float32')))
 
 
 def median(values):
@@ -191,4 +240,25 @@ def time_train_function(model, x, y, batches, args):
     mk_batches = [(bx, by, ones) for bx, by in batches]
     for _ in range(args.warmup):
         train_fn(*mk_batches[0])
-    return time_steps(train_fn, mk_batches, args.steps, args.repeats), compile_s
+    return (time_steps(train_fn, mk_batches, args.steps, args.repeats), compile_s, train_fn,
+            mk_batches)
+
+
+def print_report(args, model, engine, impl, flops, timing, initial, handwritten, batches,
+                 handwritten_name, target='', interleave=True):
+    """minikeras's step (``timing``: what ``time_train_function`` returns), then the Keras 2
+    and Keras 3 references where asked for, then the hand-written step unless skipped."""
+    mk, compile_s, mk_step, mk_batches = timing
+    print('minikeras step:   %.2f ms  (%.1f GFLOP/s; first call incl. compile %.2f s)'
+          % (mk * 1e3, flops / mk / 1e9, compile_s))
+    if getattr(args, 'keras_python', None):
+        print_keras_ratio(mk * 1e3, compile_s, args.keras_python, model, engine, impl, args,
+                          initial)
+    if getattr(args, 'keras3_path', None):
+        print_keras3_ratio(mk * 1e3, compile_s, args.keras3_path, model, engine, args)
+    if args.no_handwritten:
+        return
+    if not interleave:
+        mk_step = mk_batches = None
+    print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, compile_s,
+                            handwritten_name, target, mk_step=mk_step, mk_batches=mk_batches)

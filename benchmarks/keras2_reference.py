@@ -20,31 +20,24 @@ reported as the compile time. The last two lines are machine-readable:
 Needs Python 3.6/3.7 and ``import keras``; never imports minikeras. Rebuilding the
 environments: see benchmarks/README.md.
 """
-import argparse
 import os
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import lstm_batches, median, mlp_batches, step_parser  # noqa: E402
+
 
 def parse(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = step_parser(__doc__, steps=50, repeats=5, warmup=10)
     p.add_argument('--model', choices=('mlp', 'lstm'), default='mlp')
-    p.add_argument('--steps', type=int, default=50, help='timed steps per repeat')
-    p.add_argument('--repeats', type=int, default=5)
-    p.add_argument('--warmup', type=int, default=10)
-    p.add_argument('--threads', type=int, default=1)
     p.add_argument('--weights', metavar='NPZ',
                    help='initial weights (arrays w0, w1, ... in Keras 2 layout, as '
                         'model.get_weights() orders them); default: Keras\'s own init')
     p.add_argument('--unroll', choices=('auto', 'yes', 'no'), default='auto',
                    help='LSTM unroll; auto: only where the backend requires it (keras-mxnet)')
     return p.parse_args(argv)
-
-
-def median(values):
-    values = sorted(values)
-    return values[len(values) // 2]
 
 
 def time_steps(step, batches, steps, repeats):
@@ -87,16 +80,6 @@ def build_mlp(keras):
     return model
 
 
-def mlp_batches(np):
-    rng = np.random.RandomState(0)
-    batches = []
-    for _ in range(4):
-        x = rng.rand(128, 784).astype('float32')
-        y = np.eye(10, dtype='float32')[rng.randint(0, 10, 128)]
-        batches.append((x, y))
-    return batches
-
-
 def build_lstm(keras, unroll):
     from keras.layers import Dense, Embedding, LSTM
     from keras.models import Sequential
@@ -107,16 +90,6 @@ def build_lstm(keras, unroll):
     model.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(),
                   metrics=['accuracy'])
     return model
-
-
-def lstm_batches(np):
-    rng = np.random.RandomState(0)
-    batches = []
-    for _ in range(4):
-        x = rng.randint(1, 20000, size=(32, 80)).astype('int32')
-        y = rng.randint(0, 2, size=(32, 1)).astype('float32')
-        batches.append((x, y))
-    return batches
 
 
 def train_ins(model, keras, x, y):

@@ -16,8 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import set_thread_env, time_steps  # noqa: E402
-from keras2_reference import lstm_batches, mlp_batches  # noqa: E402
+from _common import lstm_batches, mlp_batches, set_thread_env, time_steps  # noqa: E402
 
 
 def main():

@@ -12,20 +12,18 @@ compile). Hand-written steps: benchmarks/handwritten/cnn_<engine>.py (``make_ste
 Dense kernels and biases). One step is ~8 GFLOP: on one thread it takes a fraction of a
 second, so the defaults are few steps. Synthetic data.
 """
-import argparse
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from _common import step_parser  # noqa: E402
+
 BATCH = 128
 
 
 def parse():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--steps', type=int, default=5, help='timed steps per repeat')
-    p.add_argument('--repeats', type=int, default=3)
-    p.add_argument('--warmup', type=int, default=2)
-    p.add_argument('--threads', type=int, default=1)
+    p = step_parser(__doc__, steps=5, repeats=3, warmup=2)
     p.add_argument('--seed', type=int, default=0,
                    help='numpy seed of the initial weights; the hand-written step starts '
                         'from the same initial weights')
@@ -62,9 +60,8 @@ def build_model():
 
 def main():
     args = parse()
-    sys.path.insert(0, HERE)
-    from _common import (load_handwritten, print_handwritten_ratio, set_thread_env,
-                         time_train_function)
+    from _common import (load_handwritten, print_handwritten_ratio, print_report,
+                         set_thread_env, time_train_function)
     set_thread_env(args.threads)
     import numpy as np
     from minikeras import backend as K
@@ -84,16 +81,12 @@ def main():
         print_handwritten_ratio(handwritten, initial, batches, args, flops, float('nan'),
                                 float('nan'), 'cnn_%s' % engine)
         return
-    mk, compile_s = time_train_function(model, batches[0][0], batches[0][1], batches, args)
+    timing = time_train_function(model, batches[0][0], batches[0][1], batches, args)
     print('engine: %s%s %s, %d thread(s), MNIST CNN batch %d'
           % (engine, '' if impl == engine else ' (%s)' % impl,
              K.engine_info().get('version', ''), args.threads, BATCH))
-    print('minikeras step:   %.2f ms  (%.1f GFLOP/s; first call incl. compile %.2f s)'
-          % (mk * 1e3, flops / mk / 1e9, compile_s))
-    if not args.no_handwritten:
-        print_handwritten_ratio(handwritten, initial, batches, args, flops, mk, compile_s,
-                                'cnn_%s' % engine, ' (target <= 1.10)')
-
+    print_report(args, 'cnn', engine, impl, flops, timing, initial, handwritten, batches,
+                 'cnn_%s' % engine, ' (target <= 1.10)', interleave=False)
 
 if __name__ == '__main__':
     main()

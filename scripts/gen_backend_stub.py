@@ -10,6 +10,7 @@ minikeras/backend/__init__.py imports. It imports minikeras with the NumPy engin
 import inspect
 import os
 import sys
+import textwrap
 import types
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -23,17 +24,24 @@ from typing import Any
 '''
 
 
-def _docstring(obj, indent='    '):
+def _docstring(obj, where, indent='    '):
+    """The docstring's first sentence and, when there is more, where the whole text is
+    (the stub does not copy the contract's text: it has one home)."""
     doc = inspect.getdoc(obj)
     if not doc:
         return indent + '...\n'
-    lines = doc.splitlines()
-    body = '\n'.join((indent + line) if line else '' for line in lines)
+    text = ' '.join(doc.split())
+    summary, dot, rest = text.partition('. ')
+    summary += dot.strip()
+    if rest:
+        summary += ' (More: %s.)' % where
+    lines = textwrap.wrap(summary, 92 - len(indent))
+    body = '\n'.join(indent + line for line in lines)
     return '%s"""%s"""\n' % (indent, body.lstrip())
 
 
-def _function(name, fn):
-    return 'def %s%s -> Any:\n%s' % (name, inspect.signature(fn), _docstring(fn))
+def _function(name, fn, where):
+    return 'def %s%s -> Any:\n%s' % (name, inspect.signature(fn), _docstring(fn, where))
 
 
 def render():
@@ -50,7 +58,7 @@ def render():
             continue
         module = getattr(value, '__module__', None)
         if module == K.__name__:
-            own.append(_function(name, value))
+            own.append(_function(name, value, 'minikeras/backend/__init__.py'))
         else:
             imports.setdefault(module, []).append(name)
     parts = [HEADER]
@@ -61,7 +69,8 @@ def render():
     for topic in contract.TOPICS:
         parts.append('\n\n# --- contract: %s %s\n' % (topic.__name__.rpartition('.')[2],
                                                      '-' * 60))
-        parts.append('\n\n'.join(_function(name, getattr(topic, name))
+        where = topic.__name__.replace('.', '/') + '.py'
+        parts.append('\n\n'.join(_function(name, getattr(topic, name), where)
                                  for name in topic.__all__))
     return ''.join(parts)
 

@@ -7,8 +7,9 @@ out) -> (out, in, 3, 3), the first Dense kernel's rows permuted from Keras's (h,
 flatten order to NCHW's (c, h, w). Arrays are ``mx.np`` arrays, as minikeras's MXNet
 adapter activates."""
 import mxnet as mx
-from mxnet import autograd, gluon
+from mxnet import gluon
 
+from handwritten.mxnet import gluon_step
 from handwritten.mxnet import configure_threads  # noqa: F401 (used by the benchmark)
 
 
@@ -34,12 +35,7 @@ def make_step(weights, rho=0.95, eps=1e-7):
     loss_fn = gluon.loss.SoftmaxCrossEntropyLoss(sparse_label=False)
     trainer = gluon.Trainer(net.collect_params(), 'adadelta', {'rho': rho, 'epsilon': eps})
 
-    def run(x, y):
-        x = mx.np.transpose(mx.np.array(x, dtype='float32'), (0, 3, 1, 2))
-        y = mx.np.array(y, dtype='float32')
-        with autograd.record():
-            loss = loss_fn(net(x), y).mean()
-        loss.backward()
-        trainer.step(1)
-        return float(loss.item())
-    return run
+    def arrays(x, y):
+        return (mx.np.transpose(mx.np.array(x, dtype='float32'), (0, 3, 1, 2)),
+                mx.np.array(y, dtype='float32'))
+    return gluon_step(net, loss_fn, trainer, arrays)

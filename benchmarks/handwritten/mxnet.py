@@ -18,8 +18,14 @@ def make_step(weights, lr=0.001, rho=0.9, eps=1e-7, dropout=0.2):
     trainer = gluon.Trainer(net.collect_params(), 'rmsprop',
                             {'learning_rate': lr, 'gamma1': rho, 'epsilon': eps})
 
+    return gluon_step(net, loss_fn, trainer, lambda x, y: (mx.np.array(x), mx.np.array(y)))
+
+
+def gluon_step(net, loss_fn, trainer, arrays):
+    """``run(x, y)``: the mean loss of ``net`` on ``arrays(x, y)`` (the engine's arrays),
+    its gradients and one ``trainer`` step; returns the loss."""
     def run(x, y):
-        x, y = mx.np.array(x), mx.np.array(y)
+        x, y = arrays(x, y)
         with autograd.record():
             loss = loss_fn(net(x), y).mean()
         loss.backward()

@@ -59,11 +59,8 @@ def unsupported_ops() -> Any:
 
 # --- contract: core ------------------------------------------------------------
 def variable(value, dtype=None, name=None, constraint=None) -> Any:
-    """A mutable engine variable holding a copy of numpy ``value``.
-
-    ``constraint`` (callable tensor -> tensor or None) is stored as ``.constraint`` and
-    applied by optimizers after each update. Trainable by default; the engine keeps
-    ``name`` for error messages."""
+    """A mutable engine variable holding a copy of numpy ``value``. (More:
+    minikeras/backend/contract/core.py.)"""
 
 
 def constant(value, dtype=None, shape=None, name=None) -> Any:
@@ -100,7 +97,7 @@ def ndim(x) -> Any:
 
 
 def dtype(x) -> Any:
-    """dtype name of ``x`` as a string, e.g. 'float32'."""
+    """dtype name of ``x`` as a string, e.g. (More: minikeras/backend/contract/core.py.)"""
 
 
 def shape(x) -> Any:
@@ -140,12 +137,8 @@ def identity(x, name=None) -> Any:
 
 
 def gradients(loss, variables) -> Any:
-    """Gradients of scalar ``loss`` with respect to each variable in ``variables``.
-
-    Valid inside a function traced by ``compiled_function`` (and on KerasTensors, which
-    defer it to such a function). Returns a list of tensors shaped like the variables.
-    Engines without a gradient graph op may return placeholders that the compiled
-    function resolves; callers only combine them with ops of this contract."""
+    """Gradients of scalar ``loss`` with respect to each variable in ``variables``. (More:
+    minikeras/backend/contract/core.py.)"""
 
 
 def stop_gradient(variables) -> Any:
@@ -153,25 +146,12 @@ def stop_gradient(variables) -> Any:
 
 
 def compiled_function(fn, input_specs, name=None) -> Any:
-    """Compile ``fn`` into one engine call. The heart of the training engine.
-
-    ``input_specs`` is a list of ``(shape, dtype)`` pairs; ``shape[0]`` may be None.
-    ``fn(*tensors)`` is called once (or once per engine trace) with engine tensors of
-    those specs and returns ``(outputs, updates)``: a list of tensors and a list of
-    ``(variable, new_value)`` pairs. Returns a callable ``f(*arrays) -> list of numpy
-    arrays`` that computes the outputs for numpy inputs and then applies all updates,
-    all in one call into compiled engine code where the engine has it.
-
-    The callable may also have an ``unchecked(*arrays)`` method: the same call for
-    numpy arrays the caller has already checked (exactly the specs' dtypes, and shapes
-    that fit them), without the per-call argument checks and conversions; it must give
-    the same outputs and updates. Callers use ``getattr(f, 'unchecked', f)``, so an
-    engine without one serves through ``f`` itself."""
+    """Compile ``fn`` into one engine call. (More: minikeras/backend/contract/core.py.)"""
 
 
 def engine_info() -> Any:
-    """A dict describing the engine: ``{'name', 'implementation', 'version',
-    'unsupported': [op names that raise NotImplementedError]}``."""
+    """A dict describing the engine: ``{'name', 'implementation', 'version', 'unsupported': [op
+    names that raise NotImplementedError]}``."""
 
 
 # --- contract: math ------------------------------------------------------------
@@ -196,15 +176,13 @@ def negative(x) -> Any:
 
 
 def dot(x, y) -> Any:
-    """Matrix product. For ``x`` of shape (..., n) and ``y`` of shape (n, m) the result is
-    (..., m); for ``y`` with more than 2 axes, numpy's ``tensordot(x, y, [[-1], [-2]])``
-    with y's second-last axis contracted (Keras 2 semantics)."""
+    """Matrix product. (More: minikeras/backend/contract/math.py.)"""
 
 
 def batch_dot(x, y, axes=None) -> Any:
-    """Per-sample dot of x (batch, ...) and y (batch, ...) over ``axes`` (int or pair;
-    default: last axis of x with second-last of y, or last if y is 2-D). A 2-D result is
-    expanded to (batch, 1)."""
+    """Per-sample dot of x (batch, ...) and y (batch, ...) over ``axes`` (int or pair; default:
+    last axis of x with second-last of y, or last if y is 2-D). (More:
+    minikeras/backend/contract/math.py.)"""
 
 
 def transpose(x) -> Any:
@@ -376,8 +354,8 @@ def repeat_elements(x, rep, axis) -> Any:
 
 
 def gather(reference, indices) -> Any:
-    """Rows of ``reference`` picked by integer tensor ``indices``: shape
-    ``indices.shape + reference.shape[1:]``."""
+    """Rows of ``reference`` picked by integer tensor ``indices``: shape ``indices.shape +
+    reference.shape[1:]``."""
 
 
 def one_hot(indices, num_classes) -> Any:
@@ -385,9 +363,8 @@ def one_hot(indices, num_classes) -> Any:
 
 
 def switch(condition, then_expression, else_expression) -> Any:
-    """Element-wise choice: ``condition`` (bool tensor broadcastable to the branches)
-    picks ``then_expression`` where true. A condition with fewer axes than the branches
-    applies along their leading axes (Keras 2: trailing axes of length 1 are added)."""
+    """Element-wise choice: ``condition`` (bool tensor broadcastable to the branches) picks
+    ``then_expression`` where true. (More: minikeras/backend/contract/math.py.)"""
 
 
 def permute_dimensions(x, pattern) -> Any:
@@ -407,8 +384,8 @@ def reverse(x, axes) -> Any:
 
 
 def slice(x, start, size) -> Any:
-    """``x[start[0]:start[0]+size[0], ...]`` with Python int lists ``start``, ``size``;
-    size -1 means to the end."""
+    """``x[start[0]:start[0]+size[0], ...]`` with Python int lists ``start``, ``size``; size -1
+    means to the end."""
 
 
 def arange(start, stop=None, step=1, dtype='int32') -> Any:
@@ -424,8 +401,7 @@ def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None) -> Any:
 
 
 def resize_images(x, height_factor, width_factor, data_format, interpolation='nearest') -> Any:
-    """Upsample the spatial axes of a 4-D tensor by integer factors ('nearest' or
-    'bilinear')."""
+    """Upsample the spatial axes of a 4-D tensor by integer factors ('nearest' or 'bilinear')."""
 
 
 # --- contract: nn ------------------------------------------------------------
@@ -472,8 +448,7 @@ def softsign(x) -> Any:
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Any:
     """Cross-entropy between one-hot/probability ``target`` and ``output`` along ``axis``.
-    Without ``from_logits``, ``output`` is a probability distribution that is renormalized
-    and clipped to [epsilon, 1 - epsilon]. Result drops ``axis``."""
+    (More: minikeras/backend/contract/nn.py.)"""
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Any:
@@ -495,14 +470,13 @@ def in_top_k(predictions, targets, k) -> Any:
 
 
 def dropout(x, level, noise_shape=None, seed=None) -> Any:
-    """Zero each entry with probability ``level`` and scale kept ones by 1/(1 - level).
-    ``noise_shape`` (tuple, None entries taken from ``x``) broadcasts the mask. Fresh
-    randomness on every call of a compiled function."""
+    """Zero each entry with probability ``level`` and scale kept ones by 1/(1 - level). (More:
+    minikeras/backend/contract/nn.py.)"""
 
 
 def bias_add(x, bias, data_format=None) -> Any:
-    """Add 1-D ``bias`` along the channel axis of ``x`` (last, or 1 for channels_first
-    with ndim > 2)."""
+    """Add 1-D ``bias`` along the channel axis of ``x`` (last, or 1 for channels_first with
+    ndim > 2)."""
 
 
 def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1) -> Any:
@@ -514,14 +488,13 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None, dilatio
 
 
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid', data_format=None, dilation_rate=(1, 1)) -> Any:
-    """Transposed 2-D convolution (the gradient of conv2d) with kernel (h, w, out, in).
-    ``output_shape`` is the full output shape in ``data_format`` (batch may be None or a
-    tensor)."""
+    """Transposed 2-D convolution (the gradient of conv2d) with kernel (h, w, out, in). (More:
+    minikeras/backend/contract/nn.py.)"""
 
 
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid', data_format=None, dilation_rate=(1, 1)) -> Any:
-    """Per-channel 2-D convolution with kernel (h, w, in, multiplier); output channels
-    ordered in-major: channel ``c * multiplier + m``."""
+    """Per-channel 2-D convolution with kernel (h, w, in, multiplier); output channels ordered
+    in-major: channel ``c * multiplier + m``."""
 
 
 def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1), padding='valid', data_format=None, dilation_rate=(1, 1)) -> Any:
@@ -529,13 +502,13 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1), padd
 
 
 def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None, pool_mode='max') -> Any:
-    """2-D pooling ('max' or 'avg'); 'same' average pooling divides by the count of
-    non-padded entries."""
+    """2-D pooling ('max' or 'avg'); 'same' average pooling divides by the count of non-padded
+    entries."""
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=0.001) -> Any:
-    """(x - mean) / sqrt(var + epsilon) * gamma + beta, with 1-D parameters broadcast
-    along ``axis``; ``beta``/``gamma`` may be None."""
+    """(x - mean) / sqrt(var + epsilon) * gamma + beta, with 1-D parameters broadcast along
+    ``axis``; ``beta``/``gamma`` may be None."""
 
 
 # --- contract: random ------------------------------------------------------------
@@ -557,14 +530,8 @@ def random_binomial(shape, p=0.0, dtype=None, seed=None) -> Any:
 
 # --- contract: rnn ------------------------------------------------------------
 def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None, unroll=False, input_length=None) -> Any:
-    """Iterate ``step_function`` over axis 1 of ``inputs`` (batch, time, ...).
-
-    ``step_function(input_t, states + constants) -> (output_t, new_states)`` uses only
-    contract ops. ``mask`` (batch, time) bool/0-1: where 0, the output repeats the
-    previous output (zeros at first) and states are kept. ``go_backwards`` iterates
-    from the last step (outputs are in iteration order). ``unroll`` builds a Python loop
-    (needs a static time length). Returns ``(last_output, outputs, new_states)`` with
-    outputs shaped (batch, time, ...)."""
+    """Iterate ``step_function`` over axis 1 of ``inputs`` (batch, time, ...). (More:
+    minikeras/backend/contract/rnn.py.)"""
 
 
 # --- contract: volumes ------------------------------------------------------------
@@ -573,14 +540,13 @@ def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None, dila
 
 
 def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid', data_format=None) -> Any:
-    """Transposed 3-D convolution (the gradient of conv3d) with kernel
-    (d, h, w, out, in). ``output_shape`` is the full 5-D output shape in ``data_format``
-    (batch may be None or a tensor)."""
+    """Transposed 3-D convolution (the gradient of conv3d) with kernel (d, h, w, out, in).
+    (More: minikeras/backend/contract/volumes.py.)"""
 
 
 def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None, pool_mode='max') -> Any:
-    """3-D pooling ('max' or 'avg'); 'same' average pooling divides by the count of
-    non-padded entries."""
+    """3-D pooling ('max' or 'avg'); 'same' average pooling divides by the count of non-padded
+    entries."""
 
 
 def resize_volumes(x, depth_factor, height_factor, width_factor, data_format) -> Any:
@@ -612,14 +578,14 @@ def local_conv2d(inputs, kernel, kernel_size, strides, output_shape, data_format
 
 # --- contract: control ------------------------------------------------------------
 def map_fn(fn, elems, name=None, dtype=None) -> Any:
-    """``stack([fn(elems[i]) for i in range(n)])`` over axis 0 of ``elems`` (a compiled
-    loop where the engine has one). ``dtype``: the dtype of fn's results (default:
-    that of ``elems``)."""
+    """``stack([fn(elems[i]) for i in range(n)])`` over axis 0 of ``elems`` (a compiled loop
+    where the engine has one). (More: minikeras/backend/contract/control.py.)"""
 
 
 def foldl(fn, elems, initializer=None, name=None) -> Any:
     """Reduce ``elems`` along axis 0 from the first element: ``acc = fn(acc, x)``;
-    ``initializer`` None starts from ``elems[0]``. Returns the final ``acc``."""
+    ``initializer`` None starts from ``elems[0]``. (More:
+    minikeras/backend/contract/control.py.)"""
 
 
 def foldr(fn, elems, initializer=None, name=None) -> Any:
@@ -635,8 +601,8 @@ def print_tensor(x, message='') -> Any:
 
 
 def control_dependencies(control_inputs) -> Any:
-    """A context manager: ops made inside run after ``control_inputs`` (TensorFlow);
-    engines that run ops in program order make it a no-op."""
+    """A context manager: ops made inside run after ``control_inputs`` (TensorFlow); engines
+    that run ops in program order make it a no-op."""
 
 
 def is_sparse(tensor) -> Any:
@@ -649,95 +615,60 @@ def to_dense(tensor) -> Any:
 
 # --- contract: ctc ------------------------------------------------------------
 def ctc_label_dense_to_sparse(labels, label_lengths) -> Any:
-    """Dense labels (batch, max_len) and lengths (batch,) as the engine's sparse tensor
-    of the first ``label_lengths[b]`` entries of each row."""
+    """Dense labels (batch, max_len) and lengths (batch,) as the engine's sparse tensor of the
+    first ``label_lengths[b]`` entries of each row."""
 
 
 def ctc_batch_cost(y_true, y_pred, input_length, label_length) -> Any:
-    """CTC loss of each sample, shape (batch, 1): ``y_true`` (batch, max_label_len)
-    labels, ``y_pred`` (batch, time, classes) softmax outputs, ``input_length`` and
-    ``label_length`` (batch, 1). As Keras 2.3.1 on TensorFlow: the logits are
-    ``log(y_pred + epsilon())`` (renormalized by a softmax)."""
+    """CTC loss of each sample, shape (batch, 1): ``y_true`` (batch, max_label_len) labels,
+    ``y_pred`` (batch, time, classes) softmax outputs, ``input_length`` and ``label_length``
+    (batch, 1). (More: minikeras/backend/contract/ctc.py.)"""
 
 
 def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1) -> Any:
     """Decode ``y_pred`` (batch, time, classes) with ``input_length`` (batch,): best path
-    (``greedy``) or beam search. Returns ``([decoded], log_prob)``: ``top_paths`` int
-    tensors (batch, time) padded with -1, and log_prob (batch, top_paths)."""
+    (``greedy``) or beam search. (More: minikeras/backend/contract/ctc.py.)"""
 
 
 # --- contract: fused ------------------------------------------------------------
 def optimizer_step(method, params, grads, slots, lr, config) -> Any:
-    """New values of ``params`` and their optimizer ``slots`` after one step of a
-    built-in optimizer's rule; returns ``(new_params, new_slots)`` laid out like the
-    arguments.
-
-    ``method``: 'sgd' (slots: [moments]; ``config``: momentum, nesterov), 'rmsprop'
-    ([accumulators]; rho, epsilon), 'adagrad' ([accumulators]; epsilon) or 'adam'
-    ([m, v, vhat]; beta_1, beta_2, epsilon, amsgrad). ``params``, ``grads``: lists of
-    tensors; ``slots``: one list of variables per slot kind, each parallel to
-    ``params``; ``lr``: the step's rate (scalar tensor or float; for 'adam' the
-    bias-corrected rate ``lr_t``); ``config``: dict of Python numbers. A new slot value
-    may be the slot variable itself: it then needs no update (an engine's fused path
-    has already written it; the generic path returns it only for a slot the rule
-    leaves unchanged, Adam's ``vhat`` without AMSGrad). The new parameter values are
-    never written to ``params`` here: the caller updates them (after constraints)."""
+    """New values of ``params`` and their optimizer ``slots`` after one step of a built-in
+    optimizer's rule; returns ``(new_params, new_slots)`` laid out like the arguments.
+    (More: minikeras/backend/contract/fused.py.)"""
 
 
 def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwards=False) -> Any:
-    """The standard LSTM layer's loop, as one op an engine may run with a fused kernel:
-    ``z = x_t kernel (+ bias) + h recurrent_kernel``, gates [i, f, c, o] (columns of
-    ``units`` each), ``i, f, o = sigmoid(...)``, ``c = f c_prev + i tanh(z_c)``,
-    ``h = o tanh(c)``. ``inputs`` (batch, time, features), ``initial_states`` [h, c]
-    (batch, units), ``kernel`` (features, 4 units), ``recurrent_kernel`` (units,
-    4 units), ``bias`` (4 units) or None. No mask, no dropout; ``go_backwards`` as in
-    ``rnn``. Returns ``(last_output, outputs, [h, c])`` like ``rnn``; the generic
-    implementation is ``rnn`` with that step."""
+    """The standard LSTM layer's loop, as one op an engine may run with a fused kernel: ``z =
+    x_t kernel (+ bias) + h recurrent_kernel``, gates [i, f, c, o] (columns of ``units``
+    each), ``i, f, o = sigmoid(...)``, ``c = f c_prev + i tanh(z_c)``, ``h = o tanh(c)``.
+    (More: minikeras/backend/contract/fused.py.)"""
 
 
 # --- contract: distribute ------------------------------------------------------------
 def distributed_runtime() -> Any:
-    """Name of the runtime used for data parallelism on this engine: 'mpi' (generic,
-    mpi4py over OpenMPI) or the engine's own ('tf.distribute', 'cntk.mpi',
-    'mxnet.kvstore')."""
+    """Name of the runtime used for data parallelism on this engine: 'mpi' (generic, mpi4py
+    over OpenMPI) or the engine's own ('tf.distribute', 'cntk.mpi', 'mxnet.kvstore')."""
 
 
 def launch_plan(num_workers, hosts, argv, base_env) -> Any:
-    """How ``minikeras-launch`` starts the workers for this engine: a list of
-    ``(argv, env, ranks)`` process specs to start on this host, ``ranks`` the worker ranks
-    that process runs (the launcher starts and supervises them and names the lost rank
-    when one dies). ``hosts`` is a list of host names (None: this host only), ``argv``
-    the user's command, ``base_env`` the environment with the ``MINIKERAS_DIST_*``
-    variables set. An ``(argv, env)`` pair is also accepted: it runs the rank its
-    ``env['MINIKERAS_DIST_RANK']`` names, or every rank when unset. Generic: one spec
-    ``mpiexec -n N [--host ...] argv`` for all ranks."""
+    """How ``minikeras-launch`` starts the workers for this engine: a list of ``(argv, env,
+    ranks)`` process specs to start on this host, ``ranks`` the worker ranks that process
+    runs (the launcher starts and supervises them and names the lost rank when one dies).
+    (More: minikeras/backend/contract/distribute.py.)"""
 
 
 def make_communicator(config) -> Any:
-    """A ``minikeras.distribute.Communicator`` for this process. ``config`` is the dict
-    ``minikeras.distribute.init`` builds (rank, world_size, hosts, port, timeout_s).
-    Generic: collectives of mpi4py on MPI.COMM_WORLD with a timeout."""
+    """A ``minikeras.distribute.Communicator`` for this process. (More:
+    minikeras/backend/contract/distribute.py.)"""
 
 
 def data_parallel_step(grad_step, apply_step, input_specs, communicator, name=None) -> Any:
-    """One compiled step of data-parallel SGD.
-
-    ``grad_step(*tensors) -> (outputs, grads, updates)``: ``outputs`` = [loss] + metrics,
-    ``grads`` one per trainable weight, ``updates`` the non-gradient (variable, value)
-    pairs (batch-norm moving statistics, stateful metrics). ``apply_step(*grads) ->
-    updates`` are the optimizer updates for given (already averaged) gradients. Returns
-    ``f(*arrays) -> outputs`` as numpy arrays, averaged over the workers, having applied
-    the averaged gradients (and averaged non-gradient updates) on every worker.
-    The returned function also has ``last_size``: the global number of samples of its
-    last call (the workers' batch sizes summed; a worker may get an empty batch at the
-    end of an epoch and must still take part). Averages are weighted by each worker's
-    batch size, so uneven parts give the one-process result. Generic: two
-    ``compiled_function`` calls with one ``communicator.allreduce_sum`` between."""
+    """One compiled step of data-parallel SGD. (More:
+    minikeras/backend/contract/distribute.py.)"""
 
 
 def device_replicas(gpus, cpu_merge, cpu_relocation) -> Any:
-    """``multi_gpu_model``'s engine part: the ``gpus`` devices of this process (an int
-    >= 2 or a list of device ids) as a ``Communicator`` for ``data_parallel_step``, which
-    then splits each batch over them (each device computes the gradients of its slice).
-    Engines without device replication raise NotImplementedError naming what to use
-    instead; a missing device is a ValueError naming the devices there are."""
+    """``multi_gpu_model``'s engine part: the ``gpus`` devices of this process (an int >= 2 or
+    a list of device ids) as a ``Communicator`` for ``data_parallel_step``, which then
+    splits each batch over them (each device computes the gradients of its slice). (More:
+    minikeras/backend/contract/distribute.py.)"""

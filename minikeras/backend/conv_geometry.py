@@ -44,3 +44,15 @@ def geometry(spatial, kernel_spatial, strides, dilation, padding):
         pads.append(p)
         outs.append(o)
     return pads, outs
+
+
+def channels_last_output_shape(output_shape, data_format):
+    """``conv2d_transpose``'s ``output_shape`` (4 entries, in ``data_format``'s order) as a
+    list in channels-last order."""
+    dims = list(output_shape)
+    if len(dims) != 4:
+        raise ValueError('conv2d_transpose: output_shape must have 4 entries, received %r'
+                         % (output_shape,))
+    if data_format == 'channels_first':
+        dims = [dims[0], dims[2], dims[3], dims[1]]
+    return dims

@@ -24,6 +24,15 @@ def axis_arg(axis):
     return int(axis)
 
 
+def dropout_noise_shape(x, level, noise_shape):
+    """``dropout``'s checked ``level`` and its noise shape (None entries: ``x``'s)."""
+    if not 0 <= level < 1:
+        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
+    if noise_shape is None:
+        noise_shape = x.shape
+    return tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+
+
 def expect_ndim(op, x, ndim, what=''):
     if x.ndim != ndim:
         raise ValueError('%s: expected a %d-D %s, received shape %s'
@@ -78,6 +87,15 @@ def separable_conv2d_op(depthwise_conv2d, conv2d):
                              dilation_rate)
         return conv2d(y, pointwise_kernel, (1, 1), 'valid', data_format, (1, 1))
     return separable_conv2d
+
+
+def conv2d_transpose_args(to_tensor, x, kernel, padding, strides, dilation_rate):
+    """``conv2d_transpose``'s input and kernel as tensors (a 4-D input checked), its
+    strides and dilation as pairs."""
+    x, kernel = to_tensor(x), to_tensor(kernel)
+    check_2d(x, padding, 'conv2d_transpose')
+    return (x, kernel, normalize_tuple(strides, 2, 'strides'),
+            normalize_tuple(dilation_rate, 2, 'dilation_rate'))
 
 
 def pool2d_args(x, pool_size, strides, padding, pool_mode):
@@ -138,8 +156,14 @@ def layout_ops(xp, to_tensor, shape_tuple):
     return permute_dimensions, flatten, batch_flatten, reverse, slice
 
 
-def unary_ops(xp, to_tensor, names):
-    """One op per name in ``names``: ``xp.<name>`` of the argument as a tensor."""
+UNARY_OPS = ('negative', 'transpose', 'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'round',
+             'sin', 'cos')
+
+
+def unary_ops(xp, to_tensor, names=UNARY_OPS):
+    """One op per name in ``names`` (default ``UNARY_OPS``, the ops that are the array
+    namespace's function of one tensor; round: half to even): ``xp.<name>`` of the
+    argument as a tensor."""
     def make(name):
         fn = getattr(xp, name)
 
@@ -172,6 +196,34 @@ def binary_ops(xp, binary):
     return tuple(make(name, getattr(xp, function)) for name, function in BINARY_OPS)
 
 
+def reduction_ops(xp, to_tensor, integer_kept, is_float):
+    """The engine's ``sum``, ``prod``, ``cumsum`` (an integer input keeps its dtype:
+    ``integer_kept(x) -> (x, dtype or None)``), ``mean`` and ``as_float`` (integers as
+    floatx)."""
+    def kept(fn, x, **kwargs):
+        x, dt = integer_kept(to_tensor(x))
+        if dt is not None:
+            kwargs['dtype'] = dt
+        return fn(x, **kwargs)
+
+    def sum(x, axis=None, keepdims=False):
+        return kept(xp.sum, x, axis=axis_arg(axis), keepdims=keepdims)
+
+    def prod(x, axis=None, keepdims=False):
+        return kept(xp.prod, x, axis=axis_arg(axis), keepdims=keepdims)
+
+    def cumsum(x, axis=0):
+        return kept(xp.cumsum, x, axis=int(axis))
+
+    def as_float(x):
+        x = to_tensor(x)
+        return x if is_float(x) else x.astype(state.floatx())
+
+    def mean(x, axis=None, keepdims=False):
+        return xp.mean(as_float(x), axis=axis_arg(axis), keepdims=keepdims)
+    return sum, prod, cumsum, mean, as_float
+
+
 def clip_bounds(min_value, max_value):
     """``clip``'s bounds as Python numbers; Keras 2 collapses an empty range onto
     ``min_value``. Both None: nothing to clip."""
@@ -182,6 +234,19 @@ def clip_bounds(min_value, max_value):
     if min_value is not None and max_value is not None and max_value < min_value:
         max_value = min_value
     return min_value, max_value
+
+
+def clip_op(xp, to_tensor, unclipped, cast):
+    """The engine's ``clip`` (bounds as ``clip_bounds`` makes them): ``unclipped(x)``
+    when there is nothing to clip; ``cast``: the result in ``x``'s dtype."""
+    def clip(x, min_value, max_value):
+        x = to_tensor(x)
+        min_value, max_value = clip_bounds(min_value, max_value)
+        if min_value is None and max_value is None:
+            return unclipped(x)
+        clipped = xp.clip(x, min_value, max_value)
+        return clipped.astype(x.dtype) if cast else clipped
+    return clip
 
 
 def pad(xp, x, pads):
@@ -232,6 +297,43 @@ def extreme_ops(xp, to_tensor):
     def argmin(x, axis=-1):
         return xp.argmin(to_tensor(x), axis=int(axis))
     return max, min, argmax, argmin
+
+
+def joining_ops(xp, to_tensor, same_dtype, shape_tuple):
+    """The engine's ``concatenate``, ``stack`` (of ``same_dtype(tensors)``) and ``tile``
+    (``shape_tuple(n)``: the repeats as a tuple)."""
+    def concatenate(tensors, axis=-1):
+        return xp.concatenate(same_dtype(tensors), axis=int(axis))
+
+    def stack(x, axis=0):
+        return xp.stack(same_dtype(x), axis=int(axis))
+
+    def tile(x, n):
+        x = to_tensor(x)
+        n = shape_tuple(n)
+        check_tile(x, n)
+        return xp.tile(x, n)
+    return concatenate, stack, tile
+
+
+def switch_op(xp, to_tensor, same_dtype):
+    """The engine's ``switch``: a non-bool condition is ``!= 0``; the branches are brought
+    to one dtype."""
+    def switch(condition, then_expression, else_expression):
+        then_expression, else_expression = adapter.branches(then_expression, else_expression)
+        condition = to_tensor(condition)
+        if condition.dtype != onp.bool_:
+            condition = condition != 0
+        then_expression, else_expression = same_dtype([then_expression, else_expression])
+        return where_broadcast(xp, condition, then_expression, else_expression)
+    return switch
+
+
+def arange_values(start, stop=None, step=1, dtype='int32'):
+    """``arange``'s values as a numpy array of ``dtype`` (one argument: the stop)."""
+    if stop is None:
+        start, stop = 0, start
+    return onp.arange(start, stop, step).astype(dtype)
 
 
 def where_broadcast(xp, condition, then_expression, else_expression):
@@ -308,9 +410,10 @@ def binary_crossentropy_of_probabilities(xp, target, output):
     return -(target * xp.log(p) + (1 - target) * xp.log(1 - p))
 
 
-def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, epsilon):
+def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, epsilon,
+                        cast=True):
     """``batch_normalization``; ``scale(centered, variance)`` divides by the standard
-    deviation the engine's way."""
+    deviation the engine's way; ``cast``: the result in ``x``'s dtype."""
     x = to_tensor(x)
     axis = int(axis) % x.ndim
 
@@ -320,6 +423,8 @@ def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, e
             if p.shape[0] != x.shape[axis]:
                 raise ValueError('batch_normalization: a parameter of length %d does not fit '
                                  'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
+            if axis == x.ndim - 1:
+                return p
             shape = [1] * x.ndim
             shape[axis] = -1
             return xp.reshape(p, tuple(shape))
@@ -330,7 +435,7 @@ def batch_normalization(xp, to_tensor, scale, x, mean, var, beta, gamma, axis, e
         y = y * along_axis(gamma)
     if beta is not None:
         y = y + along_axis(beta)
-    return y.astype(x.dtype)
+    return y.astype(x.dtype) if cast else y
 
 
 def l2_normalize(xp, x, axis):

@@ -4,7 +4,9 @@ import numbers
 
 import minikeras.backend as K
 from minikeras.layers.base import ElementwiseLayer, InputSpec
-from minikeras.layers.core import _ser, base_config, check_float
+from minikeras.layers.core import base_config, check_float
+from minikeras.layers.weight_options import (
+    add_role_weight, set_weight_options, weight_options_config)
 
 
 class LeakyReLU(ElementwiseLayer):
@@ -27,11 +29,8 @@ class PReLU(ElementwiseLayer):
 
     def __init__(self, alpha_initializer='zeros', alpha_regularizer=None,
                  alpha_constraint=None, shared_axes=None, **kwargs):
-        from minikeras import constraints, initializers, regularizers
         super(PReLU, self).__init__(**kwargs)
-        self.alpha_initializer = initializers.get(alpha_initializer)
-        self.alpha_regularizer = regularizers.get(alpha_regularizer)
-        self.alpha_constraint = constraints.get(alpha_constraint)
+        set_weight_options(self, locals(), ('alpha',))
         if shared_axes is None:
             self.shared_axes = None
         else:
@@ -53,10 +52,7 @@ class PReLU(ElementwiseLayer):
             raise ValueError('layer %s (PReLU): every non-shared axis of the input must have '
                              'a known size, received shape %s (use shared_axes for axes of '
                              'unknown size)' % (self.name, tuple(input_shape)))
-        self.alpha = self.add_weight(name='alpha', shape=tuple(param_shape),
-                                     initializer=self.alpha_initializer,
-                                     regularizer=self.alpha_regularizer,
-                                     constraint=self.alpha_constraint)
+        self.alpha = add_role_weight(self, 'alpha', 'alpha', tuple(param_shape))
         axes = {}
         for i in range(1, len(input_shape)):
             if not self.shared_axes or i not in self.shared_axes:
@@ -69,13 +65,9 @@ class PReLU(ElementwiseLayer):
         return K.add(pos, K.multiply(self.alpha, K.subtract(inputs, pos)))
 
     def get_config(self):
-        from minikeras import constraints, initializers, regularizers
-        return base_config(self, {
-            'alpha_initializer': initializers.serialize(self.alpha_initializer),
-            'alpha_regularizer': _ser(regularizers, self.alpha_regularizer),
-            'alpha_constraint': _ser(constraints, self.alpha_constraint),
-            'shared_axes': self.shared_axes,
-        })
+        config = weight_options_config(self, ('alpha',))
+        config['shared_axes'] = self.shared_axes
+        return base_config(self, config)
 
 
 class ELU(ElementwiseLayer):

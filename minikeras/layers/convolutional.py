@@ -9,13 +9,28 @@ import numbers
 
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec, Layer
-from minikeras.layers.core import _ser, base_config, check_bool, check_int, static_shape
+from minikeras.layers.core import base_config, check_bool, check_int, static_shape
+from minikeras.layers.spatial import SpatialLayer, check_ndim as _check_ndim
+from minikeras.layers.weight_options import (
+    add_role_weight, set_weight_options, weight_options_config)
 from minikeras.utils import conv_utils
 
+_CONV_ARGUMENTS = ('filters', 'kernel_size', 'strides', 'padding', 'data_format',
+                   'dilation_rate', 'activation', 'use_bias', 'kernel_initializer',
+                   'bias_initializer', 'kernel_regularizer', 'bias_regularizer',
+                   'activity_regularizer', 'kernel_constraint', 'bias_constraint')
+SEPARABLE_ARGUMENTS = _CONV_ARGUMENTS + (
+    'depth_multiplier', 'depthwise_initializer', 'pointwise_initializer',
+    'depthwise_regularizer', 'pointwise_regularizer', 'depthwise_constraint',
+    'pointwise_constraint')
 
-def _initializer_getters():
-    from minikeras import activations, constraints, initializers, regularizers
-    return activations, constraints, initializers, regularizers
+
+def base_arguments(scope, names=_CONV_ARGUMENTS):
+    """What a subclass's ``__init__`` passes on to its base class: the arguments among
+    ``names`` it received (``scope``: its ``locals()``), plus its ``**kwargs``."""
+    arguments = dict((name, scope[name]) for name in names if name in scope)
+    arguments.update(scope['kwargs'])
+    return arguments
 
 
 class _Conv(Layer):
@@ -28,7 +43,7 @@ class _Conv(Layer):
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        activations, constraints, initializers, regularizers = _initializer_getters()
+        from minikeras import activations
         super(_Conv, self).__init__(**kwargs)
         cls = type(self).__name__
         self.rank = rank
@@ -41,19 +56,11 @@ class _Conv(Layer):
         self.data_format = conv_utils.normalize_data_format(data_format, cls)
         self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, rank, 'dilation_rate',
                                                         cls)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError('%s: strides > 1 cannot be combined with dilation_rate > 1, '
-                             'received strides=%r and dilation_rate=%r'
-                             % (cls, strides, dilation_rate))
+        check_strides_and_dilation(cls, strides, dilation_rate, self.strides,
+                                   self.dilation_rate)
         self.activation = activations.get(activation)
         self.use_bias = check_bool(cls, 'use_bias', use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_options(self, locals(), ('kernel', 'bias'), activity=True)
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def _allows_causal(self):
@@ -109,21 +116,18 @@ class _Conv(Layer):
     def build(self, input_shape):
         input_shape, channels = self._check_input_shape(input_shape)
         self.compute_output_shape(input_shape)  # size checks
-        self.kernel = self.add_weight(name='kernel',
-                                      shape=self.kernel_size + (channels, self.filters),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._build_bias()
+        self._build_weights(channels)
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): channels})
         self.built = True
 
+    def _build_weights(self, channels):
+        self.kernel = add_role_weight(self, 'kernel', 'kernel',
+                                      self.kernel_size + (channels, self.filters))
+        self._build_bias()
+
     def _build_bias(self, size=None):
         if self.use_bias:
-            self.bias = self.add_weight(name='bias', shape=(size or self.filters,),
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            self.bias = add_role_weight(self, 'bias', 'bias', (size or self.filters,))
         else:
             self.bias = None
 
@@ -144,7 +148,7 @@ class _Conv(Layer):
         return outputs
 
     def get_config(self):
-        activations, constraints, initializers, regularizers = _initializer_getters()
+        from minikeras import activations
         config = {
             'filters': self.filters,
             'kernel_size': self.kernel_size,
@@ -154,15 +158,17 @@ class _Conv(Layer):
             'dilation_rate': self.dilation_rate,
             'activation': activations.serialize(self.activation),
             'use_bias': self.use_bias,
-            'kernel_initializer': initializers.serialize(self.kernel_initializer),
-            'bias_initializer': initializers.serialize(self.bias_initializer),
-            'kernel_regularizer': _ser(regularizers, self.kernel_regularizer),
-            'bias_regularizer': _ser(regularizers, self.bias_regularizer),
-            'activity_regularizer': _ser(regularizers, self.activity_regularizer),
-            'kernel_constraint': _ser(constraints, self.kernel_constraint),
-            'bias_constraint': _ser(constraints, self.bias_constraint),
         }
+        config.update(weight_options_config(self, ('kernel', 'bias'), activity=True))
         return base_config(self, config)
+
+
+def check_strides_and_dilation(cls, strides, dilation_rate, strides_tuple, dilation_tuple):
+    """Keras refuses strides > 1 together with dilation_rate > 1."""
+    if max(strides_tuple) > 1 and max(dilation_tuple) > 1:
+        raise ValueError('%s: strides > 1 cannot be combined with dilation_rate > 1, '
+                         'received strides=%r and dilation_rate=%r'
+                         % (cls, strides, dilation_rate))
 
 
 class Conv1D(_Conv):
@@ -173,13 +179,7 @@ class Conv1D(_Conv):
                  use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super(Conv1D, self).__init__(
-            1, filters, kernel_size, strides=strides, padding=padding,
-            data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+        super(Conv1D, self).__init__(1, **base_arguments(locals()))
 
 
 class Conv2D(_Conv):
@@ -190,13 +190,7 @@ class Conv2D(_Conv):
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super(Conv2D, self).__init__(
-            2, filters, kernel_size, strides=strides, padding=padding,
-            data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+        super(Conv2D, self).__init__(2, **base_arguments(locals()))
 
     def _allows_causal(self):
         return False
@@ -226,17 +220,10 @@ class _Transposed(object):
                    for i, size in enumerate(self._spatial(input_shape))]
         return self._assemble(input_shape[0], spatial, self.filters)
 
-    def build(self, input_shape):
-        input_shape, channels = self._check_input_shape(input_shape)
-        self.kernel = self.add_weight(name='kernel',
-                                      shape=self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
+    def _build_weights(self, channels):
+        self.kernel = add_role_weight(self, 'kernel', 'kernel',
+                                      self.kernel_size + (self.filters, channels))
         self._build_bias()
-        self.input_spec = InputSpec(ndim=self.rank + 2,
-                                    axes={self._channel_axis(): channels})
-        self.built = True
 
     def _convolve(self, inputs):
         shape = static_shape(self, inputs)
@@ -262,19 +249,19 @@ class Conv2DTranspose(_Transposed, Conv2D):
                  bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  **kwargs):
-        super(Conv2DTranspose, self).__init__(
-            filters, kernel_size, strides=strides, padding=padding,
-            data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+        super(Conv2DTranspose, self).__init__(**base_arguments(locals()))
         self._set_output_padding(output_padding)
 
     def _transpose(self, inputs, output_shape):
         return K.conv2d_transpose(inputs, self.kernel, output_shape, strides=self.strides,
                                   padding=self.padding, data_format=self.data_format,
                                   dilation_rate=self.dilation_rate)
+
+
+def _add_depthwise_kernel(layer, channels):
+    layer.depthwise_kernel = add_role_weight(
+        layer, 'depthwise', 'depthwise_kernel',
+        layer.kernel_size + (channels, layer.depth_multiplier))
 
 
 class DepthwiseConv2D(Conv2D):
@@ -286,33 +273,17 @@ class DepthwiseConv2D(Conv2D):
                  depthwise_initializer='glorot_uniform', bias_initializer='zeros',
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
-        _, constraints, initializers, regularizers = _initializer_getters()
-        super(DepthwiseConv2D, self).__init__(
-            None, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer, bias_constraint=bias_constraint,
-            **kwargs)
+        super(DepthwiseConv2D, self).__init__(None, **base_arguments(locals()))
         self.depth_multiplier = check_int('DepthwiseConv2D', 'depth_multiplier',
                                           depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        set_weight_options(self, locals(), ('depthwise',))
 
     def _out_channels(self, in_channels):
         return in_channels * self.depth_multiplier
 
-    def build(self, input_shape):
-        input_shape, channels = self._check_input_shape(input_shape)
-        self.compute_output_shape(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            name='depthwise_kernel',
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
+    def _build_weights(self, channels):
+        _add_depthwise_kernel(self, channels)
         self._build_bias(channels * self.depth_multiplier)
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis(): channels})
-        self.built = True
 
     def _convolve(self, inputs):
         return K.depthwise_conv2d(inputs, self.depthwise_kernel, strides=self.strides,
@@ -320,15 +291,12 @@ class DepthwiseConv2D(Conv2D):
                                   dilation_rate=self.dilation_rate)
 
     def get_config(self):
-        _, constraints, initializers, regularizers = _initializer_getters()
         config = super(DepthwiseConv2D, self).get_config()
         for key in ('filters', 'kernel_initializer', 'kernel_regularizer',
                     'kernel_constraint'):
             config.pop(key)
         config['depth_multiplier'] = self.depth_multiplier
-        config['depthwise_initializer'] = initializers.serialize(self.depthwise_initializer)
-        config['depthwise_regularizer'] = _ser(regularizers, self.depthwise_regularizer)
-        config['depthwise_constraint'] = _ser(constraints, self.depthwise_constraint)
+        config.update(weight_options_config(self, ('depthwise',)))
         return config
 
 
@@ -342,38 +310,17 @@ class SeparableConv2D(Conv2D):
                  depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
-        _, constraints, initializers, regularizers = _initializer_getters()
-        super(SeparableConv2D, self).__init__(
-            filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-            bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer, bias_constraint=bias_constraint,
-            **kwargs)
+        super(SeparableConv2D, self).__init__(**base_arguments(locals()))
         self.depth_multiplier = check_int('SeparableConv2D', 'depth_multiplier',
                                           depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        set_weight_options(self, locals(), ('depthwise', 'pointwise'))
 
-    def build(self, input_shape):
-        input_shape, channels = self._check_input_shape(input_shape)
-        self.compute_output_shape(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            name='depthwise_kernel',
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
-        self.pointwise_kernel = self.add_weight(
-            name='pointwise_kernel',
-            shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint)
+    def _build_weights(self, channels):
+        _add_depthwise_kernel(self, channels)
+        self.pointwise_kernel = add_role_weight(
+            self, 'pointwise', 'pointwise_kernel',
+            (1,) * self.rank + (channels * self.depth_multiplier, self.filters))
         self._build_bias()
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): channels})
-        self.built = True
 
     def _convolve(self, inputs):
         return K.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,
@@ -382,17 +329,11 @@ class SeparableConv2D(Conv2D):
                                   dilation_rate=self.dilation_rate)
 
     def get_config(self):
-        _, constraints, initializers, regularizers = _initializer_getters()
         config = super(SeparableConv2D, self).get_config()
         for key in ('kernel_initializer', 'kernel_regularizer', 'kernel_constraint'):
             config.pop(key)
         config['depth_multiplier'] = self.depth_multiplier
-        config['depthwise_initializer'] = initializers.serialize(self.depthwise_initializer)
-        config['pointwise_initializer'] = initializers.serialize(self.pointwise_initializer)
-        config['depthwise_regularizer'] = _ser(regularizers, self.depthwise_regularizer)
-        config['pointwise_regularizer'] = _ser(regularizers, self.pointwise_regularizer)
-        config['depthwise_constraint'] = _ser(constraints, self.depthwise_constraint)
-        config['pointwise_constraint'] = _ser(constraints, self.pointwise_constraint)
+        config.update(weight_options_config(self, ('depthwise', 'pointwise')))
         return config
 
 
@@ -445,12 +386,6 @@ def _pair(value, name, cls):
     return (int(pair[0]), int(pair[1]))
 
 
-def _check_ndim(layer, input_shape, ndim):
-    if len(input_shape) != ndim:
-        raise ValueError('layer %s (%s) expects inputs with %d axes, received shape %s'
-                         % (layer.name, type(layer).__name__, ndim, tuple(input_shape)))
-
-
 def _add(size, extra):
     return None if size is None else size + extra
 
@@ -474,28 +409,37 @@ class ZeroPadding1D(Layer):
         return base_config(self, {'padding': self.padding})
 
 
-class ZeroPadding2D(Layer):
-    """Zero-pad the rows and columns of a 4-D input."""
-
-    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
-        super(ZeroPadding2D, self).__init__(**kwargs)
-        self.padding = _pair_of_pairs(padding, 'padding', 'ZeroPadding2D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'ZeroPadding2D')
-        self.input_spec = InputSpec(ndim=4)
+class _SpatialResize(SpatialLayer):
+    """A layer that changes the lengths of the ``_rank`` spatial axes of its input, each
+    by ``_length(i, length)``."""
 
     def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
+        _check_ndim(self, input_shape, self._rank + 2)
         s = list(input_shape)
-        first = 2 if self.data_format == 'channels_first' else 1
-        for i in range(2):
-            s[first + i] = _add(s[first + i], sum(self.padding[i]))
+        for i, axis in enumerate(self._axes()):
+            s[axis] = self._length(i, s[axis])
         return tuple(s)
 
-    def call(self, inputs):
-        return K.spatial_2d_padding(inputs, padding=self.padding, data_format=self.data_format)
+
+class _ZeroPadding(_SpatialResize):
+    """Pads spatial axis i with ``self.padding[i]`` = (before, after) zeros."""
+
+    def _length(self, i, length):
+        return _add(length, sum(self.padding[i]))
 
     def get_config(self):
         return base_config(self, {'padding': self.padding, 'data_format': self.data_format})
+
+
+class ZeroPadding2D(_ZeroPadding):
+    """Zero-pad the rows and columns of a 4-D input."""
+
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        super(ZeroPadding2D, self).__init__(data_format, **kwargs)
+        self.padding = _pair_of_pairs(padding, 'padding', 'ZeroPadding2D')
+
+    def call(self, inputs):
+        return K.spatial_2d_padding(inputs, padding=self.padding, data_format=self.data_format)
 
 
 def _crop(layer, x, axes, croppings):
@@ -542,30 +486,25 @@ class Cropping1D(Layer):
         return base_config(self, {'cropping': self.cropping})
 
 
-class Cropping2D(Layer):
-    """Crop the rows and columns of a 4-D input by ((top, bottom), (left, right))."""
+class _Cropping(_SpatialResize):
+    """Crops ``self.cropping[i]`` = (before, after) entries off spatial axis i."""
 
-    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
-        super(Cropping2D, self).__init__(**kwargs)
-        self.cropping = _pair_of_pairs(cropping, 'cropping', 'Cropping2D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'Cropping2D')
-        self.input_spec = InputSpec(ndim=4)
-
-    def _axes(self):
-        return [2, 3] if self.data_format == 'channels_first' else [1, 2]
-
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
-        s = list(input_shape)
-        for a, crop in zip(self._axes(), self.cropping):
-            s[a] = _sub(self, s[a], sum(crop))
-        return tuple(s)
+    def _length(self, i, length):
+        return _sub(self, length, sum(self.cropping[i]))
 
     def call(self, inputs):
         return _crop(self, inputs, self._axes(), list(self.cropping))
 
     def get_config(self):
         return base_config(self, {'cropping': self.cropping, 'data_format': self.data_format})
+
+
+class Cropping2D(_Cropping):
+    """Crop the rows and columns of a 4-D input by ((top, bottom), (left, right))."""
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super(Cropping2D, self).__init__(data_format, **kwargs)
+        self.cropping = _pair_of_pairs(cropping, 'cropping', 'Cropping2D')
 
 
 class UpSampling1D(Layer):
@@ -588,27 +527,23 @@ class UpSampling1D(Layer):
         return base_config(self, {'size': self.size})
 
 
-class UpSampling2D(Layer):
+class _UpSampling(_SpatialResize):
+    """Repeats entries ``self.size[i]`` times along spatial axis i."""
+
+    def _length(self, i, length):
+        return None if length is None else length * self.size[i]
+
+
+class UpSampling2D(_UpSampling):
     """Upsample rows and columns by integer factors ('nearest' or 'bilinear')."""
 
     def __init__(self, size=(2, 2), data_format=None, interpolation='nearest', **kwargs):
-        super(UpSampling2D, self).__init__(**kwargs)
+        super(UpSampling2D, self).__init__(data_format, **kwargs)
         self.size = conv_utils.normalize_tuple(size, 2, 'size', 'UpSampling2D')
-        self.data_format = conv_utils.normalize_data_format(data_format, 'UpSampling2D')
         if interpolation not in ('nearest', 'bilinear'):
             raise ValueError("UpSampling2D: interpolation must be 'nearest' or 'bilinear', "
                              "received interpolation=%r" % (interpolation,))
         self.interpolation = interpolation
-        self.input_spec = InputSpec(ndim=4)
-
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
-        s = list(input_shape)
-        first = 2 if self.data_format == 'channels_first' else 1
-        for i in range(2):
-            if s[first + i] is not None:
-                s[first + i] *= self.size[i]
-        return tuple(s)
 
     def call(self, inputs):
         return K.resize_images(inputs, self.size[0], self.size[1], self.data_format,

@@ -6,14 +6,19 @@ Kernel (kh, kw, channels, 4*filters), recurrent kernel (kh, kw, filters, 4*filte
 gates [i, f, c, o]; the input convolution uses the layer's strides, padding and
 dilation, the recurrent one stride 1 and 'same' padding, as in Keras.
 """
+import inspect
+
 import numpy as np
 
 import minikeras.backend as K
-from minikeras import activations, constraints, initializers, regularizers
+from minikeras import activations, regularizers
+from minikeras.layers import signatures
 from minikeras.layers.base import Layer
 from minikeras.layers.core import check_int
-from minikeras.layers.recurrent import RNN
-from minikeras.layers.recurrent_cells import _ser
+from minikeras.layers.recurrent import _OwnCellRNN
+from minikeras.layers.recurrent_cells import CELL_ROLES, add_kernels, forget_bias_initializer
+from minikeras.layers.weight_options import (
+    _ser, add_role_weight, set_weight_options, weight_options_config)
 from minikeras.utils import conv_utils
 
 
@@ -38,16 +43,8 @@ class ConvLSTM2DCell(Layer):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        set_weight_options(self, locals(), CELL_ROLES)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.dropout = min(1., max(0., float(dropout)))
         self.recurrent_dropout = min(1., max(0., float(recurrent_dropout)))
         self.state_size = (self.filters, self.filters)
@@ -60,26 +57,12 @@ class ConvLSTM2DCell(Layer):
             raise ValueError('ConvLSTM2DCell: the channel dimension of the inputs should be '
                              'defined, received shape %s' % (tuple(input_shape),))
         n = 4 * self.filters
-        self.kernel = self.add_weight('kernel', self.kernel_size + (int(channels), n),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(
-            'recurrent_kernel', self.kernel_size + (self.filters, n),
-            initializer=self.recurrent_initializer, regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint)
+        add_kernels(self, self.kernel_size + (int(channels), n),
+                    self.kernel_size + (self.filters, n))
         if self.use_bias:
-            init = self.bias_initializer
-            if self.unit_forget_bias:
-                base, f = self.bias_initializer, self.filters
-
-                def init(shape, dtype=None):
-                    return np.concatenate([np.asarray(base((f,), dtype=dtype)),
-                                           np.ones((f,), dtype=dtype or 'float32'),
-                                           np.asarray(base((2 * f,), dtype=dtype))])
-            self.bias = self.add_weight('bias', (n,), initializer=init,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            init = forget_bias_initializer(self.bias_initializer, self.filters) \
+                if self.unit_forget_bias else None
+            self.bias = add_role_weight(self, 'bias', 'bias', (n,), init)
         self.built = True
 
     def _gate(self, kernel, g):
@@ -144,52 +127,36 @@ class ConvLSTM2DCell(Layer):
             'data_format': self.data_format, 'dilation_rate': self.dilation_rate,
             'activation': activations.serialize(self.activation),
             'recurrent_activation': activations.serialize(self.recurrent_activation),
-            'use_bias': self.use_bias,
-            'kernel_initializer': initializers.serialize(self.kernel_initializer),
-            'recurrent_initializer': initializers.serialize(self.recurrent_initializer),
-            'bias_initializer': initializers.serialize(self.bias_initializer),
-            'unit_forget_bias': self.unit_forget_bias,
-            'kernel_regularizer': _ser(regularizers, self.kernel_regularizer),
-            'recurrent_regularizer': _ser(regularizers, self.recurrent_regularizer),
-            'bias_regularizer': _ser(regularizers, self.bias_regularizer),
-            'kernel_constraint': _ser(constraints, self.kernel_constraint),
-            'recurrent_constraint': _ser(constraints, self.recurrent_constraint),
-            'bias_constraint': _ser(constraints, self.bias_constraint),
-            'dropout': self.dropout, 'recurrent_dropout': self.recurrent_dropout})
+            'use_bias': self.use_bias})
+        options = list(weight_options_config(self, CELL_ROLES).items())
+        config.update(options[:3])  # the initializers, then unit_forget_bias (Keras's order)
+        config['unit_forget_bias'] = self.unit_forget_bias
+        config.update(options[3:])
+        config.update(dropout=self.dropout, recurrent_dropout=self.recurrent_dropout)
         return config
 
 
-class ConvLSTM2D(RNN):
+# Keras 2.3.1's ConvLSTM2D arguments: the cell's, plus activity_regularizer and the RNN's
+_CELL_PARAMETERS = [(p.name, p.default)
+                    for p in inspect.signature(ConvLSTM2DCell.__init__).parameters.values()
+                    if p.name not in ('self', 'kwargs')]
+_CELL_ARGUMENTS = [name for name, _ in _CELL_PARAMETERS[2:]]
+CONV_LSTM_2D = (_CELL_PARAMETERS[:16] + [('activity_regularizer', None)]
+                + _CELL_PARAMETERS[16:19]
+                + [('return_sequences', False), ('go_backwards', False), ('stateful', False)]
+                + _CELL_PARAMETERS[19:])
+
+
+class ConvLSTM2D(_OwnCellRNN):
     """Convolutional LSTM over 5-D sequences of feature maps (Keras 2.3.1 arguments)."""
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid',
-                 data_format=None, dilation_rate=(1, 1), activation='tanh',
-                 recurrent_activation='hard_sigmoid', use_bias=True,
-                 kernel_initializer='glorot_uniform', recurrent_initializer='orthogonal',
-                 bias_initializer='zeros', unit_forget_bias=True, kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
-                 return_sequences=False, go_backwards=False, stateful=False, dropout=0.,
-                 recurrent_dropout=0., **kwargs):
-        cell = ConvLSTM2DCell(
-            filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            dilation_rate=dilation_rate, activation=activation,
-            recurrent_activation=recurrent_activation, use_bias=use_bias,
-            kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer, unit_forget_bias=unit_forget_bias,
-            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-            dropout=dropout, recurrent_dropout=recurrent_dropout)
-        super(ConvLSTM2D, self).__init__(cell, return_sequences=return_sequences,
-                                         go_backwards=go_backwards, stateful=stateful,
-                                         **kwargs)
+    @signatures.keras_signature(CONV_LSTM_2D)
+    def __init__(self, filters, kernel_size, **kwargs):
+        cell = ConvLSTM2DCell(filters, kernel_size,
+                              **dict((name, kwargs.pop(name)) for name in _CELL_ARGUMENTS))
+        activity_regularizer = kwargs.pop('activity_regularizer')
+        super(ConvLSTM2D, self).__init__(cell, **kwargs)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-
-    def __getattr__(self, name):
-        if name != 'cell' and 'cell' in self.__dict__ and hasattr(self.__dict__['cell'], name):
-            return getattr(self.__dict__['cell'], name)
-        raise AttributeError(name)
 
     def _seq_shape(self, input_shape):
         if isinstance(input_shape, list):
@@ -238,15 +205,6 @@ class ConvLSTM2D(RNN):
         return [cell.zero_state(first)] * 2
 
     def get_config(self):
-        config = self.cell.get_config()
-        for key in ('name', 'trainable', 'dtype'):
-            config.pop(key, None)
-        outer = RNN.get_config(self)
-        outer.pop('cell')
-        config.update(outer)
+        config = super(ConvLSTM2D, self).get_config()
         config['activity_regularizer'] = _ser(regularizers, self.activity_regularizer)
         return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)

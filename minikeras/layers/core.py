@@ -45,10 +45,6 @@ def check_bool(layer, name, value):
     return bool(value)
 
 
-def _ser(module, obj):
-    return module.serialize(obj) if obj is not None else None
-
-
 def base_config(layer, config):
     out = Layer.get_config(layer)
     out.update(config)
@@ -91,21 +87,16 @@ class Dense(Layer):
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        from minikeras import activations, constraints, initializers, regularizers
+        from minikeras import activations
+        from minikeras.layers.weight_options import set_weight_options
         if 'input_shape' not in kwargs and 'input_dim' in kwargs:
             kwargs['input_shape'] = (check_int('Dense', 'input_dim',
                                                kwargs.pop('input_dim')),)
         super(Dense, self).__init__(**kwargs)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
         self.units = check_int('Dense', 'units', units)
         self.activation = activations.get(activation)
         self.use_bias = check_bool('Dense', 'use_bias', use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_options(self, locals(), ('kernel', 'bias'), activity=True)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -117,17 +108,10 @@ class Dense(Layer):
         if input_dim is None:
             raise ValueError('layer %s (Dense): the last axis of the input must be known, '
                              'received shape %s' % (self.name, tuple(input_shape)))
-        self.kernel = self.add_weight(name='kernel', shape=(input_dim, self.units),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        if self.use_bias:
-            self.bias = self.add_weight(name='bias', shape=(self.units,),
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
-        else:
-            self.bias = None
+        from minikeras.layers.weight_options import add_role_weight
+        self.kernel = add_role_weight(self, 'kernel', 'kernel', (input_dim, self.units))
+        self.bias = add_role_weight(self, 'bias', 'bias', (self.units,)) \
+            if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
 
@@ -143,19 +127,12 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def get_config(self):
-        from minikeras import activations, constraints, initializers, regularizers
-        return base_config(self, {
-            'units': self.units,
-            'activation': activations.serialize(self.activation),
-            'use_bias': self.use_bias,
-            'kernel_initializer': initializers.serialize(self.kernel_initializer),
-            'bias_initializer': initializers.serialize(self.bias_initializer),
-            'kernel_regularizer': _ser(regularizers, self.kernel_regularizer),
-            'bias_regularizer': _ser(regularizers, self.bias_regularizer),
-            'activity_regularizer': _ser(regularizers, self.activity_regularizer),
-            'kernel_constraint': _ser(constraints, self.kernel_constraint),
-            'bias_constraint': _ser(constraints, self.bias_constraint),
-        })
+        from minikeras import activations
+        from minikeras.layers.weight_options import weight_options_config
+        config = {'units': self.units, 'activation': activations.serialize(self.activation),
+                  'use_bias': self.use_bias}
+        config.update(weight_options_config(self, ('kernel', 'bias'), activity=True))
+        return base_config(self, config)
 
 
 class Activation(Layer):

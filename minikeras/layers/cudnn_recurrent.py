@@ -10,14 +10,16 @@ product (``GRU(reset_after=True)``). Sigmoid and tanh, no dropout, no masking; t
 conversion to and from LSTM / GRU(reset_after=True) weights is
 ``engine.saving.preprocess_weights_for_loading``.
 """
-import numpy as np
-
 import minikeras.backend as K
-from minikeras import constraints, initializers, regularizers
+from minikeras import regularizers
+from minikeras.layers import signatures
 from minikeras.layers.base import Layer
 from minikeras.layers.core import check_int
-from minikeras.layers.recurrent import RNN
-from minikeras.layers.recurrent_cells import _columns, _ser
+from minikeras.layers.recurrent import RNN, _OwnCellRNN
+from minikeras.layers.recurrent_cells import (
+    CELL_ROLES, _columns, add_kernels, forget_bias_initializer)
+from minikeras.layers.weight_options import (
+    _ser, add_role_weight, set_weight_options, weight_options_config)
 
 
 def _gate_kernels(kernel, rows, units, gates):
@@ -36,15 +38,7 @@ class _CuDNNCell(Layer):
                  kernel_constraint, recurrent_constraint, bias_constraint, **kwargs):
         super(_CuDNNCell, self).__init__(**kwargs)
         self.units = units
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_options(self, locals(), CELL_ROLES)
         self._recurrent = None
 
     @property
@@ -57,16 +51,8 @@ class _CuDNNCell(Layer):
     def build(self, input_shape):
         n = self.gates * self.units
         self.input_dim = int(input_shape[-1])
-        self.kernel = self.add_weight('kernel', (self.input_dim, n),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(
-            'recurrent_kernel', (self.units, n), initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint)
-        self.bias = self.add_weight('bias', (2 * n,), initializer=self._bias_init(),
-                                    regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint)
+        add_kernels(self, (self.input_dim, n), (self.units, n))
+        self.bias = add_role_weight(self, 'bias', 'bias', (2 * n,), self._bias_init())
         self.built = True
 
     def _bias_half(self, index):
@@ -96,13 +82,8 @@ class _CuDNNLSTMCell(_CuDNNCell):
     def _bias_init(self):
         if not self.unit_forget_bias:
             return self.bias_initializer
-        base, units = self.bias_initializer, self.units
-
-        def init(shape, dtype=None):  # Keras 2.3.1: the recurrent forget bias is one
-            return np.concatenate([np.asarray(base((units * 5,), dtype=dtype)),
-                                   np.ones((units,), dtype=dtype or 'float32'),
-                                   np.asarray(base((units * 2,), dtype=dtype))])
-        return init
+        # Keras 2.3.1: the recurrent forget bias is one
+        return forget_bias_initializer(self.bias_initializer, self.units, ahead=5)
 
     def _input_bias(self):
         return self._bias_half(0) + self._bias_half(1)
@@ -144,11 +125,15 @@ _WEIGHT_ARGS = ('kernel_initializer', 'recurrent_initializer', 'bias_initializer
                 'kernel_constraint', 'recurrent_constraint', 'bias_constraint')
 
 
-class _CuDNNRNN(RNN):
+class _CuDNNRNN(_OwnCellRNN):
+    """The CuDNN layers: their cell (``cell_class``) takes ``units``, the weight arguments
+    and ``cell_kwargs``."""
+
     cell_class = None
 
     def __init__(self, units, cell_kwargs, activity_regularizer=None, return_sequences=False,
                  return_state=False, go_backwards=False, stateful=False, **kwargs):
+        cell_kwargs = dict(cell_kwargs, **dict((k, kwargs.pop(k)) for k in _WEIGHT_ARGS))
         units = check_int(type(self).__name__, 'units', units)
         cell = self.cell_class(units, **cell_kwargs)
         super(_CuDNNRNN, self).__init__(cell, return_sequences=return_sequences,
@@ -158,20 +143,10 @@ class _CuDNNRNN(RNN):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.supports_masking = False
 
-    def __getattr__(self, name):
-        if name != 'cell' and 'cell' in self.__dict__ and hasattr(self.__dict__['cell'], name):
-            return getattr(self.__dict__['cell'], name)
-        raise AttributeError(name)
-
     def get_config(self):
         cell = self.cell
         config = {'units': self.units}
-        for key in _WEIGHT_ARGS:
-            module = {'initializer': initializers, 'regularizer': regularizers,
-                      'constraint': constraints}[key.rpartition('_')[2]]
-            value = getattr(cell, key)
-            config[key] = module.serialize(value) if key.endswith('initializer') \
-                else _ser(module, value)
+        config.update(weight_options_config(cell, CELL_ROLES))
         config['activity_regularizer'] = _ser(regularizers, self.activity_regularizer)
         config.update(self._extra_config())
         outer = RNN.get_config(self)
@@ -183,27 +158,15 @@ class _CuDNNRNN(RNN):
     def _extra_config(self):
         return {}
 
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
-
 
 class CuDNNLSTM(_CuDNNRNN):
     """Long short-term memory with CuDNN's math and Keras 2.3.1's CuDNN weight layout."""
 
     cell_class = _CuDNNLSTMCell
 
-    def __init__(self, units, kernel_initializer='glorot_uniform',
-                 recurrent_initializer='orthogonal', bias_initializer='zeros',
-                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 recurrent_constraint=None, bias_constraint=None, return_sequences=False,
-                 return_state=False, stateful=False, **kwargs):
-        values = locals()
-        cell_kwargs = dict((k, values[k]) for k in _WEIGHT_ARGS)
-        cell_kwargs['unit_forget_bias'] = bool(unit_forget_bias)
-        super(CuDNNLSTM, self).__init__(units, cell_kwargs, activity_regularizer,
-                                        return_sequences, return_state, stateful=stateful,
+    @signatures.keras_signature(signatures.CUDNN_LSTM)
+    def __init__(self, units, unit_forget_bias=True, **kwargs):
+        super(CuDNNLSTM, self).__init__(units, {'unit_forget_bias': bool(unit_forget_bias)},
                                         **kwargs)
 
     def _extra_config(self):
@@ -216,14 +179,6 @@ class CuDNNGRU(_CuDNNRNN):
 
     cell_class = _CuDNNGRUCell
 
-    def __init__(self, units, kernel_initializer='glorot_uniform',
-                 recurrent_initializer='orthogonal', bias_initializer='zeros',
-                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, return_sequences=False, return_state=False,
-                 stateful=False, **kwargs):
-        values = locals()
-        cell_kwargs = dict((k, values[k]) for k in _WEIGHT_ARGS)
-        super(CuDNNGRU, self).__init__(units, cell_kwargs, activity_regularizer,
-                                       return_sequences, return_state, stateful=stateful,
-                                       **kwargs)
+    @signatures.keras_signature(signatures.CUDNN_GRU)
+    def __init__(self, units, **kwargs):
+        super(CuDNNGRU, self).__init__(units, {}, **kwargs)

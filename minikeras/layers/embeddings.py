@@ -1,7 +1,9 @@
 """Embedding (Keras 2)."""
 import minikeras.backend as K
 from minikeras.layers.base import Layer
-from minikeras.layers.core import _ser, base_config, check_bool, check_int
+from minikeras.layers.core import base_config, check_bool, check_int
+from minikeras.layers.weight_options import (
+    add_role_weight, set_weight_options, weight_options_config)
 
 
 class Embedding(Layer):
@@ -15,7 +17,6 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer='uniform',
                  embeddings_regularizer=None, activity_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
-        from minikeras import constraints, initializers, regularizers
         if input_length is not None:
             if isinstance(input_length, (list, tuple)):
                 input_length = tuple(input_length)
@@ -34,20 +35,14 @@ class Embedding(Layer):
         super(Embedding, self).__init__(**kwargs)
         self.input_dim = check_int('Embedding', 'input_dim', input_dim)
         self.output_dim = check_int('Embedding', 'output_dim', output_dim)
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
-        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        set_weight_options(self, locals(), ('embeddings',), activity=True)
         self.mask_zero = check_bool('Embedding', 'mask_zero', mask_zero)
         self.supports_masking = self.mask_zero
         self.input_length = input_length
 
     def build(self, input_shape):
-        self.embeddings = self.add_weight(name='embeddings',
-                                          shape=(self.input_dim, self.output_dim),
-                                          initializer=self.embeddings_initializer,
-                                          regularizer=self.embeddings_regularizer,
-                                          constraint=self.embeddings_constraint)
+        self.embeddings = add_role_weight(self, 'embeddings', 'embeddings',
+                                          (self.input_dim, self.output_dim))
         self.built = True
 
     def compute_mask(self, inputs, mask=None):
@@ -78,16 +73,8 @@ class Embedding(Layer):
         return K.gather(self.embeddings, inputs)
 
     def get_config(self):
-        from minikeras import constraints, initializers, regularizers
-        config = base_config(self, {
-            'input_dim': self.input_dim,
-            'output_dim': self.output_dim,
-            'embeddings_initializer': initializers.serialize(self.embeddings_initializer),
-            'embeddings_regularizer': _ser(regularizers, self.embeddings_regularizer),
-            'activity_regularizer': _ser(regularizers, self.activity_regularizer),
-            'embeddings_constraint': _ser(constraints, self.embeddings_constraint),
-            'mask_zero': self.mask_zero,
-            'input_length': self.input_length,
-        })
-        return config
+        config = {'input_dim': self.input_dim, 'output_dim': self.output_dim}
+        config.update(weight_options_config(self, ('embeddings',), activity=True))
+        config.update(mask_zero=self.mask_zero, input_length=self.input_length)
+        return base_config(self, config)
 

@@ -7,7 +7,8 @@ filters). Only 'valid' padding, as in Keras 2.3.1 (which has no ``implementation
 argument)."""
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec
-from minikeras.layers.convolutional import _Conv
+from minikeras.layers.convolutional import _Conv, base_arguments
+from minikeras.layers.weight_options import add_role_weight
 from minikeras.utils import conv_utils
 
 
@@ -20,13 +21,7 @@ class _LocallyConnected(_Conv):
                  bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  **kwargs):
-        super(_LocallyConnected, self).__init__(
-            self.rank, filters, kernel_size, strides=strides, padding=padding,
-            data_format=data_format, activation=activation, use_bias=use_bias,
-            kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint, **kwargs)
+        super(_LocallyConnected, self).__init__(self.rank, **base_arguments(locals()))
         if self.padding != 'valid':
             raise ValueError('Invalid border mode for %s (only "valid" is supported): %s'
                              % (type(self).__name__, padding))
@@ -36,14 +31,8 @@ class _LocallyConnected(_Conv):
 
     def _weights(self, kernel_shape, bias_shape):
         self.kernel_shape = kernel_shape
-        self.kernel = self.add_weight(shape=kernel_shape, initializer=self.kernel_initializer,
-                                      name='kernel', regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=bias_shape, initializer=self.bias_initializer,
-                                        name='bias', regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self.kernel = add_role_weight(self, 'kernel', 'kernel', kernel_shape)
+        self.bias = add_role_weight(self, 'bias', 'bias', bias_shape) if self.use_bias else None
 
     def _finish(self, output, bias):
         """``output`` plus ``bias`` (already in the output's layout, without batch)."""

@@ -276,34 +276,21 @@ class Dot(_Merge):
         return base_config(self, {'axes': self.axes, 'normalize': self.normalize})
 
 
-def add(inputs, **kwargs):
-    """Functional form of ``Add``."""
-    return Add(**kwargs)(inputs)
+def _functional(layer_class, name):
+    """The functional form of a merge layer: ``layer_class(**kwargs)(inputs)``."""
+    def merge(inputs, **kwargs):
+        return layer_class(**kwargs)(inputs)
+    merge.__name__ = merge.__qualname__ = name
+    merge.__doc__ = 'Functional form of ``%s``.' % layer_class.__name__
+    return merge
 
 
-def subtract(inputs, **kwargs):
-    """Functional form of ``Subtract``."""
-    return Subtract(**kwargs)(inputs)
-
-
-def multiply(inputs, **kwargs):
-    """Functional form of ``Multiply``."""
-    return Multiply(**kwargs)(inputs)
-
-
-def average(inputs, **kwargs):
-    """Functional form of ``Average``."""
-    return Average(**kwargs)(inputs)
-
-
-def maximum(inputs, **kwargs):
-    """Functional form of ``Maximum``."""
-    return Maximum(**kwargs)(inputs)
-
-
-def minimum(inputs, **kwargs):
-    """Functional form of ``Minimum``."""
-    return Minimum(**kwargs)(inputs)
+add = _functional(Add, 'add')
+subtract = _functional(Subtract, 'subtract')
+multiply = _functional(Multiply, 'multiply')
+average = _functional(Average, 'average')
+maximum = _functional(Maximum, 'maximum')
+minimum = _functional(Minimum, 'minimum')
 
 
 def concatenate(inputs, axis=-1, **kwargs):

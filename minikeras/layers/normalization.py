@@ -3,7 +3,12 @@ import numbers
 
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec, Layer
-from minikeras.layers.core import _ser, base_config, check_bool, check_float
+from minikeras.layers.core import base_config, check_bool, check_float
+from minikeras.layers.weight_options import (
+    add_role_weight, set_weight_options, weight_options_config)
+
+_ROLES = ('beta', 'gamma')
+_STATISTICS = ('moving_mean', 'moving_variance')
 
 
 class BatchNormalization(Layer):
@@ -21,7 +26,6 @@ class BatchNormalization(Layer):
                  moving_mean_initializer='zeros', moving_variance_initializer='ones',
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                  gamma_constraint=None, **kwargs):
-        from minikeras import constraints, initializers, regularizers
         super(BatchNormalization, self).__init__(**kwargs)
         self.supports_masking = True
         if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
@@ -33,14 +37,7 @@ class BatchNormalization(Layer):
                                    low_open=True)
         self.center = check_bool('BatchNormalization', 'center', center)
         self.scale = check_bool('BatchNormalization', 'scale', scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
-        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_options(self, locals(), _ROLES, initialized=_STATISTICS)
 
     def _feature_axis(self, ndim):
         if not -ndim <= self.axis < ndim or self.axis % ndim == 0:
@@ -58,14 +55,8 @@ class BatchNormalization(Layer):
                              % (self.name, self.axis, tuple(input_shape)))
         self.input_spec = InputSpec(ndim=len(input_shape), axes={axis: dim})
         shape = (dim,)
-        self.gamma = self.add_weight(name='gamma', shape=shape,
-                                     initializer=self.gamma_initializer,
-                                     regularizer=self.gamma_regularizer,
-                                     constraint=self.gamma_constraint) if self.scale else None
-        self.beta = self.add_weight(name='beta', shape=shape,
-                                    initializer=self.beta_initializer,
-                                    regularizer=self.beta_regularizer,
-                                    constraint=self.beta_constraint) if self.center else None
+        self.gamma = add_role_weight(self, 'gamma', 'gamma', shape) if self.scale else None
+        self.beta = add_role_weight(self, 'beta', 'beta', shape) if self.center else None
         self.moving_mean = self.add_weight(name='moving_mean', shape=shape,
                                            initializer=self.moving_mean_initializer,
                                            trainable=False)
@@ -109,20 +100,7 @@ class BatchNormalization(Layer):
         return input_shape
 
     def get_config(self):
-        from minikeras import constraints, initializers, regularizers
-        return base_config(self, {
-            'axis': self.axis,
-            'momentum': self.momentum,
-            'epsilon': self.epsilon,
-            'center': self.center,
-            'scale': self.scale,
-            'beta_initializer': initializers.serialize(self.beta_initializer),
-            'gamma_initializer': initializers.serialize(self.gamma_initializer),
-            'moving_mean_initializer': initializers.serialize(self.moving_mean_initializer),
-            'moving_variance_initializer':
-                initializers.serialize(self.moving_variance_initializer),
-            'beta_regularizer': _ser(regularizers, self.beta_regularizer),
-            'gamma_regularizer': _ser(regularizers, self.gamma_regularizer),
-            'beta_constraint': _ser(constraints, self.beta_constraint),
-            'gamma_constraint': _ser(constraints, self.gamma_constraint),
-        })
+        config = {'axis': self.axis, 'momentum': self.momentum, 'epsilon': self.epsilon,
+                  'center': self.center, 'scale': self.scale}
+        config.update(weight_options_config(self, _ROLES, initialized=_STATISTICS))
+        return base_config(self, config)

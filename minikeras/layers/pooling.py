@@ -2,13 +2,8 @@
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec, Layer
 from minikeras.layers.core import base_config
+from minikeras.layers.spatial import SpatialLayer, check_ndim as _check_ndim
 from minikeras.utils import conv_utils
-
-
-def _check_ndim(layer, input_shape, ndim):
-    if len(input_shape) != ndim:
-        raise ValueError('layer %s (%s) expects inputs with %d axes, received shape %s'
-                         % (layer.name, type(layer).__name__, ndim, tuple(input_shape)))
 
 
 def _set_pooling(layer, rank, pool_size, strides, padding, data_format):
@@ -157,34 +152,43 @@ class GlobalMaxPooling1D(_GlobalPooling1D):
         return K.max(inputs, axis=self._steps_axis())
 
 
-class _GlobalPooling2D(Layer):
-    def __init__(self, data_format=None, **kwargs):
-        super(_GlobalPooling2D, self).__init__(**kwargs)
-        self.data_format = conv_utils.normalize_data_format(data_format,
-                                                            type(self).__name__)
-        self.input_spec = InputSpec(ndim=4)
+class _GlobalPooling2D(SpatialLayer):
+    """Pools the ``_rank`` spatial axes of a (rank + 2)-D input away (``_rank`` 3: the
+    3-D global pooling layers)."""
 
-    def _axes(self):
-        return [2, 3] if self.data_format == 'channels_first' else [1, 2]
+    def __init__(self, data_format=None, **kwargs):
+        super(_GlobalPooling2D, self).__init__(data_format, **kwargs)
 
     def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 4)
+        _check_ndim(self, input_shape, self._rank + 2)
         if self.data_format == 'channels_first':
             return (input_shape[0], input_shape[1])
-        return (input_shape[0], input_shape[3])
+        return (input_shape[0], input_shape[self._rank + 1])
 
     def get_config(self):
         return base_config(self, {'data_format': self.data_format})
 
 
-class GlobalAveragePooling2D(_GlobalPooling2D):
+class _GlobalAverage(object):
+    """The mean over the pooled axes (2-D and 3-D global average pooling)."""
+
     def call(self, inputs):
         return K.mean(inputs, axis=self._axes())
 
 
-class GlobalMaxPooling2D(_GlobalPooling2D):
+class _GlobalMax(object):
+    """The maximum over the pooled axes (2-D and 3-D global max pooling)."""
+
     def call(self, inputs):
         return K.max(inputs, axis=self._axes())
+
+
+class GlobalAveragePooling2D(_GlobalAverage, _GlobalPooling2D):
+    pass
+
+
+class GlobalMaxPooling2D(_GlobalMax, _GlobalPooling2D):
+    pass
 
 
 # Keras 2 aliases

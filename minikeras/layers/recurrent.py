@@ -192,18 +192,10 @@ _CELL_ARGS = ('activation', 'recurrent_activation', 'use_bias', 'kernel_initiali
 _RNN_ARGS = ('return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll')
 
 
-class _CellLayer(RNN):
-    """An RNN whose cell is built from the layer's own arguments (SimpleRNN, LSTM, GRU)."""
-
-    cell_class = None
-
-    def __init__(self, units, **kwargs):
-        cell_kwargs = dict((k, kwargs.pop(k)) for k in _CELL_ARGS if k in kwargs)
-        activity_regularizer = kwargs.pop('activity_regularizer', None)
-        cell = self.cell_class(units, **cell_kwargs)
-        super(_CellLayer, self).__init__(cell, **kwargs)
-        from minikeras import regularizers
-        self.activity_regularizer = regularizers.get(activity_regularizer)
+class _OwnCellRNN(RNN):
+    """An RNN layer that builds its cell from its own arguments (SimpleRNN, LSTM, GRU,
+    ConvLSTM2D, the CuDNN layers): the cell's settings read as the layer's, one config
+    of both."""
 
     def __getattr__(self, name):
         # Keras 2 exposes cell settings on the layer (layer.units, layer.kernel, ...)
@@ -223,6 +215,21 @@ class _CellLayer(RNN):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         return cls(**config)
+
+
+class _CellLayer(_OwnCellRNN):
+    """An RNN whose cell is the ``cell_class`` of the layer's own arguments (SimpleRNN,
+    LSTM, GRU)."""
+
+    cell_class = None
+
+    def __init__(self, units, **kwargs):
+        cell_kwargs = dict((k, kwargs.pop(k)) for k in _CELL_ARGS if k in kwargs)
+        activity_regularizer = kwargs.pop('activity_regularizer', None)
+        cell = self.cell_class(units, **cell_kwargs)
+        super(_CellLayer, self).__init__(cell, **kwargs)
+        from minikeras import regularizers
+        self.activity_regularizer = regularizers.get(activity_regularizer)
 
 
 class SimpleRNN(_CellLayer):

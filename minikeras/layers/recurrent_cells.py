@@ -6,11 +6,15 @@ LSTM kernel columns [i, f, c, o]; GRU [z, r, h]. ``project(inputs, training)`` l
 RNN layer compute the input projection for all time steps with one matrix product
 before the loop; ``call`` then receives projected inputs.
 """
+import numpy as np
+
 import minikeras.backend as K
-from minikeras import activations, constraints, initializers, regularizers
+from minikeras import activations
 from minikeras.layers import signatures
 from minikeras.layers.base import Layer
 from minikeras.layers.core import base_config, check_float, check_int
+from minikeras.layers.weight_options import (
+    add_role_weight, set_weight_options, weight_options_config)
 
 
 def _columns(x, index, units):
@@ -18,8 +22,24 @@ def _columns(x, index, units):
     return K.slice(x, [0, index * units], [-1, units])
 
 
-def _ser(module, obj):
-    return module.serialize(obj) if obj is not None else None
+def forget_bias_initializer(base, units, ahead=1):
+    """The LSTM bias initializer of ``unit_forget_bias=True``: ``base`` everywhere but the
+    forget gate's ``units`` entries (after ``ahead * units``), which start at one."""
+    def init(shape, dtype=None):
+        return np.concatenate([np.asarray(base((units * ahead,), dtype=dtype)),
+                               np.ones((units,), dtype=dtype or 'float32'),
+                               np.asarray(base((units * 2,), dtype=dtype))])
+    return init
+
+
+CELL_ROLES = ('kernel', 'recurrent', 'bias')
+
+
+def add_kernels(cell, kernel_shape, recurrent_shape):
+    """A recurrent cell's ``kernel`` and ``recurrent_kernel``, of these shapes."""
+    cell.kernel = add_role_weight(cell, 'kernel', 'kernel', kernel_shape)
+    cell.recurrent_kernel = add_role_weight(cell, 'recurrent', 'recurrent_kernel',
+                                            recurrent_shape)
 
 
 class _DropoutCell(Layer):
@@ -39,15 +59,7 @@ class _DropoutCell(Layer):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_options(self, locals(), CELL_ROLES)
         self.dropout = check_float(name, 'dropout', dropout, 0., 1., high_open=True)
         self.recurrent_dropout = check_float(name, 'recurrent_dropout', recurrent_dropout,
                                              0., 1., high_open=True)
@@ -63,12 +75,7 @@ class _DropoutCell(Layer):
 
     def _add_kernels(self, input_dim):
         n = self.gates * self.units
-        self.kernel = self.add_weight('kernel', (input_dim, n), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(
-            'recurrent_kernel', (self.units, n), initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint)
+        add_kernels(self, (input_dim, n), (self.units, n))
 
     def set_dropout_masks(self, inputs, training=None):
         """Draw the per-sequence dropout masks (the same at every step), or clear them.
@@ -103,20 +110,12 @@ class _DropoutCell(Layer):
         return h * mask if mask is not None else h
 
     def get_config(self):
-        return base_config(self, {
-            'units': self.units, 'activation': activations.serialize(self.activation),
-            'recurrent_activation': activations.serialize(self.recurrent_activation),
-            'use_bias': self.use_bias,
-            'kernel_initializer': initializers.serialize(self.kernel_initializer),
-            'recurrent_initializer': initializers.serialize(self.recurrent_initializer),
-            'bias_initializer': initializers.serialize(self.bias_initializer),
-            'kernel_regularizer': _ser(regularizers, self.kernel_regularizer),
-            'recurrent_regularizer': _ser(regularizers, self.recurrent_regularizer),
-            'bias_regularizer': _ser(regularizers, self.bias_regularizer),
-            'kernel_constraint': _ser(constraints, self.kernel_constraint),
-            'recurrent_constraint': _ser(constraints, self.recurrent_constraint),
-            'bias_constraint': _ser(constraints, self.bias_constraint),
-            'dropout': self.dropout, 'recurrent_dropout': self.recurrent_dropout})
+        config = {'units': self.units, 'activation': activations.serialize(self.activation),
+                  'recurrent_activation': activations.serialize(self.recurrent_activation),
+                  'use_bias': self.use_bias}
+        config.update(weight_options_config(self, CELL_ROLES))
+        config.update(dropout=self.dropout, recurrent_dropout=self.recurrent_dropout)
+        return base_config(self, config)
 
 
 class SimpleRNNCell(_DropoutCell):
@@ -129,9 +128,7 @@ class SimpleRNNCell(_DropoutCell):
     def build(self, input_shape):
         self._add_kernels(input_shape[-1])
         if self.use_bias:
-            self.bias = self.add_weight('bias', (self.units,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            self.bias = add_role_weight(self, 'bias', 'bias', (self.units,))
         self.built = True
 
     def call(self, inputs, states, training=None):
@@ -165,18 +162,9 @@ class LSTMCell(_DropoutCell):
     def build(self, input_shape):
         self._add_kernels(input_shape[-1])
         if self.use_bias:
-            init = self.bias_initializer
-            if self.unit_forget_bias:
-                import numpy as np
-                base, units = self.bias_initializer, self.units
-
-                def init(shape, dtype=None):
-                    return np.concatenate([np.asarray(base((units,), dtype=dtype)),
-                                           np.ones((units,), dtype=dtype or 'float32'),
-                                           np.asarray(base((units * 2,), dtype=dtype))])
-            self.bias = self.add_weight('bias', (self.units * 4,), initializer=init,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            init = forget_bias_initializer(self.bias_initializer, self.units) \
+                if self.unit_forget_bias else None
+            self.bias = add_role_weight(self, 'bias', 'bias', (self.units * 4,), init)
         self.built = True
 
     def call(self, inputs, states, training=None):
@@ -214,9 +202,7 @@ class GRUCell(_DropoutCell):
         self._add_kernels(input_shape[-1])
         if self.use_bias:
             shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-            self.bias = self.add_weight('bias', shape, initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            self.bias = add_role_weight(self, 'bias', 'bias', shape)
         self.built = True
 
     def _input_projection(self, inputs):

@@ -1,4 +1,5 @@
-"""Keras 2.3.1's argument lists for the recurrent layers and cells, declared once.
+"""Keras 2.3.1's argument lists for the recurrent layers and cells (and the CuDNN
+layers), declared once.
 
 ``keras_signature(params)`` decorates an ``__init__(self, **kwargs)``-style constructor:
 positional arguments bind to Keras's names in Keras's order, and ``inspect.signature``
@@ -29,6 +30,10 @@ LSTM = (LSTM_CELL[:11] + _ACTIVITY + _CONSTRAINTS + _DROPOUT + [('implementation
         + _RNN)
 GRU = (GRU_CELL[:10] + _ACTIVITY + _CONSTRAINTS + _DROPOUT + [('implementation', 2)]
        + _RNN + [('reset_after', False)])
+_CUDNN = [('return_sequences', False), ('return_state', False), ('stateful', False)]
+CUDNN_GRU = [('units', inspect.Parameter.empty)] + _INIT + _REG + _ACTIVITY + _CONSTRAINTS + _CUDNN
+CUDNN_LSTM = ([('units', inspect.Parameter.empty)] + _INIT + [('unit_forget_bias', True)] + _REG
+              + _ACTIVITY + _CONSTRAINTS + _CUDNN)
 
 
 def keras_signature(params):

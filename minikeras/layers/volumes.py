@@ -6,17 +6,13 @@ depthwise (w, in, depth_multiplier), pointwise (1, in * depth_multiplier, filter
 import numbers
 
 import minikeras.backend as K
-from minikeras.layers.base import InputSpec, Layer
+from minikeras.layers.base import InputSpec
 from minikeras.layers.convolutional import (
-    _Conv, _Transposed, SeparableConv2D, _check_ndim, _crop, _pair, _sub, _add)
+    SEPARABLE_ARGUMENTS, SeparableConv2D, _Conv, _Cropping, _Transposed, _UpSampling,
+    _ZeroPadding, _pair, base_arguments, check_strides_and_dilation)
 from minikeras.layers.core import base_config
-from minikeras.layers.pooling import _GlobalPooling2D, _Pooling2D
+from minikeras.layers.pooling import _GlobalAverage, _GlobalMax, _GlobalPooling2D, _Pooling2D
 from minikeras.utils import conv_utils
-
-
-def _spatial_axes(data_format, rank=3):
-    first = 2 if data_format == 'channels_first' else 1
-    return list(range(first, first + rank))
 
 
 class Conv3D(_Conv):
@@ -27,13 +23,7 @@ class Conv3D(_Conv):
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super(Conv3D, self).__init__(
-            3, filters, kernel_size, strides=strides, padding=padding,
-            data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+        super(Conv3D, self).__init__(3, **base_arguments(locals()))
 
     def _allows_causal(self):
         return False
@@ -52,12 +42,7 @@ class Conv3DTranspose(_Transposed, Conv3D):
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super(Conv3DTranspose, self).__init__(
-            filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+        super(Conv3DTranspose, self).__init__(**base_arguments(locals()))
         self._set_output_padding(output_padding)
 
     def _transpose(self, inputs, output_shape):
@@ -80,26 +65,16 @@ class SeparableConv1D(SeparableConv2D):
                  depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
-        super(SeparableConv1D, self).__init__(
-            filters, 1, strides=1, padding=padding, data_format=data_format,
-            dilation_rate=1, depth_multiplier=depth_multiplier, activation=activation,
-            use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-            pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-            depthwise_regularizer=depthwise_regularizer,
-            pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            depthwise_constraint=depthwise_constraint,
-            pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-            **kwargs)
+        arguments = base_arguments(locals(), SEPARABLE_ARGUMENTS)
+        arguments.update(kernel_size=1, strides=1, dilation_rate=1)
+        super(SeparableConv1D, self).__init__(**arguments)
         cls = 'SeparableConv1D'
         self.rank = 1
         self.kernel_size = conv_utils.normalize_tuple(kernel_size, 1, 'kernel_size', cls)
         self.strides = conv_utils.normalize_tuple(strides, 1, 'strides', cls)
         self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, 1, 'dilation_rate', cls)
-        if self.strides[0] > 1 and self.dilation_rate[0] > 1:
-            raise ValueError('%s: strides > 1 cannot be combined with dilation_rate > 1, '
-                             'received strides=%r and dilation_rate=%r'
-                             % (cls, strides, dilation_rate))
+        check_strides_and_dilation(cls, strides, dilation_rate, self.strides,
+                                   self.dilation_rate)
         self.input_spec = InputSpec(ndim=3)
 
     def _convolve(self, inputs):
@@ -132,27 +107,15 @@ class AveragePooling3D(_Pooling3D):
 
 
 class _GlobalPooling3D(_GlobalPooling2D):
-    def __init__(self, data_format=None, **kwargs):
-        super(_GlobalPooling3D, self).__init__(data_format, **kwargs)
-        self.input_spec = InputSpec(ndim=5)
-
-    def _axes(self):
-        return _spatial_axes(self.data_format)
-
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 5)
-        channel = 1 if self.data_format == 'channels_first' else 4
-        return (input_shape[0], input_shape[channel])
+    _rank = 3
 
 
-class GlobalAveragePooling3D(_GlobalPooling3D):
-    def call(self, inputs):
-        return K.mean(inputs, axis=self._axes())
+class GlobalAveragePooling3D(_GlobalAverage, _GlobalPooling3D):
+    pass
 
 
-class GlobalMaxPooling3D(_GlobalPooling3D):
-    def call(self, inputs):
-        return K.max(inputs, axis=self._axes())
+class GlobalMaxPooling3D(_GlobalMax, _GlobalPooling3D):
+    pass
 
 
 # --- padding, cropping, upsampling ---------------------------------------------
@@ -171,66 +134,37 @@ def _three_pairs(value, name, cls):
     return tuple(_pair(item, name, cls) for item in items)
 
 
-class _Volume(Layer):
-    """A layer that changes the lengths of the three spatial axes of a 5-D input, each by
-    ``_length(i, length)``."""
-
-    def __init__(self, data_format, **kwargs):
-        super(_Volume, self).__init__(**kwargs)
-        self.data_format = conv_utils.normalize_data_format(data_format, type(self).__name__)
-        self.input_spec = InputSpec(ndim=5)
-
-    def compute_output_shape(self, input_shape):
-        _check_ndim(self, input_shape, 5)
-        s = list(input_shape)
-        for i, axis in enumerate(_spatial_axes(self.data_format)):
-            s[axis] = self._length(i, s[axis])
-        return tuple(s)
-
-
-class ZeroPadding3D(_Volume):
+class ZeroPadding3D(_ZeroPadding):
     """Zero-pad the three spatial axes of a 5-D input."""
+
+    _rank = 3
 
     def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
         super(ZeroPadding3D, self).__init__(data_format, **kwargs)
         self.padding = _three_pairs(padding, 'padding', 'ZeroPadding3D')
 
-    def _length(self, i, length):
-        return _add(length, sum(self.padding[i]))
-
     def call(self, inputs):
         return K.spatial_3d_padding(inputs, padding=self.padding, data_format=self.data_format)
 
-    def get_config(self):
-        return base_config(self, {'padding': self.padding, 'data_format': self.data_format})
 
-
-class Cropping3D(_Volume):
+class Cropping3D(_Cropping):
     """Crop the three spatial axes of a 5-D input by ((before, after),) * 3."""
+
+    _rank = 3
 
     def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
         super(Cropping3D, self).__init__(data_format, **kwargs)
         self.cropping = _three_pairs(cropping, 'cropping', 'Cropping3D')
 
-    def _length(self, i, length):
-        return _sub(self, length, sum(self.cropping[i]))
 
-    def call(self, inputs):
-        return _crop(self, inputs, _spatial_axes(self.data_format), list(self.cropping))
-
-    def get_config(self):
-        return base_config(self, {'cropping': self.cropping, 'data_format': self.data_format})
-
-
-class UpSampling3D(_Volume):
+class UpSampling3D(_UpSampling):
     """Repeat entries along the three spatial axes by integer factors."""
+
+    _rank = 3
 
     def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
         super(UpSampling3D, self).__init__(data_format, **kwargs)
         self.size = conv_utils.normalize_tuple(size, 3, 'size', 'UpSampling3D')
-
-    def _length(self, i, length):
-        return None if length is None else length * self.size[i]
 
     def call(self, inputs):
         return K.resize_volumes(inputs, self.size[0], self.size[1], self.size[2],

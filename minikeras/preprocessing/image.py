@@ -4,22 +4,14 @@ image files and SciPy for the affine transforms (``pip install "minikeras[image]
 from minikeras.preprocessing._delegate import kp, rebind, with_backend_defaults
 from minikeras.utils.data_utils import Sequence
 
-_image = kp('image', 'image')
+_image = kp('image', 'image')  # an ImportError with the install hint when missing
 _generator_module = kp('image.image_data_generator', 'image')
 
-random_rotation = _image.random_rotation
-random_shift = _image.random_shift
-random_shear = _image.random_shear
-random_zoom = _image.random_zoom
-apply_channel_shift = _image.apply_channel_shift
-random_channel_shift = _image.random_channel_shift
-apply_brightness_shift = _image.apply_brightness_shift
-random_brightness = _image.random_brightness
-apply_affine_transform = _image.apply_affine_transform
-flip_axis = _image.flip_axis
-transform_matrix_offset_center = _image.transform_matrix_offset_center
-load_img = _image.load_img
-list_pictures = _image.list_pictures
+from keras_preprocessing.image import (  # noqa: E402,F401  (Keras 2.3.1's re-exports)
+    apply_affine_transform, apply_brightness_shift, apply_channel_shift, flip_axis,
+    list_pictures, load_img, random_brightness, random_channel_shift, random_rotation,
+    random_shear, random_shift, random_zoom, transform_matrix_offset_center)
+
 array_to_img = with_backend_defaults(_image.array_to_img)
 img_to_array = with_backend_defaults(_image.img_to_array)
 save_img = with_backend_defaults(_image.save_img)

@@ -3,10 +3,7 @@
 (``pip install "minikeras[text]"``)."""
 from minikeras.preprocessing._delegate import kp
 
-_text = kp('text', 'text')
+kp('text', 'text')  # an ImportError with the install hint when missing
 
-text_to_word_sequence = _text.text_to_word_sequence
-one_hot = _text.one_hot
-hashing_trick = _text.hashing_trick
-Tokenizer = _text.Tokenizer
-tokenizer_from_json = _text.tokenizer_from_json
+from keras_preprocessing.text import (  # noqa: E402,F401  (Keras 2.3.1's re-exports)
+    Tokenizer, hashing_trick, one_hot, text_to_word_sequence, tokenizer_from_json)

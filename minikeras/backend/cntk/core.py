@@ -88,6 +88,16 @@ def _is_int(dtype):
 
 # --- wrappers -------------------------------------------------------------------------
 
+def _math_method(op, reflected=False):
+    """A CntkTensor operator: ``cntk.math.<op>(self, other)`` (reflected: (other, self)).
+    The math module is looked up at call time: it imports this one."""
+    def method(self, other):
+        fn = getattr(_math(), op)
+        return fn(other, self) if reflected else fn(self, other)
+    method.__name__ = method.__qualname__ = '%s%s' % ('r' if reflected else '', op)
+    return method
+
+
 class CntkTensor(object):
     """A CNTK graph value with a minikeras dtype and numpy-style operators."""
 
@@ -132,35 +142,18 @@ class CntkTensor(object):
     def __repr__(self):
         return '<CntkTensor shape=%s dtype=%s>' % (self.shape, self._dtype)
 
-    # operators, with numpy semantics
-    def __add__(self, other):
-        return _math().add(self, other)
-
-    def __radd__(self, other):
-        return _math().add(other, self)
-
-    def __sub__(self, other):
-        return _math().subtract(self, other)
-
-    def __rsub__(self, other):
-        return _math().subtract(other, self)
-
-    def __mul__(self, other):
-        return _math().multiply(self, other)
-
-    def __rmul__(self, other):
-        return _math().multiply(other, self)
-
-    def __truediv__(self, other):
-        return _math().divide(self, other)
-
-    def __rtruediv__(self, other):
-        return _math().divide(other, self)
-
+    # operators, with numpy semantics: the math module's ops
+    __add__, __radd__ = _math_method('add'), _math_method('add', reflected=True)
+    __sub__, __rsub__ = _math_method('subtract'), _math_method('subtract', reflected=True)
+    __mul__, __rmul__ = _math_method('multiply'), _math_method('multiply', reflected=True)
+    __truediv__ = _math_method('divide')
+    __rtruediv__ = _math_method('divide', reflected=True)
     __div__, __rdiv__ = __truediv__, __rtruediv__
-
-    def __pow__(self, a):
-        return _math().pow(self, a)
+    __pow__ = _math_method('pow')
+    __lt__, __le__ = _math_method('less'), _math_method('less_equal')
+    __gt__, __ge__ = _math_method('greater'), _math_method('greater_equal')
+    __matmul__ = _math_method('dot')
+    __getitem__ = _math_method('_getitem')
 
     def __rpow__(self, base):
         return _math().exp(_math().multiply(self, float(np.log(base))))
@@ -170,24 +163,6 @@ class CntkTensor(object):
 
     def __abs__(self):
         return _math().abs(self)
-
-    def __lt__(self, other):
-        return _math().less(self, other)
-
-    def __le__(self, other):
-        return _math().less_equal(self, other)
-
-    def __gt__(self, other):
-        return _math().greater(self, other)
-
-    def __ge__(self, other):
-        return _math().greater_equal(self, other)
-
-    def __matmul__(self, other):
-        return _math().dot(self, other)
-
-    def __getitem__(self, key):
-        return _math()._getitem(self, key)
 
     __hash__ = object.__hash__
 

@@ -343,28 +343,18 @@ def pow(x, a):
     return CntkTensor(C.pow(node, C.constant(a_value, dtype=np.dtype(node.dtype))), dt)
 
 
-def equal(x, y):
-    return _binary(C.equal, x, y, 'cmp')
+def _comparison(name):
+    fn = getattr(C, name)
+
+    def op(x, y):
+        return _binary(fn, x, y, 'cmp')
+    op.__name__ = op.__qualname__ = name
+    return op
 
 
-def not_equal(x, y):
-    return _binary(C.not_equal, x, y, 'cmp')
-
-
-def greater(x, y):
-    return _binary(C.greater, x, y, 'cmp')
-
-
-def greater_equal(x, y):
-    return _binary(C.greater_equal, x, y, 'cmp')
-
-
-def less(x, y):
-    return _binary(C.less, x, y, 'cmp')
-
-
-def less_equal(x, y):
-    return _binary(C.less_equal, x, y, 'cmp')
+equal, not_equal, greater, greater_equal, less, less_equal = (
+    _comparison(name) for name in ('equal', 'not_equal', 'greater', 'greater_equal', 'less',
+                                   'less_equal'))
 
 
 # --- products -------------------------------------------------------------------------

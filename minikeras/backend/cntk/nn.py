@@ -345,17 +345,24 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
                     _tuple(dilation_rate, 2, 'dilation_rate'), 'conv2d')
 
 
-def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
-                     data_format=None, dilation_rate=(1, 1)):
-    _check_padding(padding, 'conv2d_transpose')
+def _conv2d_nodes(op, x, kernel, padding, strides, dilation_rate):
+    """``op``'s checked arguments: (x as float, kernel, their result dtype, both as nodes
+    of its storage dtype, the strides and dilation pairs)."""
+    _check_padding(padding, op)
     strides = _tuple(strides, 2, 'strides')
     dilation = _tuple(dilation_rate, 2, 'dilation_rate')
     x, kernel = M._operands(x, kernel)
     x = _float(x)
     dt = M._result_dtype(x._dtype, kernel._dtype)
     storage = _storage_of(dt)
-    xn = M._cast_node(x.node, storage)
-    kn = M._cast_node(kernel.node, storage)
+    return (x, kernel, dt, M._cast_node(x.node, storage), M._cast_node(kernel.node, storage),
+            strides, dilation)
+
+
+def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
+                     data_format=None, dilation_rate=(1, 1)):
+    x, kernel, dt, xn, kn, strides, dilation = _conv2d_nodes(
+        'conv2d_transpose', x, kernel, padding, strides, dilation_rate)
     xshape = x.static_shape
     if len(xshape) != 4:
         raise ValueError('conv2d_transpose: expected a 4-D input, received shape %s'
@@ -435,15 +442,8 @@ def _crop_to_output(full, pads_before, out_spatial):
 
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
-    _check_padding(padding, 'depthwise_conv2d')
-    strides = _tuple(strides, 2, 'strides')
-    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
-    x, kernel = M._operands(x, depthwise_kernel)
-    x = _float(x)
-    dt = M._result_dtype(x._dtype, kernel._dtype)
-    storage = _storage_of(dt)
-    xn = M._cast_node(x.node, storage)
-    kn = M._cast_node(kernel.node, storage)
+    x, kernel, dt, xn, kn, strides, dilation = _conv2d_nodes(
+        'depthwise_conv2d', x, depthwise_kernel, padding, strides, dilation_rate)
     if len(x.static_shape) != 4:
         raise ValueError('depthwise_conv2d: expected a 4-D input, received shape %s'
                          % (x.static_shape,))

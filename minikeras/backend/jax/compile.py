@@ -23,15 +23,8 @@ class _Restructure(Exception):
 
 
 def _spec(i, spec):
-    try:
-        shape, dtype = spec
-    except (TypeError, ValueError):
-        raise TypeError('compiled_function: input_specs[%d] must be a (shape, dtype) pair, '
-                        'received %r' % (i, spec))
-    if shape is None:
-        raise ValueError('compiled_function: input_specs[%d] needs a shape (tuple of int or '
-                         'None), received None' % i)
-    return tuple(None if d is None else int(d) for d in shape), _np_dtype(dtype)
+    shape, dtype = adapter.input_spec(i, spec)
+    return shape, _np_dtype(dtype)
 
 
 def _as_update(label, i, update):

@@ -3,7 +3,7 @@
 Integer sums and products keep their width and means of integers are floatx, as in the
 NumPy reference; everything else is ``jax.numpy``'s own (numpy's) behaviour.
 """
-from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.jax import _trace
 from minikeras.backend.jax._jax import (
@@ -59,23 +59,8 @@ def _integer_kept(x):
     return x, None
 
 
-def sum(x, axis=None, keepdims=False):
-    x, dt = _integer_kept(_t(x))
-    return jnp.sum(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
-
-
-def prod(x, axis=None, keepdims=False):
-    x, dt = _integer_kept(_t(x))
-    return jnp.prod(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
-
-
-def _as_float(x):
-    x = _t(x)
-    return x if _is_float(x) else x.astype(state.floatx())
-
-
-def mean(x, axis=None, keepdims=False):
-    return jnp.mean(_as_float(x), axis=_axis(axis), keepdims=keepdims)
+sum, prod, cumsum, mean, _as_float = numpy_like.reduction_ops(
+    jnp, _t, _integer_kept, _is_float)
 
 
 def var(x, axis=None, keepdims=False):
@@ -97,11 +82,6 @@ def all(x, axis=None, keepdims=False):
     return jnp.all(_t(x), axis=_axis(axis), keepdims=keepdims)
 
 
-def cumsum(x, axis=0):
-    x, dt = _integer_kept(_t(x))
-    return jnp.cumsum(x, axis=int(axis), dtype=dt)
-
-
 def cumprod(x, axis=0):
     x, dt = _integer_kept(_t(x))
     return jnp.cumprod(x, axis=int(axis), dtype=dt)
@@ -113,18 +93,11 @@ def logsumexp(x, axis=None, keepdims=False):
 
 # --- element-wise -------------------------------------------------------------------
 
-# the ops that are the namespace's function of one tensor (round: half to even)
 (negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
- cos) = numpy_like.unary_ops(jnp, _t, ('negative', 'transpose', 'exp', 'log', 'sqrt',
-                                      'square', 'abs', 'sign', 'round', 'sin', 'cos'))
+ cos) = numpy_like.unary_ops(jnp, _t)
 
 
-def clip(x, min_value, max_value):
-    x = _t(x)
-    min_value, max_value = numpy_like.clip_bounds(min_value, max_value)
-    if min_value is None and max_value is None:
-        return x
-    return jnp.clip(x, min_value, max_value).astype(x.dtype)
+clip = numpy_like.clip_op(jnp, _t, unclipped=lambda x: x, cast=True)
 
 
 # --- shapes -------------------------------------------------------------------------
@@ -133,22 +106,9 @@ def reshape(x, shape):
     return jnp.reshape(_t(x), _shape_tuple(shape, 'reshape'))
 
 
-def concatenate(tensors, axis=-1):
-    return jnp.concatenate(_same_dtype(tensors), axis=int(axis))
-
-
-def stack(x, axis=0):
-    return jnp.stack(_same_dtype(x), axis=int(axis))
-
-
+concatenate, stack, tile = numpy_like.joining_ops(
+    jnp, _t, _same_dtype, lambda n: _shape_tuple(n, 'tile'))
 expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(jnp, _t)
-
-
-def tile(x, n):
-    x = _t(x)
-    n = _shape_tuple(n, 'tile')
-    numpy_like.check_tile(x, n)
-    return jnp.tile(x, n)
 
 
 def one_hot(indices, num_classes):
@@ -156,13 +116,7 @@ def one_hot(indices, num_classes):
     return jax.nn.one_hot(indices, int(num_classes), dtype=state.floatx())
 
 
-def switch(condition, then_expression, else_expression):
-    then_expression, else_expression = adapter.branches(then_expression, else_expression)
-    condition = _t(condition)
-    if condition.dtype != np.bool_:
-        condition = condition != 0
-    then_expression, else_expression = _same_dtype([then_expression, else_expression])
-    return numpy_like.where_broadcast(jnp, condition, then_expression, else_expression)
+switch = numpy_like.switch_op(jnp, _t, _same_dtype)
 
 
 def _slice_shape(shape):
@@ -174,9 +128,7 @@ permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_o
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
-    if stop is None:
-        start, stop = 0, start
-    return jnp.asarray(np.arange(start, stop, step).astype(dtype))
+    return jnp.asarray(numpy_like.arange_values(start, stop, step, dtype))
 
 
 temporal_padding, spatial_2d_padding, resize_images = numpy_like.padding_ops(jnp, _t)

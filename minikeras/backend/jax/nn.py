@@ -95,11 +95,7 @@ def in_top_k(predictions, targets, k):
 
 def dropout(x, level, noise_shape=None, seed=None):
     x = _t(x)
-    if not 0 <= level < 1:
-        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
-    if noise_shape is None:
-        noise_shape = x.shape
-    noise_shape = tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    noise_shape = numpy_like.dropout_noise_shape(x, level, noise_shape)
     keep = jax.random.uniform(_key(seed), noise_shape, dtype=x.dtype) >= level
     return jnp.where(keep, x / (1 - level), 0).astype(x.dtype)
 
@@ -150,14 +146,20 @@ def _same(x, kernel):
     return x.astype(common), kernel.astype(common)
 
 
+def _check_kernel(op, x, kernel, data_format, spatial):
+    """A kernel (*spatial, in, out) must take ``x``'s channels."""
+    channels = _channels(x, data_format)
+    if kernel.ndim != len(spatial) + 2 or kernel.shape[-2] != channels:
+        raise ValueError('%s: kernel of shape %s does not fit input with %d channels '
+                         '(expected (%s, %d, out))'
+                         % (op, kernel.shape, channels, ', '.join(spatial), channels))
+
+
 def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
     x, kernel = _t(x), _t(kernel)
     if x.ndim != 3:
         raise ValueError('conv1d: expected a 3-D input, received shape %s' % (x.shape,))
-    channels = _channels(x, data_format)
-    if kernel.ndim != 3 or kernel.shape[1] != channels:
-        raise ValueError('conv1d: kernel of shape %s does not fit input with %d channels '
-                         '(expected (width, %d, out))' % (kernel.shape, channels, channels))
+    _check_kernel('conv1d', x, kernel, data_format, ('width',))
     return _convolve(x, kernel, _tuple(strides, 1, 'strides'), padding,
                      _tuple(dilation_rate, 1, 'dilation_rate'), data_format)
 
@@ -166,10 +168,7 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
            dilation_rate=(1, 1)):
     x, kernel = _t(x), _t(kernel)
     numpy_like.check_2d(x, padding, 'conv2d')
-    channels = _channels(x, data_format)
-    if kernel.ndim != 4 or kernel.shape[2] != channels:
-        raise ValueError('conv2d: kernel of shape %s does not fit input with %d channels '
-                         '(expected (h, w, %d, out))' % (kernel.shape, channels, channels))
+    _check_kernel('conv2d', x, kernel, data_format, ('h', 'w'))
     return _convolve(x, kernel, _tuple(strides, 2, 'strides'), padding,
                      _tuple(dilation_rate, 2, 'dilation_rate'), data_format)
 
@@ -185,10 +184,8 @@ def _output_shape(output_shape, data_format):
 
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
-    x, kernel = _t(x), _t(kernel)
-    numpy_like.check_2d(x, padding, 'conv2d_transpose')
-    strides = _tuple(strides, 2, 'strides')
-    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
+    x, kernel, strides, dilation = numpy_like.conv2d_transpose_args(
+        _t, x, kernel, padding, strides, dilation_rate)
     out_channels, out_spatial = _output_shape(output_shape, data_format)
     in_spatial = _spatial(x, data_format)
     if kernel.ndim != 4 or kernel.shape[2] != out_channels or \

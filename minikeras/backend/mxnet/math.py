@@ -8,7 +8,7 @@ import numpy as onp
 from mxnet import np as mnp
 from mxnet import npx
 
-from minikeras.backend import adapter, numpy_like, state
+from minikeras.backend import numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
 from minikeras.backend.mxnet.core import NDArray, _shape_tuple, _t
 
@@ -72,61 +72,13 @@ def _promote(x, y, divide=False):
     return x, y
 
 
-def _binary(fn, x, y, divide=False):
-    x, y = _promote(x, y, divide)
+def _binary(fn, x, y):
+    x, y = _promote(x, y, divide=fn is mnp.true_divide)
     return fn(x, y)
 
 
-def add(x, y):
-    return _binary(mnp.add, x, y)
-
-
-def subtract(x, y):
-    return _binary(mnp.subtract, x, y)
-
-
-def multiply(x, y):
-    return _binary(mnp.multiply, x, y)
-
-
-def divide(x, y):
-    return _binary(mnp.true_divide, x, y, divide=True)
-
-
-def maximum(x, y):
-    return _binary(mnp.maximum, x, y)
-
-
-def minimum(x, y):
-    return _binary(mnp.minimum, x, y)
-
-
-def pow(x, a):
-    return _binary(mnp.power, x, a)
-
-
-def equal(x, y):
-    return _binary(mnp.equal, x, y)
-
-
-def not_equal(x, y):
-    return _binary(mnp.not_equal, x, y)
-
-
-def greater(x, y):
-    return _binary(mnp.greater, x, y)
-
-
-def greater_equal(x, y):
-    return _binary(mnp.greater_equal, x, y)
-
-
-def less(x, y):
-    return _binary(mnp.less, x, y)
-
-
-def less_equal(x, y):
-    return _binary(mnp.less_equal, x, y)
+(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
+ greater_equal, less, less_equal) = numpy_like.binary_ops(mnp, _binary)
 
 
 def _logical_and(x, y):
@@ -170,27 +122,8 @@ def _integer_kept(x):
     return x, None
 
 
-def sum(x, axis=None, keepdims=False):
-    x, dt = _integer_kept(_t(x))
-    if dt is None:
-        return mnp.sum(x, axis=_axis(axis), keepdims=keepdims)
-    return mnp.sum(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
-
-
-def prod(x, axis=None, keepdims=False):
-    x, dt = _integer_kept(_t(x))
-    if dt is None:
-        return mnp.prod(x, axis=_axis(axis), keepdims=keepdims)
-    return mnp.prod(x, axis=_axis(axis), keepdims=keepdims, dtype=dt)
-
-
-def _as_float(x):
-    x = _t(x)
-    return x if _is_float(x) else x.astype(state.floatx())
-
-
-def mean(x, axis=None, keepdims=False):
-    return mnp.mean(_as_float(x), axis=_axis(axis), keepdims=keepdims)
+sum, prod, cumsum, mean, _as_float = numpy_like.reduction_ops(
+    mnp, _t, _integer_kept, _is_float)
 
 
 def var(x, axis=None, keepdims=False):
@@ -215,13 +148,6 @@ def any(x, axis=None, keepdims=False):
 def all(x, axis=None, keepdims=False):
     nonzero = (_t(x) != 0).astype('int32')
     return mnp.min(nonzero, axis=_axis(axis), keepdims=keepdims) > 0
-
-
-def cumsum(x, axis=0):
-    x, dt = _integer_kept(_t(x))
-    if dt is None:
-        return mnp.cumsum(x, axis=int(axis))
-    return mnp.cumsum(x, axis=int(axis), dtype=dt)
 
 
 def cumprod(x, axis=0):
@@ -251,18 +177,11 @@ def logsumexp(x, axis=None, keepdims=False):
 
 # --- element-wise -------------------------------------------------------------------
 
-# the ops that are the namespace's function of one tensor (round: half to even)
 (negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
- cos) = numpy_like.unary_ops(mnp, _t, ('negative', 'transpose', 'exp', 'log', 'sqrt',
-                                      'square', 'abs', 'sign', 'round', 'sin', 'cos'))
+ cos) = numpy_like.unary_ops(mnp, _t)
 
 
-def clip(x, min_value, max_value):
-    x = _t(x)
-    min_value, max_value = numpy_like.clip_bounds(min_value, max_value)
-    if min_value is None and max_value is None:
-        return x.copy()
-    return mnp.clip(x, min_value, max_value)
+clip = numpy_like.clip_op(mnp, _t, unclipped=lambda x: x.copy(), cast=False)
 
 
 # --- shapes -------------------------------------------------------------------------
@@ -277,22 +196,8 @@ def _same_dtype(tensors):
     return [t if t.dtype == common else t.astype(common.name) for t in tensors]
 
 
-def concatenate(tensors, axis=-1):
-    return mnp.concatenate(_same_dtype(tensors), axis=int(axis))
-
-
-def stack(x, axis=0):
-    return mnp.stack(_same_dtype(x), axis=int(axis))
-
-
+concatenate, stack, tile = numpy_like.joining_ops(mnp, _t, _same_dtype, _shape_tuple)
 expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(mnp, _t)
-
-
-def tile(x, n):
-    x = _t(x)
-    n = _shape_tuple(n)
-    numpy_like.check_tile(x, n)
-    return mnp.tile(x, n)
 
 
 def one_hot(indices, num_classes):
@@ -300,13 +205,7 @@ def one_hot(indices, num_classes):
     return npx.one_hot(indices.astype('int64'), int(num_classes), dtype=state.floatx())
 
 
-def switch(condition, then_expression, else_expression):
-    then_expression, else_expression = adapter.branches(then_expression, else_expression)
-    condition = _t(condition)
-    if condition.dtype != onp.bool_:
-        condition = condition != 0
-    then_expression, else_expression = _same_dtype([then_expression, else_expression])
-    return numpy_like.where_broadcast(mnp, condition, then_expression, else_expression)
+switch = numpy_like.switch_op(mnp, _t, _same_dtype)
 
 
 permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_ops(
@@ -314,9 +213,7 @@ permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_o
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
-    if stop is None:
-        start, stop = 0, start
-    values = onp.arange(start, stop, step).astype(dtype)
+    values = numpy_like.arange_values(start, stop, step, dtype)
     return mnp.array(values, dtype=values.dtype)
 
 

@@ -127,11 +127,7 @@ def in_top_k(predictions, targets, k):
 
 def dropout(x, level, noise_shape=None, seed=None):
     x = _t(x)
-    if not 0 <= level < 1:
-        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
-    if noise_shape is None:
-        noise_shape = x.shape
-    noise_shape = tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    noise_shape = numpy_like.dropout_noise_shape(x, level, noise_shape)
     level = float(level)
     # the kept entries' scale, drawn as one numpy array: (uniform >= level) / (1 - level)
     scale = _random_tensor(('dropout', noise_shape, level), seed,
@@ -238,10 +234,8 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
 
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
                      data_format=None, dilation_rate=(1, 1)):
-    x, kernel = _t(x), _t(kernel)
-    numpy_like.check_2d(x, padding, 'conv2d_transpose')
-    strides = _tuple(strides, 2, 'strides')
-    dilation = _tuple(dilation_rate, 2, 'dilation_rate')
+    x, kernel, strides, dilation = numpy_like.conv2d_transpose_args(
+        _t, x, kernel, padding, strides, dilation_rate)
     if isinstance(output_shape, NDArray):
         output_shape = output_shape.asnumpy().tolist()
     output_shape = [None if d is None else
@@ -357,25 +351,6 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
-    x = _t(x)
-    axis = int(axis) % x.ndim
-
-    def along_axis(p):
-        p = _t(p)
-        if p.ndim == 1:
-            if p.shape[0] != x.shape[axis]:
-                raise ValueError('batch_normalization: a parameter of length %d does not fit '
-                                 'axis %d of x (shape %s)' % (p.shape[0], axis, x.shape))
-            if axis == x.ndim - 1:
-                return p
-            shape = [1] * x.ndim
-            shape[axis] = -1
-            return mnp.reshape(p, tuple(shape))
-        return p
-
-    y = (x - along_axis(mean)) / mnp.sqrt(along_axis(var) + epsilon)
-    if gamma is not None:
-        y = y * along_axis(gamma)
-    if beta is not None:
-        y = y + along_axis(beta)
-    return y
+    return numpy_like.batch_normalization(
+        mnp, _t, lambda centered, variance: centered / mnp.sqrt(variance), x, mean, var, beta,
+        gamma, axis, epsilon, cast=False)

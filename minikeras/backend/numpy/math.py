@@ -28,10 +28,8 @@ def _binary(fn, x, y):
 (add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
  greater_equal, less, less_equal) = numpy_like.binary_ops(np, _binary)
 
-# the ops that are NumPy's function of one array (round: half to even)
 (negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
- cos) = numpy_like.unary_ops(np, _as_array, ('negative', 'transpose', 'exp', 'log', 'sqrt',
-                                             'square', 'abs', 'sign', 'round', 'sin', 'cos'))
+ cos) = numpy_like.unary_ops(np, _as_array)
 
 
 def dot(x, y):
@@ -141,60 +139,16 @@ def clip(x, min_value, max_value):
     return np.clip(x, min_value, max_value).astype(x.dtype)
 
 
-# the ops that are NumPy's function of two arrays
-(add, subtract, multiply, divide, maximum, minimum, pow, equal, not_equal, greater,
- greater_equal, less, less_equal) = numpy_like.binary_ops(np, _binary)
-
-# the ops that are NumPy's function of one array (round: half to even)
-(negative, transpose, exp, log, sqrt, square, abs, sign, round, sin,
- cos) = numpy_like.unary_ops(np, _as_array, ('negative', 'transpose', 'exp', 'log', 'sqrt',
-                                             'square', 'abs', 'sign', 'round', 'sin', 'cos'))
 # --- shapes -------------------------------------------------------------------------
 
 def reshape(x, shape):
     return np.reshape(_as_array(x), _shape_tuple(shape))
 
 
-def concatenate(tensors, axis=-1):
-    return np.concatenate([_as_array(t) for t in tensors], axis=int(axis))
-
-
-def stack(x, axis=0):
-    return np.stack([_as_array(t) for t in x], axis=int(axis))
-
-
-def expand_dims(x, axis=-1):
-    return np.expand_dims(_as_array(x), int(axis))
-
-
-def squeeze(x, axis):
-    x = _as_array(x)
-    numpy_like.check_squeeze(x, axis)
-    return np.squeeze(x, axis=int(axis))
-
-
-def tile(x, n):
-    x = _as_array(x)
-    n = _shape_tuple(n)
-    numpy_like.check_tile(x, n)
-    return np.tile(x, n)
-
-
-def repeat(x, n):
-    x = _as_array(x)
-    numpy_like.check_repeat(x)
-    return np.repeat(x[:, None, :], int(n), axis=1)
-
-
-def repeat_elements(x, rep, axis):
-    return np.repeat(_as_array(x), int(rep), axis=int(axis))
-
-
-def gather(reference, indices):
-    indices = _as_array(indices)
-    if not np.issubdtype(indices.dtype, np.integer):
-        indices = indices.astype('int64')
-    return np.take(_as_array(reference), indices, axis=0)
+concatenate, stack, tile = numpy_like.joining_ops(
+    np, _as_array, lambda tensors: [_as_array(t) for t in tensors], _shape_tuple)
+expand_dims, squeeze, repeat, repeat_elements, gather = numpy_like.indexing_ops(
+    np, _as_array)
 
 
 def one_hot(indices, num_classes):
@@ -215,9 +169,7 @@ permute_dimensions, flatten, batch_flatten, reverse, slice = numpy_like.layout_o
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
-    if stop is None:
-        start, stop = 0, start
-    return np.arange(start, stop, step).astype(dtype)
+    return numpy_like.arange_values(start, stop, step, dtype)
 
 
 def temporal_padding(x, padding=(1, 1)):

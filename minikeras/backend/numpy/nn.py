@@ -120,11 +120,7 @@ def in_top_k(predictions, targets, k):
 
 def dropout(x, level, noise_shape=None, seed=None):
     x = _as_array(x)
-    if not 0 <= level < 1:
-        raise ValueError('dropout: level must be in [0, 1), received %r' % (level,))
-    if noise_shape is None:
-        noise_shape = x.shape
-    noise_shape = tuple(x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    noise_shape = numpy_like.dropout_noise_shape(x, level, noise_shape)
     keep = _random_state(seed).uniform(size=noise_shape) >= level
     return (x * keep / (1 - level)).astype(x.dtype)
 

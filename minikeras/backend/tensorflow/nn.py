@@ -6,6 +6,7 @@ TensorFlow's CPU kernels only support channels-last (NHWC) convolution and pooli
 """
 import numpy as np
 
+from minikeras.backend.conv_geometry import channels_last_output_shape
 from minikeras.backend.conv_geometry import normalize_tuple as _tuple
 from minikeras.backend.tensorflow._tf import (
     tf, _t, _rank, _to_tensor, _pair, _static_shape, _normalize_format, _epsilon)
@@ -309,15 +310,9 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
     x, data_format, pad = _channels_last(x, 4, data_format, padding, 'conv2d_transpose')
     strides = _tuple(strides, 2, 'strides')
     dilation = _tuple(dilation_rate, 2, 'dilation_rate')
-    if tf.is_tensor(output_shape):
-        dims = tf.unstack(tf.cast(output_shape, tf.int32), num=4)
-    else:
-        dims = list(output_shape)
-        if len(dims) != 4:
-            raise ValueError('conv2d_transpose: output_shape must have 4 entries, received %r'
-                             % (output_shape,))
-    if data_format == 'channels_first':
-        dims = [dims[0], dims[2], dims[3], dims[1]]
+    dims = tf.unstack(tf.cast(output_shape, tf.int32), num=4) if tf.is_tensor(output_shape) \
+        else output_shape
+    dims = channels_last_output_shape(dims, data_format)
     if dims[0] is None:
         dims[0] = tf.shape(x)[0]
     for i in (1, 2, 3):

@@ -12,6 +12,7 @@ every engine by construction.
 import numpy as np
 
 from minikeras.backend import state
+from minikeras.backend.conv_geometry import channels_last_output_shape
 from minikeras.backend.theano import _impl
 from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import _is_engine_tensor, _known_shape, _tag, _to_tensor
@@ -253,12 +254,7 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
     if _is_engine_tensor(output_shape):
         raise ValueError('conv2d_transpose: output_shape must be a tuple whose spatial and '
                          'channel entries are ints (batch may be None or a tensor)')
-    output_shape = list(output_shape)
-    if len(output_shape) != 4:
-        raise ValueError('conv2d_transpose: output_shape must have 4 entries, received %r'
-                         % (output_shape,))
-    if data_format == 'channels_first':
-        output_shape = [output_shape[0], output_shape[2], output_shape[3], output_shape[1]]
+    output_shape = channels_last_output_shape(output_shape, data_format)
     batch = output_shape[0]
     static_batch = batch if isinstance(batch, (int, np.integer)) else None
     if batch is None or isinstance(batch, (int, np.integer)):

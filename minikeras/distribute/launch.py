@@ -180,6 +180,14 @@ def main(argv=None):
     except DistributedError as e:
         sys.stderr.write('minikeras-launch: %s\n' % e)
         return 2
+    if not plan:        # an engine that starts only this host's ranks found none here
+        from minikeras.backend.distribute_native import local_names
+        sys.stderr.write('minikeras-launch: no worker of the %d runs on this machine: --hosts '
+                         '%s does not name it (it answers to %s; name every machine as '
+                         '`hostname` prints it there), or -n leaves it none\n' % (
+                             args.n, args.hosts, ', '.join(sorted(n for n in local_names()
+                                                                  if n))))
+        return 2
     sup = Supervisor(plan, status_dir, args.n)
     try:
         while sup.running():

@@ -26,6 +26,22 @@ def test_runtime_is_kvstore():
     assert all(env['DMLC_INTERFACE'] == 'eth0' for _, env, _ in plan)
 
 
+def test_multi_host_plan_agrees_on_the_scheduler():
+    # one launcher per machine: every one must point at the same scheduler address
+    import socket
+    ops = native_runner.native_worker.distribute_ops(K)
+    here, env = socket.gethostname(), {'MINIKERAS_DIST_PORT': '29600'}
+    root = ops.launch_plan(2, [here, 'elsewhere'], ['python'], env)
+    other = ops.launch_plan(2, ['elsewhere', here], ['python'], env)
+    assert [e['DMLC_ROLE'] for _, e, _ in root] == ['scheduler', 'server', 'worker']
+    assert [e['DMLC_ROLE'] for _, e, _ in other] == ['server', 'worker']
+    assert set((e['DMLC_PS_ROOT_URI'], e['DMLC_PS_ROOT_PORT']) for _, e, _ in root) == \
+        set([(here, '29600')])
+    assert set((e['DMLC_PS_ROOT_URI'], e['DMLC_PS_ROOT_PORT']) for _, e, _ in other) == \
+        set([('elsewhere', '29600')])
+    assert root[0][1]['DMLC_USE_KUBERNETES'] == '1'    # the scheduler listens on 0.0.0.0
+
+
 def test_two_workers_equal_one_process(tmp_path):
     native_runner.check_equal_to_single_process(tmp_path)
 

@@ -119,3 +119,11 @@ def test_the_launcher_reads_plan_entries_with_or_without_their_ranks():
     assert _spec((['a'], {}, [0, 1]), 2) == (['a'], {}, [0, 1])
     assert _spec((['a'], {'MINIKERAS_DIST_RANK': '1'}), 2)[2] == [1]
     assert _spec((['mpiexec'], {}), 3)[2] == [0, 1, 2]
+
+
+def test_a_host_list_without_this_machine_is_an_error(monkeypatch, capsys):
+    # an engine that starts only this host's ranks (TensorFlow, MXNet) gets an empty plan
+    from minikeras.distribute import launch as launcher
+    monkeypatch.setattr(K, 'launch_plan', lambda n, hosts, argv, env: [])
+    assert launcher.main(['-n', '2', '--hosts', '10.9.9.1,10.9.9.2', 'python', 't.py']) == 2
+    assert '--hosts 10.9.9.1,10.9.9.2 does not name it' in capsys.readouterr().err

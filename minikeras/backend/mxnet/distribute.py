@@ -41,15 +41,21 @@ def launch_plan(num_workers, hosts, argv, base_env):
     worker_hosts = _native.worker_hosts(num_workers, hosts)
     servers = list(hosts or []) or ['localhost']
     root = servers[0]
-    port = _native.ports_for(1, [root], base_env)[0]
-    common = {'DMLC_PS_ROOT_URI': '127.0.0.1' if _native.is_local(root) else root,
+    one_host = all(_native.is_local(h) for h in servers)
+    # several machines: every launcher uses the base port, and the scheduler listens on
+    # every interface (ps-lite binds it to DMLC_PS_ROOT_URI unless DMLC_USE_KUBERNETES)
+    port = _native.ports_for(1, servers, base_env)[0]
+    common = {'DMLC_PS_ROOT_URI': '127.0.0.1' if one_host else root,
               'DMLC_PS_ROOT_PORT': str(port), 'DMLC_NUM_SERVER': str(len(servers)),
               'DMLC_NUM_WORKER': str(num_workers)}
     if base_env.get('MINIKERAS_DIST_IFACE'):       # ps-lite's choice of network interface
         common['DMLC_INTERFACE'] = base_env['MINIKERAS_DIST_IFACE']
     specs = []
     if _native.is_local(root):
-        specs.append((list(argv), _aux_env(base_env, common, 'scheduler'), []))
+        scheduler = _aux_env(base_env, common, 'scheduler')
+        if not one_host:
+            scheduler['DMLC_USE_KUBERNETES'] = '1'
+        specs.append((list(argv), scheduler, []))
     for host in servers:
         if _native.is_local(host):
             specs.append((list(argv), _aux_env(base_env, common, 'server'), []))

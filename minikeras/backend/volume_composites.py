@@ -113,7 +113,11 @@ def composite_ops(*modules):
     """(separable_conv1d, local_conv1d, local_conv2d, resize_volumes) made of the ops
     found in ``modules`` (an adapter's topic modules)."""
     K = _ops(modules)
+    local_conv1d, local_conv2d = _local_convs(K)
+    return _separable_conv1d(K), local_conv1d, local_conv2d, _resize_volumes(K)
 
+
+def _separable_conv1d(K):
     def separable_conv1d(x, depthwise_kernel, pointwise_kernel, strides=1, padding='valid',
                          data_format=None, dilation_rate=1):
         if K['ndim'](x) != 3:
@@ -131,7 +135,11 @@ def composite_ops(*modules):
             K['expand_dims'](pointwise_kernel, 0), strides=strides * 2, padding=padding,
             data_format=data_format, dilation_rate=(1,) + dilation)
         return K['squeeze'](y, axis)
+    return separable_conv1d
 
+
+def _local_convs(K):
+    """local_conv1d and local_conv2d: one slice per output position, a batched dot."""
     def local_conv(inputs, kernel, kernel_size, strides, output_shape, data_format, op):
         data_format = state.normalize_data_format(data_format)
         rank = len(output_shape)
@@ -173,7 +181,10 @@ def composite_ops(*modules):
                              % (output_shape,))
         return local_conv(inputs, kernel, kernel_size, strides, output_shape, data_format,
                           'local_conv2d')
+    return local_conv1d, local_conv2d
 
+
+def _resize_volumes(K):
     def resize_volumes(x, depth_factor, height_factor, width_factor, data_format):
         if data_format not in ('channels_first', 'channels_last'):
             raise ValueError("resize_volumes: data_format must be 'channels_first' or "
@@ -185,5 +196,4 @@ def composite_ops(*modules):
                                 (depth_factor, height_factor, width_factor)):
             x = K['repeat_elements'](x, int(factor), axis=axis)
         return x
-
-    return separable_conv1d, local_conv1d, local_conv2d, resize_volumes
+    return resize_volumes

@@ -36,7 +36,7 @@ EXPECTED_UNSUPPORTED = {
     'theano': ['ctc_label_dense_to_sparse'],
     'cntk': ['ctc_label_dense_to_sparse'],
     'mxnet': ['ctc_label_dense_to_sparse'],
-    'jax': ['ctc_label_dense_to_sparse'],
+    'jax': [],
 }
 
 

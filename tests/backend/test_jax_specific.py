@@ -16,7 +16,7 @@ def test_engine_info_and_64_bit_types():
     import jax
     info = K.engine_info()
     assert info['name'] == 'jax' and info['version'] == jax.__version__
-    assert info['unsupported'] == ['ctc_label_dense_to_sparse'] == K.unsupported_ops()
+    assert info['unsupported'] == [] == K.unsupported_ops()
     assert K.dtype(K.variable(np.ones(2), dtype='float64')) == 'float64'
     assert K.eval(K.cast(K.constant([1, 2], dtype='int64'), 'float64')).dtype == np.float64
 

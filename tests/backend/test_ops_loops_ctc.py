@@ -16,7 +16,7 @@ def covers(*ops):
     COVERED.update(ops)
     return lambda fn: fn
 
-SPARSE_ENGINES = ('numpy', 'tensorflow')
+SPARSE_ENGINES = ('numpy', 'tensorflow', 'jax')
 
 
 def run(fn, *arrays):

@@ -127,3 +127,24 @@ def test_a_host_list_without_this_machine_is_an_error(monkeypatch, capsys):
     monkeypatch.setattr(K, 'launch_plan', lambda n, hosts, argv, env: [])
     assert launcher.main(['-n', '2', '--hosts', '10.9.9.1,10.9.9.2', 'python', 't.py']) == 2
     assert '--hosts 10.9.9.1,10.9.9.2 does not name it' in capsys.readouterr().err
+
+
+class _Float32Sums(LocalCommunicator):
+    """One worker whose runtime sums in float32, as MXNet's KVStore did at times."""
+
+    def broadcast(self, arrays, root=0):
+        return [np.asarray(a).astype(np.float32).astype(np.asarray(a).dtype) for a in arrays]
+
+
+def test_the_shuffle_seed_survives_a_float32_runtime():
+    from minikeras.models.distributed import DistributedFit
+
+    class Model(object):
+        name, stateful = 'm', False
+    x = np.arange(40.).reshape(20, 2)
+    orders = []
+    for comm in (LocalCommunicator(), _Float32Sums()):
+        np.random.seed(11)
+        sharded = DistributedFit(Model(), comm).arrays([x], 4, True)
+        orders.append([list(b[0][:, 0]) for b in sharded.epoch(1)])
+    assert orders[0] == orders[1] and sorted(sum(orders[0], [])) == list(x[:, 0])

@@ -287,6 +287,26 @@ def _clone_replace(outputs, replace):
     return clone_replace(outputs, replace=replace)
 
 
+def _put_on(out, proxy, x):
+    """``out``, built on the input ``proxy``, rebuilt on ``x`` (same type): only the nodes
+    that depend on ``proxy`` are copied, with their inputs swapped (no ``make_node``, so
+    no shape inference over ``x``'s ancestors, and ``x`` itself is kept, not cloned)."""
+    nodes = {}
+
+    def rebuilt(var):
+        if var is proxy:
+            return x
+        node = var.owner
+        if node is None:
+            return var
+        if node not in nodes:
+            inputs = [rebuilt(v) for v in node.inputs]
+            changed = any(a is not b for a, b in zip(inputs, node.inputs))
+            nodes[node] = node.clone_with_new_inputs(inputs, strict=True) if changed else node
+        return nodes[node].outputs[node.outputs.index(var)]
+    return rebuilt(out)
+
+
 def _native_conv2d(x, kernel, border_mode, subsample, dilation, num_groups=1):
     """Classic Theano's conv2d on NCHW input and (out, in/groups, h, w) kernels,
     cross-correlation (no kernel flip)."""

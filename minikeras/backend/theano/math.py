@@ -484,22 +484,25 @@ def _pad(x, paddings, value=0):
     if builtins.all(not _is_engine_tensor(b) and not _is_engine_tensor(a) and b == 0 and a == 0
                     for b, a in paddings.values()):
         return x
+    # Built on a fresh input of x's type, then put onto x: the new shape's symbolic sizes
+    # stay shallow while PyTensor infers the static shape of its zeros (on x itself that
+    # walks every layer above: 0.1-0.4 s per padding in a MobileNet).
+    proxy = x.type()
     in_shape = _known_shape(x)
     new_shape, slices, static = [], [], []
     for i in range(x.ndim):
         b, a = paddings.get(i, (0, 0))
-        new_shape.append(x.shape[i] + b + a)
-        slices.append(builtins.slice(b, b + x.shape[i]) if i in paddings
-                      else builtins.slice(None))
-        if in_shape[i] is not None and not _is_engine_tensor(b) and not _is_engine_tensor(a):
-            static.append(in_shape[i] + b + a)
-        else:
-            static.append(None)
+        known = in_shape[i] is not None and not _is_engine_tensor(b) and not _is_engine_tensor(a)
+        static.append(in_shape[i] + b + a if known else None)
+        new_shape.append(static[-1] if known else proxy.shape[i] + b + a)
+        slices.append(builtins.slice(b, b + (in_shape[i] if in_shape[i] is not None
+                                             else proxy.shape[i]))
+                      if i in paddings else builtins.slice(None))
     if value == 0:
         base = T.zeros(new_shape, dtype=x.dtype)
     else:
         base = T.alloc(np.asarray(value, dtype=x.dtype), *new_shape)
-    out = T.set_subtensor(base[tuple(slices)], x)
+    out = _impl._put_on(T.set_subtensor(base[tuple(slices)], proxy), proxy, x)
     return _tag(out, static)
 
 

@@ -7,6 +7,7 @@ from minikeras.backend import symbolic
 from minikeras.backend.symbolic import KerasTensor
 from minikeras.layers.base import Layer, current_context, shape_of
 from minikeras.layers.input_layer import InputLayer, Input
+from minikeras.models.layer_order import keras_layer_order
 from minikeras.utils import nest
 from minikeras.utils.layer_utils import print_summary
 
@@ -53,10 +54,10 @@ class Network(Layer):
         if missing:
             raise ValueError('graph disconnected: output needs input %r, which is not among '
                              'the model inputs' % (missing[0],))
-        layers = [x.node.layer for x in self.inputs]
-        for node in self._nodes:
-            if node.layer is not None and not any(node.layer is l for l in layers):
-                layers.append(node.layer)
+        layers = keras_layer_order(self.inputs, self.outputs)
+        for x in self.inputs:  # an input no output needs is still the model's
+            if not any(x.node.layer is l for l in layers):
+                layers.insert(0, x.node.layer)
         names = [l.name for l in layers]
         dupes = sorted(set(n for n in names if names.count(n) > 1))
         if dupes:
@@ -106,6 +107,17 @@ class Network(Layer):
         if self._is_graph_network:
             return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
         return super(Network, self).output
+
+    @property
+    def stateful(self):
+        return any(getattr(layer, 'stateful', False) for layer in self.layers)
+
+    def reset_states(self):
+        """Reset the states of every stateful layer (recurrent layers with
+        ``stateful=True``), as Keras 2.3.1's ``Network.reset_states``."""
+        for layer in self.layers:
+            if hasattr(layer, 'reset_states') and getattr(layer, 'stateful', False):
+                layer.reset_states()
 
     def get_layer(self, name=None, index=None):
         layers = self.layers
@@ -200,23 +212,31 @@ class Network(Layer):
         self._symbolic_outputs = nest.to_list(outputs)
 
     # --- weights -------------------------------------------------------------------------
+    # Keras 2.3.1's orders: ``weights`` is the trainable weights, then the others;
+    # get_weights / set_weights (and weight files) go layer by layer.
+    def _all_trainable_weights(self):
+        return list(self._trainable_weights) + \
+            [w for l in self._sublayers() for w in l.trainable_weights]
+
     @property
     def trainable_weights(self):
         if not self.trainable:
             return []
-        return _unique(list(self._trainable_weights) +
-                       [w for l in self._sublayers() for w in l.trainable_weights])
+        return _unique(self._all_trainable_weights())
 
     @property
     def non_trainable_weights(self):
+        others = list(self._non_trainable_weights) + \
+            [w for l in self._sublayers() for w in l.non_trainable_weights]
         if not self.trainable:
-            return _unique(list(self._trainable_weights) + list(self._non_trainable_weights) +
-                           [w for l in self._sublayers() for w in l.weights])
-        return _unique(list(self._non_trainable_weights) +
-                       [w for l in self._sublayers() for w in l.non_trainable_weights])
+            return _unique(self._all_trainable_weights() + others)
+        return _unique(others)
 
     @property
     def weights(self):
+        return _unique(self.trainable_weights + self.non_trainable_weights)
+
+    def _weights_by_layer(self):
         """All weights, layer by layer in layer order (the order of get_weights)."""
         out = list(self._trainable_weights) + list(self._non_trainable_weights)
         for layer in self._sublayers():
@@ -224,10 +244,10 @@ class Network(Layer):
         return _unique(out)
 
     def get_weights(self):
-        return K.batch_get_value(self.weights)
+        return K.batch_get_value(self._weights_by_layer())
 
     def set_weights(self, weights):
-        params = self.weights
+        params = self._weights_by_layer()
         if len(params) != len(weights):
             raise ValueError('model %s: set_weights received %d arrays, the model has %d '
                              'weights' % (self.name, len(weights), len(params)))

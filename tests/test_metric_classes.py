@@ -90,7 +90,8 @@ def test_metric_objects_in_compile_are_stateful_across_batches():
     auc, prec = metrics.AUC(num_thresholds=300, name='auc'), metrics.Precision(name='prec')
     model.compile('sgd', 'binary_crossentropy', metrics=['accuracy', auc, prec])
     assert model.metrics_names == ['loss', 'accuracy', 'auc', 'prec']
-    assert model.stateful_metric_names == ['auc', 'prec']
+    # Keras 2.3.1: every metric (a function too) is a running value over the epoch
+    assert model.stateful_metric_names == ['accuracy', 'auc', 'prec']
     loss, accuracy, auc_value, prec_value = model.evaluate(x, y, batch_size=7, verbose=0)
     p = model.predict(x)[:, 0]
     pos, neg = p[y[:, 0] == 1], p[y[:, 0] == 0]
@@ -103,6 +104,31 @@ def test_metric_objects_in_compile_are_stateful_across_batches():
     assert set(['auc', 'prec', 'val_auc', 'val_prec']) <= set(hist.history)
     model.reset_metrics()
     assert K.eval(auc.tp).sum() == 0
+
+
+def test_function_metrics_and_output_losses_run_over_the_epoch():
+    # Keras 2.3.1 wraps metric functions in MeanMetricWrapper and reports each output's
+    # loss as a Mean: train_on_batch after evaluate continues evaluate's running values
+    from minikeras.layers import Input
+    from minikeras.models import Model
+    inp = Input((2,))
+    a = layers.Dense(1, name='a', kernel_initializer='ones')(inp)
+    b = layers.Dense(1, name='b', kernel_initializer='zeros')(inp)
+    model = Model(inp, [a, b])
+    model.compile('sgd', 'mse', metrics=['mae'])
+    assert model.metrics_names == ['loss', 'a_loss', 'b_loss', 'a_mae', 'b_mae']
+    x = np.array([[1., 0.], [0., 2.], [1., 1.]], 'float32')
+    ya, yb = np.zeros((3, 1), 'float32'), np.ones((3, 1), 'float32')
+    # batches of 2 and 1: the running means weigh each batch's loss once (a_loss) and
+    # each sample once (a_mae), as Keras 2.3.1's Mean and MeanMetricWrapper do
+    loss, a_loss, b_loss, a_mae, b_mae = model.evaluate(x, [ya, yb], batch_size=2, verbose=0)
+    assert a_loss == pytest.approx(((1 + 4) / 2. + 4) / 2, rel=1e-5)
+    assert a_mae == pytest.approx((1 + 2 + 2) / 3., rel=1e-5)
+    assert loss == pytest.approx((2 * (2.5 + 1) + 1 * (4 + 1)) / 3., rel=1e-5)
+    out = model.test_on_batch(x[:1], [ya[:1], yb[:1]])
+    assert out[3] == pytest.approx((1 + 2 + 2 + 1) / 4., rel=1e-5)   # continues evaluate's
+    out = model.test_on_batch(x[:1], [ya[:1], yb[:1]])
+    assert out[3] == pytest.approx(1., rel=1e-5)                     # reset after a batch
 
 
 def test_custom_metric_with_metrics_utils():

@@ -108,6 +108,9 @@ class GeneratorAdapter(object):
 
     in_memory = False
     samples = None
+    # Keras 2.3.1's evaluate_generator (also fit's validation on a generator or Sequence)
+    # reports the loss of the last batch, not the mean over batches; metrics run over all.
+    reports_last_batch_loss = True
 
     def __init__(self, generator, steps, mode, prepare, workers=0, use_multiprocessing=False,
                  max_queue_size=10, shuffle=False):

@@ -9,6 +9,7 @@ import minikeras.backend as K
 from minikeras import losses as losses_module
 from minikeras import metrics as metrics_module
 from minikeras import optimizers
+from minikeras.metric_classes import Mean, MeanMetricWrapper, Metric
 from minikeras.layers.base import active_context, call_context
 from minikeras.models import data as data_utils
 from minikeras.models import data_adapters
@@ -20,6 +21,7 @@ from minikeras.models import target_tensors as target_tensors_module
 from minikeras.models.training_extras import TrainingExtras
 from minikeras.models.network import Network
 from minikeras.utils import nest
+from minikeras.utils.generic_utils import ArgumentTypeError
 
 
 class Model(TrainingExtras, Network):
@@ -105,10 +107,15 @@ class Model(TrainingExtras, Network):
                 continue
             for m in nest.to_list(mlist):
                 name, fn = self._resolve_metric(m, i)
+                if not isinstance(fn, Metric):   # Keras 2.3.1: every metric is a running
+                    fn = MeanMetricWrapper(fn, name=name)   # mean over the epoch
                 self._metric_fns.append((i, name, fn))
         self._add_weighted_metrics(names)
         multi = len(names) > 1
         self.metrics_names = ['loss']
+        # Keras 2.3.1: each output's loss is reported as its running mean over the epoch
+        self._output_loss_metrics = [Mean(name='%s_loss' % names[i])
+                                     for i in self._target_index] if multi else []
         if multi:
             self.metrics_names += ['%s_loss' % names[i] for i in self._target_index]
         for i, name, _ in self._metric_fns:
@@ -177,6 +184,9 @@ class Model(TrainingExtras, Network):
                              'at least one output, or add one with add_loss' % self.name)
         targets = dict((i, j) for j, i in enumerate(self._target_index))
         with active_context(ctx):     # stateful metrics record their updates in ctx
+            if len(outputs) > 1:
+                per_output_losses = [m(v) for m, v in
+                                     zip(self._output_loss_metrics, per_output_losses)]
             for i, _, fn in self._metric_fns:
                 kwargs = {'sample_weight': sws[targets[i]]} if id(fn) in self._weighted else {}
                 metric_values.append(K.mean(fn(ys[targets[i]], outputs[i], **kwargs)))
@@ -490,7 +500,10 @@ class Model(TrainingExtras, Network):
         if totals is None:
             raise ValueError('evaluate received 0 samples')
         hooks.on_test_end()
-        return self._epoch_values([float(t) / seen for t in totals], outs)
+        values = self._epoch_values([float(t) / seen for t in totals], outs)
+        if getattr(data, 'reports_last_batch_loss', False):
+            values[0] = outs[0]
+        return values
 
     def _predict_epoch(self, data, verbose, callbacks=None):
         """Outputs over one pass of ``data``; ``callbacks`` get the on_predict_* hooks."""
@@ -585,8 +598,10 @@ class Model(TrainingExtras, Network):
 def _batch_size(batch_size):
     if batch_size is None:
         return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or \
-            batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+        raise ArgumentTypeError('batch_size must be a positive integer, received %r'
+                                % (batch_size,))
+    if batch_size < 1:
         raise ValueError('batch_size must be a positive integer, received %r' % (batch_size,))
     return int(batch_size)
 

@@ -19,20 +19,14 @@ class TrainingExtras(object):
     @property
     def stateful_metric_names(self):
         """Names (as in ``metrics_names``) whose values are running results over the
-        epoch, not per-batch values: their epoch value is the last batch's."""
-        names = getattr(self, 'metrics_names', [])
-        out_names = self._out_names() if getattr(self, '_metric_fns', None) else []
-        result = []
-        for i, name, fn in getattr(self, '_metric_fns', []):
-            if isinstance(fn, Metric):
-                full = '%s_%s' % (out_names[i], name) if len(out_names) > 1 else name
-                if full in names:
-                    result.append(full)
-        return result + [m.name for m in getattr(self, '_added_metric_objects', [])]
+        epoch, not per-batch values: their epoch value is the last batch's. As in Keras
+        2.3.1, every name but the total ``loss``."""
+        return list(getattr(self, 'metrics_names', ['loss'])[1:])
 
     def reset_metrics(self):
-        """Reset the state of every Metric object of this model."""
-        for metric in self.metrics:
+        """Reset the state of every Metric object of this model (and of the per-output
+        loss means)."""
+        for metric in self.metrics + list(getattr(self, '_output_loss_metrics', [])):
             metric.reset_states()
 
     def _epoch_values(self, averaged, last_batch):

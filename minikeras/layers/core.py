@@ -8,6 +8,7 @@ import numpy as np
 import minikeras.backend as K
 from minikeras.layers.base import InputSpec, Layer
 from minikeras.utils import object_registration
+from minikeras.utils.generic_utils import ArgumentTypeError
 
 
 # --- argument checks shared by the built-in layers -------------------------------------
@@ -17,7 +18,8 @@ def check_int(layer, name, value, minimum=1):
     if (not isinstance(value, numbers.Integral) or isinstance(value, bool)
             or value < minimum):
         what = 'a positive integer' if minimum == 1 else 'an integer >= %d' % minimum
-        raise ValueError('%s: %s must be %s, received %s=%r'
+        error = ValueError if isinstance(value, numbers.Integral) else ArgumentTypeError
+        raise error('%s: %s must be %s, received %s=%r'
                          % (layer, name, what, name, value))
     return int(value)
 
@@ -33,14 +35,15 @@ def check_float(layer, name, value, low=None, high=None, low_open=False, high_op
         lo = '' if low is None else ('%s%s' % ('(' if low_open else '[', low))
         hi = '' if high is None else ('%s%s' % (high, ')' if high_open else ']'))
         rng = ' in %s, %s' % (lo or '(-inf', hi or 'inf)') if (lo or hi) else ''
-        raise ValueError('%s: %s must be a number%s, received %s=%r'
+        typed = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        raise (ValueError if typed else ArgumentTypeError)('%s: %s must be a number%s, received %s=%r'
                          % (layer, name, rng, name, value))
     return float(value)
 
 
 def check_bool(layer, name, value):
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError('%s: %s must be True or False, received %s=%r'
+        raise ArgumentTypeError('%s: %s must be True or False, received %s=%r'
                          % (layer, name, name, value))
     return bool(value)
 
@@ -369,16 +372,16 @@ class RepeatVector(Layer):
 
 def _function_reference(fn, layer, what):
     """A named module-level function as {'module', 'name'} (plus 'registered_name' when
-    it was registered); lambdas cannot be saved."""
+    it was registered); None for a lambda or nested function (saved as Keras 2 bytecode
+    by ``_function_config``)."""
     name = getattr(fn, '__qualname__', None) or getattr(fn, '__name__', None)
     module = getattr(fn, '__module__', None)
-    if (not inspect.isfunction(fn) and not inspect.isbuiltin(fn)) or not name \
-            or '<lambda>' in name or '<locals>' in name or not module:
-        raise ValueError('layer %s (Lambda): its %s %r cannot be serialized: only named '
-                         'module-level functions can be saved (no lambdas or nested '
-                         'functions, since code is not pickled); define it with def at '
-                         'module level, or pass it as a custom object when loading'
-                         % (layer, what, fn))
+    if inspect.isfunction(fn) and name and ('<lambda>' in name or '<locals>' in name):
+        return None
+    if (not inspect.isfunction(fn) and not inspect.isbuiltin(fn)) or not name or not module:
+        raise ValueError('layer %s (Lambda): its %s %r cannot be serialized: only Python '
+                         'functions can be saved (a callable object or partial is neither '
+                         'named nor code); wrap it in a def' % (layer, what, fn))
     # backend ops carry their contract stub's module: they live in minikeras.backend
     if getattr(K, name, None) is fn:
         return {'module': K.__name__, 'name': name}
@@ -387,6 +390,25 @@ def _function_reference(fn, layer, what):
     if registered != getattr(fn, '__name__', None):
         ref['registered_name'] = registered
     return ref
+
+
+def _function_config(fn, layer, what):
+    """``(value, type)`` for a Lambda's function: a reference for a named module-level
+    function (type 'function'); Keras 2.3.1's marshalled bytecode for a lambda or nested
+    function (type 'lambda', loaded only with ``safe_mode=False``)."""
+    from minikeras.utils.generic_utils import func_dump
+    ref = _function_reference(fn, layer, what)
+    if ref is None:
+        return func_dump(fn), 'lambda'
+    return ref, 'function'
+
+
+def _bytecode_globals(custom_objects):
+    """What a Keras 2 lambda's code sees as globals: this module's (``K``, ``np``), then
+    the custom objects, as Keras 2.3.1's ``Lambda.from_config``."""
+    globs = dict(globals())
+    globs.update(custom_objects or {})
+    return globs
 
 
 def _function_from_config(config, key, owner, custom_objects, safe_mode):
@@ -401,7 +423,7 @@ def _function_from_config(config, key, owner, custom_objects, safe_mode):
     if kind == 'lambda':
         object_registration.refuse_bytecode(owner, what, safe_mode)
         from minikeras.utils.generic_utils import func_load
-        return func_load(value)
+        return func_load(value, globs=_bytecode_globals(custom_objects))
     if kind != 'function':
         raise ValueError('%s: unknown %s_type %r (expected function, lambda or raw)'
                          % (owner, key, kind))
@@ -409,6 +431,13 @@ def _function_from_config(config, key, owner, custom_objects, safe_mode):
         value = {'module': module or '__main__', 'name': value}
     return object_registration.resolve_function(value, custom_objects, owner, what,
                                                 safe_mode)
+
+
+def _ndarray_argument(value):
+    """Keras 2 stores a numpy argument of a Lambda as {'type': 'ndarray', 'value': list}."""
+    if isinstance(value, dict) and value.get('type') == 'ndarray' and 'value' in value:
+        return np.array(value['value'])
+    return value
 
 
 class Lambda(Layer):
@@ -470,18 +499,18 @@ class Lambda(Layer):
         return self.mask
 
     def get_config(self):
-        config = {'function': _function_reference(self.function, self.name, 'function'),
-                  'function_type': 'function', 'arguments': self.arguments}
+        function, function_type = _function_config(self.function, self.name, 'function')
+        config = {'function': function, 'function_type': function_type,
+                  'arguments': self.arguments}
         if callable(self._output_shape):
-            config['output_shape'] = _function_reference(self._output_shape, self.name,
-                                                         'output_shape function')
-            config['output_shape_type'] = 'function'
+            config['output_shape'], config['output_shape_type'] = _function_config(
+                self._output_shape, self.name, 'output_shape function')
         else:
             config['output_shape'] = self._output_shape
             config['output_shape_type'] = 'raw'
         if callable(self.mask):
-            config['mask'] = _function_reference(self.mask, self.name, 'mask function')
-            config['mask_type'] = 'function'
+            config['mask'], config['mask_type'] = _function_config(
+                self.mask, self.name, 'mask function')
         elif self.mask is None:
             config['mask'], config['mask_type'] = None, 'raw'
         else:
@@ -499,6 +528,8 @@ class Lambda(Layer):
         owner = 'layer %r (Lambda)' % (config.get('name'),)
         for key in ('function', 'output_shape', 'mask'):
             config[key] = _function_from_config(config, key, owner, custom_objects, safe_mode)
+        arguments = config.get('arguments') or {}
+        config['arguments'] = {k: _ndarray_argument(v) for k, v in arguments.items()}
         return cls(**config)
 
 

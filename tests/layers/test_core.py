@@ -1,4 +1,6 @@
 """Core layers: shapes, config round trip and values against NumPy formulas."""
+import functools
+
 import numpy as np
 import pytest
 
@@ -114,9 +116,22 @@ def test_lambda_traced_and_declared_shapes():
 
 
 def test_lambda_serialization_rules():
-    layer = layers.Lambda(lambda t: t)
-    with pytest.raises(ValueError, match='lambda'):
-        layer.get_config()
+    # a lambda is saved as Keras 2.3.1 saves it (marshalled code), loaded only outside
+    # safe mode
+    from minikeras.utils.object_registration import SafeModeError
+    scale = 3.
+    layer = layers.Lambda(lambda t: t * scale, output_shape=lambda s: s)
+    config = layers.serialize(layer)
+    assert config['config']['function_type'] == 'lambda'
+    assert config['config']['output_shape_type'] == 'lambda'
+    with pytest.raises(SafeModeError, match='bytecode'):
+        layers.deserialize(config)
+    clone = layers.deserialize(config, safe_mode=False)
+    inp = Input((2,))
+    np.testing.assert_allclose(run([inp], [clone(inp)], [np.ones((1, 2), 'float32')])[0],
+                               [[3., 3.]])
+    with pytest.raises(ValueError, match='callable object or partial'):
+        layers.Lambda(functools.partial(K.sum, axis=1)).get_config()
     # a backend op is found again under minikeras.backend
     layer = layers.Lambda(K.square)
     clone = layers.deserialize(layers.serialize(layer))

@@ -85,7 +85,8 @@ def huber_loss(y_true, y_pred, delta=1.0):
     abs_error = K.abs(y_pred - y_true)
     quadratic = K.minimum(abs_error, delta)
     linear = abs_error - quadratic
-    return K.mean(0.5 * K.square(quadratic) + delta * linear, axis=-1)
+    # element-wise, as Keras 2.3.1's (its callers average over the elements)
+    return 0.5 * K.square(quadratic) + delta * linear
 
 
 def _num_classes(y_true):

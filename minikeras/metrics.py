@@ -8,7 +8,7 @@ engine from the loss, as in Keras 2 (binary, categorical or sparse accuracy);
 import minikeras.backend as K
 from minikeras.losses import (  # noqa: F401  (losses usable as metrics)
     KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, categorical_crossentropy,
-    categorical_hinge, cosine, cosine_proximity, cosine_similarity, hinge, huber_loss, kld,
+    categorical_hinge, hinge, huber_loss, kld,
     kullback_leibler_divergence, logcosh, mae, mape, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, mse,
     msle, poisson, sparse_categorical_crossentropy, squared_hinge)
@@ -61,6 +61,15 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     return _floatx(K.in_top_k(y_pred, K.cast(K.flatten(y_true), 'int32'), k))
 
 
+def cosine_proximity(y_true, y_pred, axis=-1):
+    """The cosine similarity along ``axis`` (1 is best; the loss of this name is its
+    negative), as Keras 2.3.1's metric."""
+    y_true = K.l2_normalize(y_true, axis=axis)
+    y_pred = K.l2_normalize(y_pred, axis=axis)
+    return K.sum(y_true * y_pred, axis=axis)
+
+
+cosine = cosine_similarity = cosine_proximity
 acc = ACC = accuracy
 bce = BCE = binary_crossentropy
 cce = CCE = categorical_crossentropy

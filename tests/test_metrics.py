@@ -75,7 +75,11 @@ def test_losses_as_metrics():
     np.testing.assert_allclose(run(metrics.mse, t, p), np.mean((t - p) ** 2, -1), rtol=1e-5)
     np.testing.assert_allclose(run(metrics.mae, t, p), np.mean(np.abs(t - p), -1), rtol=1e-5)
     assert metrics.mean_squared_error is losses.mean_squared_error
-    assert metrics.cosine is losses.cosine_proximity
+    # Keras 2.3.1: the metric is the cosine similarity, the loss its negative
+    assert metrics.cosine is metrics.cosine_similarity is metrics.cosine_proximity
+    np.testing.assert_allclose(run(metrics.cosine_proximity, t, p),
+                               -run(losses.cosine_proximity, t, p), rtol=1e-6)
+    assert (run(metrics.cosine_proximity, t, p) > 0).all()
 
 
 def test_get():

@@ -1,6 +1,8 @@
 """NumPy helpers (Keras 2 ``keras.utils.np_utils``)."""
 import numpy as np
 
+from minikeras.utils.generic_utils import LabelRangeError
+
 
 def to_categorical(y, num_classes=None, dtype='float32'):
     """Integer class vector ``y`` (any shape; a trailing axis of 1 is dropped) to a one-hot
@@ -20,7 +22,7 @@ def to_categorical(y, num_classes=None, dtype='float32'):
     if not num_classes:
         num_classes = int(np.max(y)) + 1 if y.size else 0
     elif y.size and y.max() >= num_classes:
-        raise ValueError('to_categorical: label %d is out of range for num_classes=%d '
+        raise LabelRangeError('to_categorical: label %d is out of range for num_classes=%d '
                          '(labels must be in [0, %d])' % (y.max(), num_classes, num_classes - 1))
     n = y.shape[0]
     categorical = np.zeros((n, num_classes), dtype=dtype)

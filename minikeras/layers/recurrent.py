@@ -231,6 +231,19 @@ class _CellLayer(_OwnCellRNN):
         from minikeras import regularizers
         self.activity_regularizer = regularizers.get(activity_regularizer)
 
+    def get_config(self):
+        """Keras 2.3.1's keys, ``activity_regularizer`` after the weight regularizers."""
+        from minikeras import regularizers
+        config = super(_CellLayer, self).get_config()
+        ordered = {}
+        for key, value in config.items():
+            ordered[key] = value
+            if key == 'bias_regularizer':
+                ordered['activity_regularizer'] = (
+                    None if self.activity_regularizer is None
+                    else regularizers.serialize(self.activity_regularizer))
+        return ordered
+
 
 class SimpleRNN(_CellLayer):
     cell_class = SimpleRNNCell

@@ -125,5 +125,6 @@ def _while_loop(step, inputs_tm, mask_tm, states):
         cond, body, (tf.constant(1, tf.int32), first, output_ta, states),
         parallel_iterations=32)
     outputs = output_ta.stack()
+    outputs.set_shape(tf.TensorShape([inputs_tm.shape[0]]).concatenate(first.shape))
     outputs = tf.transpose(outputs, [1, 0] + list(range(2, outputs.shape.rank)))
     return last, outputs, list(states)

@@ -20,7 +20,9 @@ def test_a_killed_worker_stops_the_job_naming_its_rank():
                                 timeout_s=10)
     assert code == 1, err
     assert 'lost worker rank 2' in err and 'died' in err, err
-    assert seconds < 30, seconds
+    # bounded by the launcher, not by the 120 s guard (generous: process start-up
+    # on a busy 2-core machine alone took 20-30 s)
+    assert seconds < 100, seconds
 
 
 def test_a_hanging_peer_is_named_by_the_survivor_within_the_timeout():
@@ -30,7 +32,9 @@ def test_a_hanging_peer_is_named_by_the_survivor_within_the_timeout():
     assert code == 1, err
     assert 'lost worker rank 1' in err, err
     assert 'DistributedError: rank 0' in err and 'rank 1 (pid' in err and 'stopped' in err
-    assert seconds < 30, seconds
+    # bounded by the launcher, not by the 120 s guard (generous: process start-up
+    # on a busy 2-core machine alone took 20-30 s)
+    assert seconds < 100, seconds
 
 
 def test_a_clean_job_exits_zero():

@@ -15,7 +15,7 @@ from keras import backend as K
 def build(seed=0):
     m = Sequential([Dense(4, activation='relu', input_shape=(3,)), Dense(1)])
     rs = np.random.RandomState(seed)
-    m.set_weights([rs.uniform(-0.5, 0.5, K.int_shape(w)).astype('float32') for w in [w_ for l_ in m.layers for w_ in l_.weights]])
+    m.set_weights([rs.uniform(-0.5, 0.5, np.shape(w)).astype('float32') for w in m.get_weights()])
     return m
 
 rs = np.random.RandomState(0)

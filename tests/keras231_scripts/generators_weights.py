@@ -26,7 +26,7 @@ def gen(bs):
 def build():
     m = Sequential([Dense(5, activation='tanh', input_shape=(3,)), Dense(2, activation='softmax')])
     r = np.random.RandomState(0)
-    m.set_weights([r.uniform(-0.5, 0.5, K.int_shape(w)).astype('float32') for w in [w_ for l_ in m.layers for w_ in l_.weights]])
+    m.set_weights([r.uniform(-0.5, 0.5, np.shape(w)).astype('float32') for w in m.get_weights()])
     m.compile('sgd', 'categorical_crossentropy', metrics=['accuracy'])
     return m
 

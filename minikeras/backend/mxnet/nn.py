@@ -254,19 +254,43 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
         raise ValueError('conv2d_transpose: output_shape %s is inconsistent with input shape '
                          '%s: a conv2d of the output would have spatial shape %s'
                          % (output_shape, x.shape, tuple(outs)))
-    # Full transposed convolution (no padding), grown by ``adj`` to the padded output
-    # size, then cropped to the requested output.
-    adj = []
-    for size, (before, after), n, kk, s, d in zip(out_spatial, pads, x.shape[2:], k,
-                                                   strides, dilation):
-        full = (n - 1) * s + d * (kk - 1) + 1
-        adj.append(size + before + after - full)
-    weight = mnp.transpose(kernel, (3, 2, 0, 1))  # (in, out, h, w)
-    y = npx.deconvolution(x, weight, kernel=k, stride=strides, dilate=dilation, pad=(0, 0),
-                          adj=tuple(adj), num_filter=out_channels, no_bias=True,
-                          layout='NCHW')
-    y = y[:, :, pads[0][0]:pads[0][0] + out_spatial[0], pads[1][0]:pads[1][0] + out_spatial[1]]
-    return _from_channels_first(y, data_format)
+    # The adjoint of conv2d: the input dilated by the strides, padded, and correlated with
+    # the flipped kernel. (Not npx.deconvolution: after its oneDNN backward had run, later
+    # oneDNN convolutions of other shapes in the process failed with "could not execute
+    # a primitive".)
+    return _from_channels_first(_transposed_convolution(x, kernel, out_spatial, pads, strides,
+                                                       dilation), data_format)
+
+
+def _transposed_convolution(x, kernel, out_spatial, pads, strides, dilation):
+    """Channels-first transposed convolution of ``x`` (n, in, *spatial) with a Keras
+    kernel (*k, out, in) to ``out_spatial``, ``pads`` the (before, after) padding of the
+    forward convolution: any number of spatial axes."""
+    n = len(out_spatial)
+    k = tuple(kernel.shape[:n])
+    for axis, stride in enumerate(strides, 2):
+        x = _dilate(x, axis, stride)
+    width = [(0, 0), (0, 0)]
+    for size, (before, after), m, kk, d in zip(out_spatial, pads, x.shape[2:], k, dilation):
+        span = d * (kk - 1) + 1
+        width.append((span - 1 - before, span - 1 - after + size + before + after
+                      - (m + span - 1)))
+    x = mnp.pad(x, tuple(width), mode='constant')
+    weight = mnp.transpose(mnp.flip(kernel, axis=tuple(range(n))),
+                           (n, n + 1) + tuple(range(n)))
+    return _convolve(x, weight, (1,) * n, 'valid', tuple(dilation))
+
+
+def _dilate(x, axis, stride):
+    """``x`` with ``stride - 1`` zeros between its entries along ``axis``."""
+    if stride == 1:
+        return x
+    moved = mnp.moveaxis(x, axis, -1)
+    rest, n = moved.shape[:-1], moved.shape[-1]
+    flat = mnp.reshape(moved, (-1, n, 1))  # mx.np.pad takes at most 5 axes
+    flat = mnp.pad(flat, ((0, 0), (0, 0), (0, stride - 1)), mode='constant')
+    flat = mnp.reshape(flat, (-1, n * stride))[:, :(n - 1) * stride + 1]
+    return mnp.moveaxis(mnp.reshape(flat, rest + ((n - 1) * stride + 1,)), -1, axis)
 
 
 def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid',

@@ -52,29 +52,9 @@ def conv3d_transpose(x, kernel, output_shape, strides=(1, 1, 1), padding='valid'
         raise ValueError('conv3d_transpose: output_shape %s is inconsistent with input shape '
                          '%s: a conv3d of the output would have spatial shape %s'
                          % (output_shape, x.shape, tuple(outs)))
-    # MXNet's deconvolution is 1-D/2-D only: the adjoint of conv3d is the input dilated
-    # by the strides, padded, and correlated with the flipped kernel.
-    for axis, stride in enumerate(strides, 2):
-        x = _dilate(x, axis, stride)
-    width = [(0, 0), (0, 0)]
-    for size, (before, after), n, kk, s in zip(out_spatial, pads, x.shape[2:], k, strides):
-        width.append((kk - 1 - before, kk - 1 - after + size + before + after - (n + kk - 1)))
-    x = mnp.pad(x, tuple(width), mode='constant')
-    weight = mnp.transpose(mnp.flip(kernel, axis=(0, 1, 2)), (3, 4, 0, 1, 2))
-    y = _nn._convolve(x, weight, (1, 1, 1), 'valid', (1, 1, 1))
+    # MXNet's deconvolution is 1-D/2-D only (and not used for 2-D either, see nn)
+    y = _nn._transposed_convolution(x, kernel, out_spatial, pads, strides, (1, 1, 1))
     return _nn._from_channels_first(y, data_format)
-
-
-def _dilate(x, axis, stride):
-    """``x`` with ``stride - 1`` zeros between its entries along ``axis``."""
-    if stride == 1:
-        return x
-    moved = mnp.moveaxis(x, axis, -1)
-    rest, n = moved.shape[:-1], moved.shape[-1]
-    flat = mnp.reshape(moved, (-1, n, 1))  # mx.np.pad takes at most 5 axes
-    flat = mnp.pad(flat, ((0, 0), (0, 0), (0, stride - 1)), mode='constant')
-    flat = mnp.reshape(flat, (-1, n * stride))[:, :(n - 1) * stride + 1]
-    return mnp.moveaxis(mnp.reshape(flat, rest + ((n - 1) * stride + 1,)), -1, axis)
 
 
 def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,

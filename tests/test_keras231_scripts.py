@@ -13,12 +13,11 @@ import pytest
 import minikeras.backend as K
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'keras231_scripts')
+sys.path.insert(0, HERE)
+from k2report import parse_report  # noqa: E402
+
 SCRIPTS = sorted(n[:-5] for n in os.listdir(os.path.join(HERE, 'expected')))
 RTOL = 2e-3   # a few float32 training steps; values are printed rounded to 1e-4
-
-# What an engine cannot do the way Keras 2.3.1's TensorFlow backend did (each a documented
-# difference): {engine: {script: {name: reason}}}.
-KNOWN = {}
 
 
 # All scripts run in one process (the engine is imported once), each as its own
@@ -43,15 +42,6 @@ for name in sys.argv[1:]:
 """.replace('import io,', 'import io, json,')
 
 
-def _parse(text):
-    values = {}
-    for line in text.splitlines():
-        if line.startswith('R '):
-            _, key, value = line.split(' ', 2)
-            values[key] = json.loads(value)
-    return values
-
-
 @pytest.fixture(scope='module')
 def results():
     """{script: (status, values)} of one run of every script on this engine."""
@@ -66,7 +56,7 @@ def results():
     for line in proc.stdout.splitlines():
         if line.startswith('{'):
             entry = json.loads(line)
-            out[entry['script']] = (entry['status'], _parse(entry['stdout']))
+            out[entry['script']] = (entry['status'], parse_report(entry['stdout']))
     return out
 
 
@@ -94,9 +84,8 @@ def test_keras231_script_runs_unchanged_with_keras_results(name, results):
         expected = json.load(f)['values']
     status, got = results[name]
     assert status == 'ok', status
-    known = KNOWN.get(K.backend(), {}).get(name, {})
     wrong = ['%s: Keras 2.3.1 %s, minikeras %s' % (key, json.dumps(value)[:400],
                                                    json.dumps(got.get(key, 'nothing'))[:400])
              for key, value in sorted(expected.items())
-             if key not in known and not same(value, got.get(key, ['missing']))]
+             if not same(value, got.get(key, ['missing']))]
     assert not wrong, '\n'.join(wrong)

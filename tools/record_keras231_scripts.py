@@ -20,19 +20,13 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.join(HERE, '..', 'tests', 'keras231_scripts')
+sys.path.insert(0, SCRIPTS)
+from k2report import parse_report  # noqa: E402
+
 SHIM = ("import tensorflow as tf; tf.config.experimental_list_devices = lambda: "
         "['/job:localhost/replica:0/task:0/device:CPU:0']; import runpy, sys; "
         "sys.argv = sys.argv[1:]; sys.path.insert(0, '.'); "
         "runpy.run_path(sys.argv[0], run_name='__main__')")
-
-
-def parse(text):
-    values = {}
-    for line in text.splitlines():
-        if line.startswith('R '):
-            _, name, value = line.split(' ', 2)
-            values[name] = json.loads(value)
-    return values
 
 
 def record(script):
@@ -43,7 +37,7 @@ def record(script):
     if proc.returncode != 0:
         raise SystemExit('%s failed under Keras 2.3.1:\n%s' % (script, proc.stderr[-3000:]))
     import keras
-    out = {'keras': keras.__version__, 'backend': 'tensorflow', 'values': parse(proc.stdout)}
+    out = {'keras': keras.__version__, 'backend': 'tensorflow', 'values': parse_report(proc.stdout)}
     path = os.path.join(SCRIPTS, 'expected', script[:-3] + '.json')
     with open(path, 'w') as f:
         json.dump(out, f, indent=1, sort_keys=True)

@@ -42,6 +42,16 @@ def attempt(name, fn):
         report(name, {'raised': exception_kinds(e)})
 
 
+def parse_report(text):
+    """{name: value} of the ``report`` lines in ``text`` (a script's output)."""
+    values = {}
+    for line in text.splitlines():
+        if line.startswith('R '):
+            _, name, value = line.split(' ', 2)
+            values[name] = json.loads(value)
+    return values
+
+
 def history_values(history, digits=4):
     return {k: [round(float(v), digits) for v in history.history[k]]
             for k in sorted(history.history)}

@@ -50,6 +50,16 @@ rm -rf "$MINIKERAS_PORTABILITY_DIR" "$MINIKERAS_RESULTS/cross-engine"
 start=$(date +%s)
 nox_rc=0
 if [ "${#build_only[@]}" -eq 0 ] && [ "${#lanes[@]}" -gt 1 ] && [ "${MINIKERAS_PARALLEL:-2}" -gt 1 ]; then
+    # Lanes that export through another lane's interpreter (export_via in noxfile.py)
+    # need that environment: build it before the queues start, whichever queue runs it.
+    read -r -a vias <<< "$(cd "$REPO" && "$BOOT_PY" -c '
+import sys, noxfile
+print(" ".join(noxfile.export_targets(sys.argv[1:])))' "${lanes[@]}")"
+    if [ "${#vias[@]}" -gt 0 ]; then
+        mkdir -p "$MINIKERAS_RESULTS"
+        echo "building first (other lanes export through it): ${vias[*]}"
+        run_nox -s "${vias[@]}" -- --build-only > "$MINIKERAS_RESULTS/prebuild.log" 2>&1 || true
+    fi
     # Two queues side by side; each queue's log is printed when both are done.
     mapfile -t queues < <(cd "$REPO" && "$BOOT_PY" -c '
 import sys, noxfile

@@ -6,6 +6,7 @@ engine from the loss, as in Keras 2 (binary, categorical or sparse accuracy);
 ``metrics.get('accuracy')`` returns Keras 2.3's plain ``accuracy`` (element equality).
 """
 import minikeras.backend as K
+from minikeras import losses
 from minikeras.losses import (  # noqa: F401  (losses usable as metrics)
     KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, categorical_crossentropy,
     categorical_hinge, hinge, huber_loss, kld,
@@ -64,9 +65,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
 def cosine_proximity(y_true, y_pred, axis=-1):
     """The cosine similarity along ``axis`` (1 is best; the loss of this name is its
     negative), as Keras 2.3.1's metric."""
-    y_true = K.l2_normalize(y_true, axis=axis)
-    y_pred = K.l2_normalize(y_pred, axis=axis)
-    return K.sum(y_true * y_pred, axis=axis)
+    return -losses.cosine_proximity(y_true, y_pred, axis=axis)
 
 
 cosine = cosine_similarity = cosine_proximity

@@ -20,7 +20,7 @@ def check_int(layer, name, value, minimum=1):
         what = 'a positive integer' if minimum == 1 else 'an integer >= %d' % minimum
         error = ValueError if isinstance(value, numbers.Integral) else ArgumentTypeError
         raise error('%s: %s must be %s, received %s=%r'
-                         % (layer, name, what, name, value))
+                    % (layer, name, what, name, value))
     return int(value)
 
 
@@ -36,15 +36,16 @@ def check_float(layer, name, value, low=None, high=None, low_open=False, high_op
         hi = '' if high is None else ('%s%s' % (high, ')' if high_open else ']'))
         rng = ' in %s, %s' % (lo or '(-inf', hi or 'inf)') if (lo or hi) else ''
         typed = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        raise (ValueError if typed else ArgumentTypeError)('%s: %s must be a number%s, received %s=%r'
-                         % (layer, name, rng, name, value))
+        error = ValueError if typed else ArgumentTypeError
+        raise error('%s: %s must be a number%s, received %s=%r'
+                    % (layer, name, rng, name, value))
     return float(value)
 
 
 def check_bool(layer, name, value):
     if not isinstance(value, (bool, np.bool_)):
         raise ArgumentTypeError('%s: %s must be True or False, received %s=%r'
-                         % (layer, name, name, value))
+                                % (layer, name, name, value))
     return bool(value)
 
 

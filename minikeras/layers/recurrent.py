@@ -234,14 +234,12 @@ class _CellLayer(_OwnCellRNN):
     def get_config(self):
         """Keras 2.3.1's keys, ``activity_regularizer`` after the weight regularizers."""
         from minikeras import regularizers
-        config = super(_CellLayer, self).get_config()
+        from minikeras.layers.weight_options import _ser
         ordered = {}
-        for key, value in config.items():
+        for key, value in super(_CellLayer, self).get_config().items():
             ordered[key] = value
             if key == 'bias_regularizer':
-                ordered['activity_regularizer'] = (
-                    None if self.activity_regularizer is None
-                    else regularizers.serialize(self.activity_regularizer))
+                ordered['activity_regularizer'] = _ser(regularizers, self.activity_regularizer)
         return ordered
 
 

@@ -17,7 +17,6 @@ from minikeras.utils.object_registration import (  # noqa: F401  (Keras 2 home)
     register_keras_serializable)
 
 
-
 class ArgumentTypeError(ValueError, TypeError):
     """An argument of the wrong type: a ``ValueError`` like minikeras's other argument
     errors, and a ``TypeError`` as Python (and Keras 2.3.1, where the failure came from
@@ -27,6 +26,7 @@ class ArgumentTypeError(ValueError, TypeError):
 class LabelRangeError(ValueError, IndexError):
     """A class label outside ``[0, num_classes)``: Keras 2.3.1's ``to_categorical``
     failed there with numpy's ``IndexError``."""
+
 
 def serialize_keras_object(instance):
     """``{'class_name', 'config'}`` for objects with ``get_config``, the ``__name__`` of

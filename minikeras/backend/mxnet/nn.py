@@ -129,10 +129,13 @@ def dropout(x, level, noise_shape=None, seed=None):
     x = _t(x)
     noise_shape = numpy_like.dropout_noise_shape(x, level, noise_shape)
     level = float(level)
-    # the kept entries' scale, drawn as one numpy array: (uniform >= level) / (1 - level)
+    # the kept entries' scale, drawn as one numpy array: (uniform >= level) / (1 - level),
+    # made in x's dtype (the same values as dividing in float64 and casting, at less cost)
+    dtype = onp.dtype(x.dtype)
+    kept = dtype.type(1. / (1. - level))
     scale = _random_tensor(('dropout', noise_shape, level), seed,
-                           lambda rng: (rng.uniform(size=noise_shape) >= level) / (1 - level),
-                           onp.dtype(x.dtype).name)
+                           lambda rng: (rng.uniform(size=noise_shape) >= level).astype(dtype)
+                           * kept, dtype.name)
     return x * scale
 
 

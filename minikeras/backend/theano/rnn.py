@@ -13,11 +13,13 @@ def _mask_like(mask_t, ref):
 
 def _outer_intermediates(step_function, x_time, initial_states, constants):
     """Computed tensors from outside the loop that the step uses (e.g. dropout masks
-    drawn once per sequence). Passing them to scan as non-sequences keeps them computed
+    drawn once per sequence), and whether the step's output is its first new state. Passing them to scan as non-sequences keeps them computed
     once, outside the loop; otherwise scan would copy their graph (random draws
     included) into every step."""
     dummies = [x_time[0].type()] + [s.type() for s in initial_states]
     output, new_states = step_function(dummies[0], list(dummies[1:]) + list(constants))
+    new_states = list(new_states)
+    output_is_state = bool(new_states) and output is new_states[0]
     roots = [_to_tensor(output)] + [_to_tensor(s) for s in new_states]
     dummy_ids = set(id(d) for d in dummies)
     depends = {}
@@ -50,7 +52,7 @@ def _outer_intermediates(step_function, x_time, initial_states, constants):
                 found.append(v)
             continue
         stack.extend(v.owner.inputs)
-    return found
+    return found, output_is_state
 
 
 def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
@@ -68,13 +70,16 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
                          constants, input_length, in_shape)
     # Scan needs every state to keep one type from step to step.
     initial_states = [_impl._unbroadcast(s) for s in initial_states]
-    results, updates = _scan(step_function, x_time, mask_time, initial_states, constants,
-                             go_backwards)
+    results, updates, output_is_state = _scan(step_function, x_time, mask_time,
+                                              initial_states, constants, go_backwards)
     if updates:
         _compile._add_pending_updates(updates)
     if not isinstance(results, (list, tuple)):
         results = [results]
-    outputs, states = results[0], list(results[1:])
+    if output_is_state:    # the step's output is its first state: scan stacked it once
+        outputs, states = results[0], list(results)
+    else:
+        outputs, states = results[0], list(results[1:])
     last_output = outputs[-1]
     out_axes = list(range(outputs.ndim))
     outputs = outputs.dimshuffle([1, 0] + out_axes[2:])
@@ -127,16 +132,32 @@ def _scan_step(step_function, outer, n_states, n_consts):
 
 
 def _scan(step_function, x_time, mask_time, initial_states, constants, go_backwards):
-    """scan over time: (results [outputs, *states], updates)."""
-    outer = _outer_intermediates(step_function, x_time, initial_states, constants)
+    """scan over time: (results, updates, output_is_state). ``results`` is [outputs,
+    *states], or [*states] when ``output_is_state``: without a mask, a step whose output
+    is its first new state (LSTM, GRU, SimpleRNN: ``return h, [h, ...]``) gives scan
+    that state only, whose stacked values are the outputs. One loop output fewer makes
+    a smaller graph for the gradient's scan and less to compile."""
+    outer, output_is_state = _outer_intermediates(step_function, x_time, initial_states,
+                                                  constants)
     call_step = _scan_step(step_function, outer, len(initial_states), len(constants))
     if mask_time is None:
+        output_is_state = output_is_state and bool(initial_states)
+
         def _step(x_t, *rest):
             states, output, new_states = call_step(x_t, rest)
-            return [output] + _fit_states(new_states, states)
+            fitted = _fit_states(new_states, states)
+            if not output_is_state:
+                return [output] + fitted
+            if output is not new_states[0]:
+                raise RuntimeError('rnn: the step function returned its first state as its '
+                                   'output when first called, and not when scan called it')
+            return fitted
 
-        return _impl._scan(_step, sequences=[x_time], outputs_info=[None] + initial_states,
-                           non_sequences=constants + outer, go_backwards=go_backwards)
+        results, updates = _impl._scan(
+            _step, sequences=[x_time],
+            outputs_info=([] if output_is_state else [None]) + initial_states,
+            non_sequences=constants + outer, go_backwards=go_backwards)
+        return results, updates, output_is_state
 
     first = x_time[-1] if go_backwards else x_time[0]
     out0, _ = step_function(first, list(initial_states) + constants)
@@ -150,9 +171,10 @@ def _scan(step_function, x_time, mask_time, initial_states, constants, go_backwa
         kept = [T.switch(_mask_like(m_t, n), n, s) for n, s in zip(new_states, states)]
         return [output] + kept
 
-    return _impl._scan(_masked_step, sequences=[x_time, mask_time],
-                       outputs_info=[initial_output] + initial_states,
-                       non_sequences=constants + outer, go_backwards=go_backwards)
+    results, updates = _impl._scan(_masked_step, sequences=[x_time, mask_time],
+                                   outputs_info=[initial_output] + initial_states,
+                                   non_sequences=constants + outer, go_backwards=go_backwards)
+    return results, updates, False
 
 
 def _tag_outputs(last_output, outputs, new_states, initial_states, in_shape):

@@ -116,6 +116,51 @@ def test_random_streams_inside_scan_advance():
     assert not np.array_equal(a, b)
 
 
+def _forward_scan_outputs(fn):
+    """The number of outputs of each forward loop (scan, not its gradient) in ``fn``."""
+    graph = fn.engine_function.maker.fgraph
+    return [len(n.outputs) for n in graph.apply_nodes
+            if 'Scan' in type(n.op).__name__ and 'grad_of' not in str(n.op)]
+
+
+def test_rnn_whose_output_is_its_state_loops_over_the_states_only():
+    """A step returning ``h, [h, c]`` (LSTM, GRU, SimpleRNN) gives scan two outputs (h, c),
+    not three: the outputs sequence is h's. The values and gradients stay those of the
+    loop; a step whose output is not a state still gets its own loop output."""
+    w = K.variable(np.array([[0.5, -0.2], [0.1, 0.3]], 'float32'))
+
+    def lstm_like(x_t, states):
+        h = K.tanh(x_t + K.dot(states[0], w) + states[1])
+        return h, [h, states[1] * 0.5]
+
+    def output_apart(x_t, states):
+        h = K.tanh(x_t + K.dot(states[0], w))
+        return h * 2., [h, states[1]]
+
+    x = np.random.RandomState(0).rand(3, 5, 2).astype('float32')
+    results = {}
+    for step in (lstm_like, output_apart):
+        def fn(xb, step=step):
+            init = K.zeros_like(xb[:, 0, :])
+            last, outputs, states = K.rnn(step, xb, [init, init + 1.])
+            return [last, outputs, states[0]] + K.gradients(K.sum(outputs), [w]), []
+        f = K.compiled_function(fn, [((None, 5, 2), 'float32')])
+        results[step.__name__] = (f(x), _forward_scan_outputs(f))
+    (last, outputs, h, grad), counts = results['lstm_like']
+    assert counts == [2]      # h and c: the outputs are h's sequence
+    np.testing.assert_allclose(outputs[:, -1], last)
+    np.testing.assert_allclose(h, last)
+    ref_h, ref_c, ref = np.zeros((3, 2), 'float32'), np.ones((3, 2), 'float32'), []
+    for t in range(5):
+        ref_h = np.tanh(x[:, t] + ref_h.dot(K.get_value(w)) + ref_c)
+        ref_c = ref_c * 0.5
+        ref.append(ref_h)
+    np.testing.assert_allclose(outputs, np.stack(ref, axis=1), rtol=1e-5, atol=1e-6)
+    (last2, outputs2, h2, _), counts2 = results['output_apart']
+    assert counts2 == [3]     # the outputs, h and the second state
+    np.testing.assert_allclose(outputs2[:, -1], 2. * h2, rtol=1e-6)
+
+
 # The matrix runs this suite with the Python linker (mode=FAST_COMPILE: no C compiles,
 # so a cold lane stays short). What users get by default is the C linker; this test
 # trains the same small conv + recurrent model both ways and requires equal results.

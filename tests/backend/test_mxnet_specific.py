@@ -96,31 +96,6 @@ def test_gradient_with_respect_to_an_input():
     np.testing.assert_allclose(gx, 2 * 4. * np.array([[1., 2., 3.]]))
 
 
-def test_input_gradients_when_a_later_call_first_asks_for_them():
-    # after a call that did not differentiate with respect to an input, later calls make
-    # the inputs without gradient buffers; a call that then asks for one runs again with
-    # them, and gets the true gradient (never zeros for an 'unreachable' input)
-    w = K.variable(np.array([[1.], [2.], [3.]]))
-    calls = []
-
-    def fn(x):
-        calls.append(1)
-        loss = K.sum(K.square(K.dot(x, w)))
-        targets = [w, x] if len(calls) >= 3 else [w]
-        return K.gradients(loss, targets), []
-    step = K.compiled_function(fn, [((None, 3), 'float32')])
-    x = np.array([[1., 0., 1.]], dtype='float32')
-    for _ in range(2):
-        (gw,) = step(x)
-        np.testing.assert_allclose(gw, 2 * 4. * np.array([[1.], [0.], [1.]]))
-    gw, gx = step(x)
-    assert len(calls) == 4    # the third call ran again, with gradient buffers
-    np.testing.assert_allclose(gx, 2 * 4. * np.array([[1., 2., 3.]]))
-    gw, gx = step(x)
-    assert len(calls) == 5
-    np.testing.assert_allclose(gx, 2 * 4. * np.array([[1., 2., 3.]]))
-
-
 def test_mxnet_errors_become_short_value_errors():
     import mxnet
     v = K.variable(np.ones((4, 5)))

@@ -16,8 +16,8 @@ from mxnet import np as mnp
 
 from minikeras.backend import adapter, state
 from minikeras.backend.mxnet.core import (
-    InputGradientsNeeded, MXNetError, NDArray, _RandomSites, _active_inputs,
-    _active_streams, _assign, _is_float_dtype, _mxnet_value_error, _t, is_variable)
+    MXNetError, NDArray, _RandomSites, _active_streams, _assign, _is_float_dtype,
+    _mxnet_value_error, _t, is_variable)
 
 
 def _to_numpy(x):
@@ -30,24 +30,21 @@ def compiled_function(fn, input_specs, name=None):
     specs = [(tuple(s), onp.dtype(d or state.floatx()).name) for s, d in input_specs]
     sites = _RandomSites()
     label = str(name or getattr(fn, '__name__', None) or 'compiled_function')
-    # float inputs get gradient buffers (so K.gradients may ask for d loss / d input) on
-    # the first call, and later only if a call asked for such a gradient: a buffer costs
-    # an input-sized allocation per call, and MXNet's backward pass then also computes
-    # the gradient of the first layer's input
-    input_grads = [True]
 
-    def trace(arrays):
-        attach = input_grads[0]
+    def call(*arrays):
+        adapter.check_arity(label, specs, arrays)
         tensors = []
-        for array, spec in zip(arrays, specs):
+        for i, (array, spec) in enumerate(zip(arrays, specs)):
+            if isinstance(array, NDArray):
+                array = array.asnumpy()
+            array = onp.asarray(array)
+            adapter.check_input(i, array, spec)
             tensor = mnp.array(array, dtype=spec[1])
-            if attach and _is_float_dtype(spec[1]):
-                tensor.attach_grad()
+            if _is_float_dtype(spec[1]):
+                tensor.attach_grad()  # so K.gradients may ask for d loss / d input
             tensors.append(tensor)
-        call_inputs = [tensors, attach, False]
         sites.start_call()
         _active_streams.append(sites)
-        _active_inputs.append(call_inputs)
         was_recording = autograd.set_recording(True)
         was_training = autograd.set_training(True)
         try:
@@ -60,24 +57,6 @@ def compiled_function(fn, input_specs, name=None):
             autograd.set_recording(was_recording)
             autograd.set_training(was_training)
             _active_streams.pop()
-            _active_inputs.pop()
-        input_grads[0] = call_inputs[2]
-        return outputs, updates
-
-    def call(*arrays):
-        adapter.check_arity(label, specs, arrays)
-        checked = []
-        for i, (array, spec) in enumerate(zip(arrays, specs)):
-            if isinstance(array, NDArray):
-                array = array.asnumpy()
-            array = onp.asarray(array)
-            adapter.check_input(i, array, spec)
-            checked.append(array)
-        try:
-            outputs, updates = trace(checked)
-        except InputGradientsNeeded:   # this call asks for them, earlier ones did not
-            input_grads[0] = True
-            outputs, updates = trace(checked)
         try:
             pending = []
             for var, value in updates:

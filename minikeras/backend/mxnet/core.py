@@ -268,27 +268,6 @@ def _differentiate(loss, targets):
             for g, t in zip(grads, targets)]
 
 
-class InputGradientsNeeded(Exception):
-    """Raised inside a compiled function's call when ``gradients`` asks for the gradient
-    with respect to one of its inputs and the call did not attach gradient buffers to
-    them (it attaches them only when an earlier call needed them); the call is run again
-    with the buffers."""
-
-
-_active_inputs = []   # per running compiled call: [its input tensors, whether attached, asked]
-
-
-def _note_input_targets(targets):
-    if not _active_inputs:
-        return
-    call = _active_inputs[-1]
-    ids = set(id(t) for t in call[0])
-    if any(id(t) in ids for t in targets):
-        call[2] = True
-        if not call[1]:
-            raise InputGradientsNeeded()
-
-
 def gradients(loss, variables):
     if not isinstance(loss, NDArray):
         raise TypeError('gradients: expected the loss as an MXNet tensor computed inside a '
@@ -310,7 +289,6 @@ def gradients(loss, variables):
         if not _is_float_dtype(v.dtype):
             raise ValueError('gradients: cannot differentiate with respect to %r of dtype %s '
                              '(only float tensors)' % (getattr(v, 'name', v), v.dtype))
-    _note_input_targets(targets)
     if loss.ndim != 0 and loss.size != 1:
         loss = loss.sum()
     grads = _differentiate(loss, targets)

@@ -13,9 +13,9 @@ def _mask_like(mask_t, ref):
 
 def _outer_intermediates(step_function, x_time, initial_states, constants):
     """Computed tensors from outside the loop that the step uses (e.g. dropout masks
-    drawn once per sequence), and whether the step's output is its first new state. Passing them to scan as non-sequences keeps them computed
-    once, outside the loop; otherwise scan would copy their graph (random draws
-    included) into every step."""
+    drawn once per sequence), and whether the step's output is its first new state.
+    Passing those tensors to scan as non-sequences keeps them computed once, outside the
+    loop; otherwise scan would copy their graph (random draws included) into every step."""
     dummies = [x_time[0].type()] + [s.type() for s in initial_states]
     output, new_states = step_function(dummies[0], list(dummies[1:]) + list(constants))
     new_states = list(new_states)
@@ -76,10 +76,8 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
         _compile._add_pending_updates(updates)
     if not isinstance(results, (list, tuple)):
         results = [results]
-    if output_is_state:    # the step's output is its first state: scan stacked it once
-        outputs, states = results[0], list(results)
-    else:
-        outputs, states = results[0], list(results[1:])
+    # when the step's output is its first state, scan stacked it once: results[0] is both
+    outputs, states = results[0], list(results if output_is_state else results[1:])
     last_output = outputs[-1]
     out_axes = list(range(outputs.ndim))
     outputs = outputs.dimshuffle([1, 0] + out_axes[2:])
@@ -141,8 +139,6 @@ def _scan(step_function, x_time, mask_time, initial_states, constants, go_backwa
                                                   constants)
     call_step = _scan_step(step_function, outer, len(initial_states), len(constants))
     if mask_time is None:
-        output_is_state = output_is_state and bool(initial_states)
-
         def _step(x_t, *rest):
             states, output, new_states = call_step(x_t, rest)
             fitted = _fit_states(new_states, states)

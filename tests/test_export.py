@@ -329,12 +329,18 @@ def test_model_made_on_another_engine_exports_through_the_subprocess(tmp_path):
 
 @needs_engine
 def test_subprocess_path_in_this_process(monkeypatch, tmp_path):
-    """The h5 + subprocess route taken from this process (forced), whatever its engine."""
+    """The h5 + subprocess route taken from this process (forced), whatever its engine:
+    the export and the verification are served by one worker, which stops on close."""
     monkeypatch.setattr(export, '_in_process', lambda: False)
+    export._pool.close_all()
     model = fill_weights(recurrent())
     path = export.export_model(model, target(tmp_path, 'tflite'), 'tflite')
+    workers = list(export._pool._workers.values())
     report = export.verify(model, path, 'tflite', data_for(model))
     assert 'subprocess' in report['runtime']
+    assert len(workers) == 1 and list(export._pool._workers.values()) == workers
+    export._pool.close_all()
+    assert workers[0].proc.poll() == 0
 
 
 # --- errors ------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ the converter packages must be installed, not the training engine:
   written in this process;
 - otherwise the model is saved to a temporary h5 file and exported by a subprocess that
   runs the export engine: the current Python if it can, else the Python named by the
-  ``MINIKERAS_EXPORT_PYTHON`` environment variable.
+  ``MINIKERAS_EXPORT_PYTHON`` environment variable. That subprocess stays running for the
+  next export or verification until this process exits (``_pool``).
 
 ``verify(model, path, format, x)`` runs the exported file in its own runtime
 (``tf.saved_model.load``, the TFLite interpreter, ``onnxruntime``) and compares it with
@@ -23,7 +24,6 @@ import importlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -31,6 +31,7 @@ import numpy as np
 
 import minikeras.backend as K
 from minikeras.backend import export_target
+from minikeras.export import _pool
 from minikeras.models import persistence
 from minikeras.models.network import Network
 
@@ -373,9 +374,6 @@ def _pythons():
     return out
 
 
-_WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), '_worker.py')
-
-
 _ERROR_TYPES = {
     'ExportError': ExportError, 'VerificationError': VerificationError,
     'ValueError': ValueError, 'TypeError': TypeError, 'ImportError': ImportError,
@@ -386,7 +384,8 @@ _ERROR_TYPES = {
 
 
 def _run_worker(job, scratch):
-    """Run ``job`` (a dict) in a subprocess of the export engine; returns its result dict."""
+    """Run ``job`` (a dict) in a subprocess of the export engine (one kept running for
+    the next job, ``_pool``); returns its result dict."""
     job_file = os.path.join(scratch, 'job.json')
     result_file = os.path.join(scratch, 'result.json')
     job = dict(job, result=result_file, settings=_settings())
@@ -401,12 +400,10 @@ def _run_worker(job, scratch):
         if os.path.exists(result_file):
             os.remove(result_file)
         try:
-            proc = subprocess.Popen([python, _WORKER, job_file],
-                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            _, code, tail = _pool.run(python, env, job_file)
         except OSError as e:
             tried.append('%s (cannot start it: %s)' % (python, e))
             continue
-        out, err = proc.communicate()
         result = None
         if os.path.exists(result_file):
             with open(result_file) as f:
@@ -415,9 +412,8 @@ def _run_worker(job, scratch):
             tried.append('%s (%s)' % (python, result.get('message')))
             continue
         if result is None:
-            tail = (err or out or b'').decode('utf8', 'replace').strip()[-2000:]
             raise RuntimeError('the export subprocess (%s) failed with exit code %s and no '
-                               'result:\n%s' % (python, proc.returncode, tail))
+                               'result:\n%s' % (python, code, tail))
         if result.get('status') != 'ok':
             cls = _ERROR_TYPES.get(result.get('type'), RuntimeError)
             raise cls('%s [raised in the export subprocess, %s, engine %s]'

@@ -1,4 +1,5 @@
-"""The export subprocess: ``python .../minikeras/export/_worker.py JOB.json``.
+"""The export subprocess: ``python .../minikeras/export/_worker.py JOB.json`` runs one job;
+``... _worker.py --serve`` runs jobs whose file paths arrive on stdin (``_pool``).
 
 Run as a script, not with ``-m``: importing anything from the package loads the engine,
 and this script must catch an engine that cannot load (to report it as 'no-engine').
@@ -8,7 +9,9 @@ model lives on another engine. Actions: 'export' (load the h5 model, export it) 
 'run' (run an exported file on inputs from an .npz, write outputs to an .npz). The result
 (status, error type and message) goes to the job's result file as JSON; status
 'no-engine' means this Python cannot load the export engine, so the caller tries the next
-interpreter."""
+interpreter. When serving, each job is answered with a line ``done`` on stdout once its
+result is written (what the job prints goes to stderr); a worker that cannot load the
+engine writes that result and exits without answering; stdin closing ends the worker."""
 import json
 import os
 import sys
@@ -24,11 +27,10 @@ def _write(path, result):
         json.dump(result, f)
 
 
-def main(argv):
-    if len(argv) != 1:
-        sys.stderr.write('usage: python minikeras/export/_worker.py JOB.json\n')
-        return 2
-    with open(argv[0]) as f:
+def _job(path):
+    """Run the job in the JSON file ``path``; returns its status: 'ok', 'error' or
+    'no-engine'."""
+    with open(path) as f:
         job = json.load(f)
     result_file = job['result']
     try:
@@ -36,8 +38,9 @@ def main(argv):
     except Exception as e:  # the export engine cannot load in this Python
         _write(result_file, {'status': 'no-engine', 'message': '%s: %s'
                              % (type(e).__name__, str(e).splitlines()[0] if str(e) else '')})
-        return 3
+        return 'no-engine'
     try:
+        K.clear_session()     # nothing of an earlier job's models stays in the graph
         settings = job.get('settings') or {}
         if settings:
             K.set_floatx(settings['floatx'])
@@ -49,7 +52,29 @@ def main(argv):
         result = {'status': 'error', 'type': type(e).__name__, 'message': str(e),
                   'traceback': traceback.format_exc()}
     _write(result_file, result)
-    return 0 if result['status'] == 'ok' else 1
+    return result['status']
+
+
+def _serve():
+    answers = os.fdopen(os.dup(1), 'w')
+    os.dup2(2, 1)          # what the export prints must not mix with the answers
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        if _job(json.loads(line)) == 'no-engine':
+            return 3
+        answers.write('done\n')
+        answers.flush()
+    return 0
+
+
+def main(argv):
+    if argv == ['--serve']:
+        return _serve()
+    if len(argv) != 1:
+        sys.stderr.write('usage: python minikeras/export/_worker.py JOB.json | --serve\n')
+        return 2
+    return {'ok': 0, 'error': 1, 'no-engine': 3}[_job(argv[0])]
 
 
 def _run(job):

@@ -116,6 +116,29 @@ def test_random_streams_inside_scan_advance():
     assert not np.array_equal(a, b)
 
 
+def test_random_draws_are_numpy_generator_ops_that_advance_and_repeat_by_seed():
+    """Both implementations draw with NumPy (classic Theano's MRG streams would compute
+    each number in Python under the suite's Python linker): the compiled graph's random
+    op is a NumPy-backed one, each call draws anew, and a seed repeats the sequence."""
+    def make(seed):
+        def fn(x):
+            return [x + K.random_uniform((2, 1000), seed=seed),
+                    K.dropout(x + 1., 0.5, seed=seed)], []
+        return K.compiled_function(fn, [((2, 1000), 'float32')])
+    f, g = make(11), make(11)
+    ops = [type(n.op).__name__ for n in f.engine_function.maker.fgraph.apply_nodes]
+    assert not [o for o in ops if 'mrg' in o.lower()], ops
+    assert [o for o in ops if o in ('RandomFunction', 'RandomVariable') or
+            'Uniform' in o or 'Binomial' in o], ops
+    x = np.zeros((2, 1000), 'float32')
+    first, second = f(x), f(x)
+    assert not np.array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[0], g(x)[0])
+    u = first[0]
+    assert 0.0 <= u.min() and u.max() < 1.0 and abs(u.mean() - 0.5) < 0.05
+    kept = first[1] != 0
+    assert 0.4 < kept.mean() < 0.6 and np.allclose(first[1][kept], 2.)
+
 def _forward_scan_outputs(fn):
     """The number of outputs of each forward loop (scan, not its gradient) in ``fn``."""
     graph = fn.engine_function.maker.fgraph

@@ -1,7 +1,7 @@
 """Theano/PyTensor adapter: random tensors.
 
-Each call makes its own seeded stream (Theano: MRG_RandomStreams; PyTensor: a shared
-NumPy Generator) whose state advances on every call of a compiled function, so each
+Each call makes its own seeded stream (Theano: a shared NumPy RandomState; PyTensor: a
+shared NumPy Generator) whose state advances on every call of a compiled function, so each
 step draws fresh values and the same seed repeats the same sequence.
 """
 import numpy as np
@@ -48,7 +48,7 @@ def _size(shape):
 def _draw_uniform(size, ndim, dtype, seed):
     source = _impl.RandomSource(_seed(seed))
     if _impl.IMPL == 'theano':
-        return source._mrg.uniform(size=size, low=0., high=1., ndim=ndim, dtype=dtype)
+        return source._th.uniform(size=size, low=0., high=1., ndim=ndim, dtype=dtype)
     return source.uniform(size, 0., 1., dtype)
 
 
@@ -65,7 +65,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     size, static, nd = _size(shape)
     source = _impl.RandomSource(_seed(seed))
     if _impl.IMPL == 'theano':
-        out = source._mrg.normal(size=size, avg=mean, std=stddev, ndim=nd, dtype=dtype)
+        out = source._th.normal(size=size, avg=mean, std=stddev, ndim=nd, dtype=dtype)
     else:
         out = source.normal(size, mean, stddev, dtype)
     return _tag(T.cast(out, dtype), static)

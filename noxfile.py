@@ -126,10 +126,11 @@ LANES = {
 # What the NOT RUN message suggests installing when a lane's Python is missing.
 SUGGESTED_PYTHON = {'3.6': '3.6.15', '3.11': '3.11.7', '3.12': '3.12.1'}
 
-# Minutes each lane takes (build + tests) with cold caches on a busy 2-core machine
-# (measured 2026-12-03, less what the export worker and Theano's NumPy random streams
-# saved since); scripts/test-matrix.sh splits the lanes into two queues of similar total
-# that run side by side.
+# Minutes each lane takes (build + tests) with cold caches on a busy 2-core machine, as
+# estimated before the cold run of 56bbd85 (2026-12-03 evening), which measured pytensor
+# 29, theano36 20, tensorflow 16, jax 13, cntk36 12, mxnet 9, deploy 3, numpy 2 with the
+# queues these make (50 and 54 minutes); scripts/test-matrix.sh splits the lanes into two
+# queues of similar total that run side by side.
 LANE_WEIGHT = {'theano36': 14, 'pytensor': 28, 'tensorflow': 15, 'mxnet': 8, 'cntk36': 13,
                'jax': 13, 'numpy': 1, 'deploy': 6}
 

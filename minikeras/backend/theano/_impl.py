@@ -343,14 +343,15 @@ class RandomSource(object):
             self._rng.default_update = next_rng
         return value
 
-    def uniform(self, size, low, high, dtype):
+    def uniform(self, size, low, high, dtype, ndim=None):
+        """``ndim``: the result's number of axes when ``size`` is symbolic (Theano)."""
         if IMPL == 'theano':
-            return self._th.uniform(size=size, low=low, high=high, dtype=dtype)
+            return self._th.uniform(size=size, low=low, high=high, ndim=ndim, dtype=dtype)
         return T.cast(self._pytensor_draw('uniform', low, high, size=size), dtype)
 
-    def normal(self, size, avg, std, dtype):
+    def normal(self, size, avg, std, dtype, ndim=None):
         if IMPL == 'theano':
-            return self._th.normal(size=size, avg=avg, std=std, dtype=dtype)
+            return self._th.normal(size=size, avg=avg, std=std, ndim=ndim, dtype=dtype)
         return T.cast(self._pytensor_draw('normal', avg, std, size=size), dtype)
 
 

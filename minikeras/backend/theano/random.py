@@ -46,10 +46,7 @@ def _size(shape):
 
 
 def _draw_uniform(size, ndim, dtype, seed):
-    source = _impl.RandomSource(_seed(seed))
-    if _impl.IMPL == 'theano':
-        return source._th.uniform(size=size, low=0., high=1., ndim=ndim, dtype=dtype)
-    return source.uniform(size, 0., 1., dtype)
+    return _impl.RandomSource(_seed(seed)).uniform(size, 0., 1., dtype, ndim)
 
 
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
@@ -63,11 +60,7 @@ def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     dtype = _floatx_dtype(dtype)
     size, static, nd = _size(shape)
-    source = _impl.RandomSource(_seed(seed))
-    if _impl.IMPL == 'theano':
-        out = source._th.normal(size=size, avg=mean, std=stddev, ndim=nd, dtype=dtype)
-    else:
-        out = source.normal(size, mean, stddev, dtype)
+    out = _impl.RandomSource(_seed(seed)).normal(size, mean, stddev, dtype, nd)
     return _tag(T.cast(out, dtype), static)
 
 

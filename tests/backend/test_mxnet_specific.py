@@ -96,6 +96,51 @@ def test_gradient_with_respect_to_an_input():
     np.testing.assert_allclose(gx, 2 * 4. * np.array([[1., 2., 3.]]))
 
 
+def test_input_gradients_learned_on_the_first_call_and_asked_later():
+    """Only the inputs a call differentiates get gradient buffers; a later call that
+    asks for another input's gradient still gets it (the call runs again with every
+    buffer), and its updates are applied once."""
+    w = K.variable(np.array([[1.], [2.], [3.]]))
+    count = K.variable(0.)
+    ask = {'x': False}
+
+    def fn(x, z):
+        loss = K.sum(K.square(K.dot(x, w))) + K.sum(z)
+        targets = [w] + ([x, z] if ask['x'] else [])
+        return K.gradients(loss, targets), [(count, count + 1.)]
+    f = K.compiled_function(fn, [((None, 3), 'float32'), ((None, 1), 'float32')])
+    x = np.array([[1., 0., 1.]], dtype='float32')
+    z = np.ones((1, 1), 'float32')
+    (gw,) = f(x, z)
+    np.testing.assert_allclose(gw, 2 * 4. * x.T)
+    ask['x'] = True
+    gw, gx, gz = f(x, z)
+    np.testing.assert_allclose(gx, 2 * 4. * np.array([[1., 2., 3.]]))
+    np.testing.assert_allclose(gz, [[1.]])
+    assert K.get_value(count) == 2.      # the call that ran again counted once
+    gw, gx, gz = f(x, z)
+    np.testing.assert_allclose(gx, 2 * 4. * np.array([[1., 2., 3.]]))
+
+
+def test_inputs_are_copied_and_callers_arrays_stay_writable():
+    """A call's inputs enter MXNet as a private copy (no wait on the engine): changing
+    the caller's array afterwards changes nothing in flight, and it stays writable."""
+    w = K.variable(np.ones((3, 1)))
+    f = K.compiled_function(lambda x: ([K.dot(x, w)], [(w, w * 2.)]),
+                            [((None, 3), 'float32')])
+    x = np.ones((2, 3), 'float32')
+    first = f(x)[0]
+    x[:] = 5.
+    assert x.flags.writeable
+    np.testing.assert_allclose(first, [[3.], [3.]])
+    np.testing.assert_allclose(f(x)[0], [[30.], [30.]])
+    np.testing.assert_allclose(K.get_value(w), np.full((3, 1), 4.))
+    ints = np.array([[1, 2, 3]], dtype='int8')           # a dtype DLPack cannot share
+    g = K.compiled_function(lambda i: ([K.cast(i, 'float32') * 2.], []),
+                            [((None, 3), 'int8')])
+    np.testing.assert_allclose(g(ints)[0], [[2., 4., 6.]])
+
+
 def test_mxnet_errors_become_short_value_errors():
     import mxnet
     v = K.variable(np.ones((4, 5)))

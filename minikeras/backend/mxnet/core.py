@@ -95,6 +95,23 @@ def _t(x, dtype=None):
     return mnp.array(array, dtype=array.dtype)
 
 
+_SHARABLE = frozenset(['bool', 'uint8', 'int32', 'int64', 'uint32', 'uint64', 'float16',
+                       'float32', 'float64'])
+
+
+def _from_host(values):
+    """A private copy of the numpy array ``values`` as an MXNet array, made without
+    waiting for MXNet's engine. ``mnp.array`` copies through an engine op and waits for
+    it, so at the start of a step it waits for all the work still queued from the
+    previous step (with one engine thread, the queue is first in, first out). Here the
+    MXNet array shares the memory of a fresh numpy copy (DLPack) and keeps it alive, so
+    the next step's ops are queued while the engine finishes the last one's."""
+    if values.dtype.name not in _SHARABLE:
+        return mnp.array(values, dtype=values.dtype)
+    values = onp.array(values, order='C', copy=True)
+    return mx.nd.from_numpy(values, zero_copy=True, array_cls=mnp.ndarray)
+
+
 def _is_float_dtype(dt):
     return onp.issubdtype(onp.dtype(dt), onp.floating)
 
@@ -268,6 +285,32 @@ def _differentiate(loss, targets):
             for g, t in zip(grads, targets)]
 
 
+class _InputGradientAsked(Exception):
+    """A compiled function's call asked for the gradient of an input it had given no
+    gradient buffer (see ``compile.py``): the call starts again with every buffer."""
+
+
+class _InputWatch(object):
+    """The inputs of the compiled function being called: which have a gradient buffer,
+    and which ``gradients`` asked for."""
+
+    def __init__(self, tensors, with_grad):
+        self.index = {id(t): i for i, t in enumerate(tensors)}
+        self.with_grad = with_grad
+        self.asked = set()
+
+    def check(self, targets):
+        for v in targets:
+            i = self.index.get(id(v))
+            if i is not None:
+                self.asked.add(i)
+                if i not in self.with_grad:
+                    raise _InputGradientAsked(i)
+
+
+_input_watches = []
+
+
 def gradients(loss, variables):
     if not isinstance(loss, NDArray):
         raise TypeError('gradients: expected the loss as an MXNet tensor computed inside a '
@@ -289,6 +332,8 @@ def gradients(loss, variables):
         if not _is_float_dtype(v.dtype):
             raise ValueError('gradients: cannot differentiate with respect to %r of dtype %s '
                              '(only float tensors)' % (getattr(v, 'name', v), v.dtype))
+    if _input_watches:
+        _input_watches[-1].check(targets)
     if loss.ndim != 0 and loss.size != 1:
         loss = loss.sum()
     grads = _differentiate(loss, targets)
@@ -313,9 +358,9 @@ def stop_gradient(variables):
 #   numpy's global generator on the function's first call (TensorFlow draws op seeds
 #   when tracing): each call draws fresh values, and the sequence is reproducible.
 # - A compiled function remembers what each site drew on its last call and draws the
-#   next values (and copies them into MXNet) when it is called, with its inputs: a copy
-#   into MXNet waits for the engine's queued work, so it is done before any op of the
-#   step is queued, never in the middle of the step.
+#   next values (into MXNet arrays that share numpy's memory) ahead of the call that
+#   uses them: at the end of a call, while it waits for the engine to compute its
+#   outputs, so the drawing costs the step no time.
 
 _active_streams = []
 
@@ -332,9 +377,13 @@ class _RandomSites(object):
 
     def start_call(self):
         self.calls = 0
-        self.ahead = {}
+        self.draw_ahead()
+
+    def draw_ahead(self):
+        """Draw the next call's values for every site that has none drawn yet."""
         for site, (key, sample, dtype) in self.recipes.items():
-            self.ahead[site] = (key, _to_mx(sample(self.streams[site]), dtype))
+            if site not in self.ahead:
+                self.ahead[site] = (key, _to_mx(sample(self.streams[site]), dtype))
 
     def draw(self, key, seed, sample, dtype):
         self.calls += 1
@@ -351,8 +400,7 @@ class _RandomSites(object):
 
 
 def _to_mx(values, dtype):
-    values = onp.asarray(values, dtype=dtype)
-    return mnp.array(values, dtype=values.dtype)
+    return _from_host(onp.asarray(values, dtype=dtype))
 
 
 def _random_tensor(key, seed, sample, dtype):

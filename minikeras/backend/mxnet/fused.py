@@ -1,9 +1,9 @@
-"""MXNet adapter: the fused ops. ``lstm`` runs MXNet's fused RNN operator (``npx.rnn``,
-mode 'lstm', what Gluon's ``rnn.LSTM`` runs: one op for the whole sequence, forward and
-backward, instead of ~15 recorded ops per time step); MXNet's gate order is Keras's
-(i, f, c, o), its parameters one flat vector [W_ih, W_hh, b_ih, b_hh] with (4 units, in)
-matrices: built from the Keras weights inside the recorded step, so autograd carries the
-gradients back to them. Other dtypes than float32 take the generic loop.
+"""MXNet adapter: the fused ops. ``lstm`` runs MXNet's fused RNN operator (mode 'lstm',
+what Gluon's ``rnn.LSTM`` runs: one op for the whole sequence, forward and backward,
+instead of ~15 recorded ops per time step) in a cached graph (``_lstm_op``); MXNet's gate
+order is Keras's (i, f, c, o), its parameters one flat vector [W_ih, W_hh, b_ih, b_hh]
+with (4 units, in) matrices: packed from the Keras weights inside the graph, so autograd
+carries the gradients back to them. Other dtypes than float32 take the generic loop.
 
 ``optimizer_step`` goes through MXNet's fused update operators (one kernel per
 parameter instead of five to ten element-wise ops), as Gluon's ``Trainer`` does.
@@ -74,6 +74,38 @@ def _ops():
     return sys.modules[__package__]
 
 
+_LSTM_OPS = {}   # (units, has bias) -> the cached LSTM graph
+
+
+def _lstm_op(units, has_bias):
+    """The LSTM as one cached MXNet graph (what a hybridized Gluon ``rnn.LSTM`` runs):
+    (x batch-major, kernel, recurrent kernel[, bias], h0, c0) -> (sequence batch-major,
+    h, c). The weights' packing and the layout changes run inside it, and with static
+    allocation the fused RNN operator keeps its state (oneDNN's primitive and weight
+    layout) from call to call: called op by op, MXNet builds that state again on every
+    call, which made the forward and backward pass ~1.5x slower. A new input shape
+    plans the graph again."""
+    key = (units, has_bias)
+    if key not in _LSTM_OPS:
+        sym = mx.sym
+        names = ['x', 'kernel', 'recurrent_kernel'] + (['bias'] if has_bias else []) + \
+            ['h0', 'c0']
+        v = {name: sym.var(name) for name in names}
+        bias = v['bias'] if has_bias else sym.zeros(shape=(4 * units,))
+        params = sym.concat(sym.reshape(sym.transpose(v['kernel']), shape=(-1,)),
+                            sym.reshape(sym.transpose(v['recurrent_kernel']), shape=(-1,)),
+                            bias, sym.zeros(shape=(4 * units,)), dim=0)
+        seq, h, c = sym.RNN(data=sym.SwapAxis(v['x'], dim1=0, dim2=1), parameters=params,
+                            state=sym.expand_dims(v['h0'], axis=0),
+                            state_cell=sym.expand_dims(v['c0'], axis=0), mode='lstm',
+                            state_size=units, num_layers=1, state_outputs=True)
+        graph = sym.Group([sym.SwapAxis(seq, dim1=0, dim2=1), sym.reshape(h, shape=(-3, -2)),
+                           sym.reshape(c, shape=(-3, -2))]).as_np_ndarray()
+        _LSTM_OPS[key] = mx.ndarray.CachedOp(graph, [('static_alloc', True),
+                                                     ('static_shape', True)])
+    return _LSTM_OPS[key]
+
+
 def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwards=False):
     arrays = [inputs, kernel, recurrent_kernel] + list(initial_states) + (
         [bias] if bias is not None else [])
@@ -84,17 +116,10 @@ def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwar
     units = int(recurrent_kernel.shape[0])
     if go_backwards:
         x = mnp.flip(x, axis=1)
-    zeros = mnp.zeros((4 * units,), dtype=x.dtype)
-    params = mnp.concatenate([mnp.transpose(kernel).reshape(-1),
-                              mnp.transpose(recurrent_kernel).reshape(-1),
-                              bias if bias is not None else zeros, zeros])
-    h0, c0 = [mnp.expand_dims(s, 0) for s in initial_states]
-    out, h, c = mx.npx.rnn(data=mnp.swapaxes(x, 0, 1), parameters=params, state=h0,
-                           state_cell=c0, mode='lstm', state_size=units, num_layers=1,
-                           state_outputs=True)
-    # the last output from the time-major result: when the layer returns only it, the
-    # (batch, time) copy of the sequence is not differentiated through
-    return out[-1], mnp.swapaxes(out, 0, 1), [h[0], c[0]]
+    weights = [kernel, recurrent_kernel] + ([bias] if bias is not None else [])
+    seq, h, c = _lstm_op(units, bias is not None)(x, *(weights + list(initial_states)))
+    # without a mask the last output is the last state
+    return h, seq, [h, c]
 
 
 def optimizer_step(method, params, grads, slots, lr, config):

@@ -233,7 +233,7 @@ def count_params(x):
 
 
 def cast(x, dtype):
-    return _t(x).astype(onp.dtype(dtype).name)
+    return _t(x).astype(onp.dtype(dtype).name, copy=False)  # the same dtype: no copy op
 
 
 zeros, ones, eye = adapter.filled_variables(

@@ -165,7 +165,7 @@ def bias_add(x, bias, data_format=None):
             # broadcast add, a slow reduction in MXNet 1.9)
             rows = x.size // bias.shape[0]
             outer = mnp.dot(_ones_column(rows, x.dtype), mnp.reshape(bias, (1, -1)))
-            return x + mnp.reshape(outer, x.shape)
+            return x + (outer if x.ndim == 2 else mnp.reshape(outer, x.shape))
         return x + bias
     shape = [1] * x.ndim
     shape[channel_axis] = -1
@@ -186,12 +186,16 @@ def _op_padding(x, pads):
 def _to_channels_first(x, data_format):
     if _channels_first(data_format):
         return x
+    if x.shape[-1] == 1:   # one channel: the same memory order, no transpose
+        return mnp.reshape(x, (x.shape[0], 1) + tuple(x.shape[1:-1]))
     return mnp.moveaxis(x, -1, 1)
 
 
 def _from_channels_first(y, data_format):
     if _channels_first(data_format):
         return y
+    if y.shape[1] == 1:
+        return mnp.reshape(y, (y.shape[0],) + tuple(y.shape[2:]) + (1,))
     return mnp.moveaxis(y, 1, -1)
 
 
@@ -356,6 +360,14 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _t(x)
     pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
+    if not _channels_first(data_format):
+        pads, _ = _geometry(x.shape[1:3], pool_size, strides, (1, 1), padding)
+        if all(b == a for b, a in pads):
+            # MXNet pools channels_last data on the CPU: no transposes of the activations
+            return npx.pooling(x, kernel=pool_size, stride=strides,
+                               pad=tuple(b for b, _ in pads), pool_type=pool_mode,
+                               pooling_convention='valid', count_include_pad=False,
+                               layout='NHWC')
     x = _to_channels_first(x, data_format)
     pads, _ = _geometry(x.shape[2:], pool_size, strides, (1, 1), padding)
     if all(b == a for b, a in pads):

@@ -106,8 +106,8 @@ def _from_host(values):
     previous step (with one engine thread, the queue is first in, first out). Here the
     MXNet array shares the memory of a fresh numpy copy (DLPack) and keeps it alive, so
     the next step's ops are queued while the engine finishes the last one's."""
-    if values.dtype.name not in _SHARABLE:
-        return mnp.array(values, dtype=values.dtype)
+    if values.dtype.name not in _SHARABLE or not values.dtype.isnative:
+        return mnp.array(values, dtype=values.dtype.name)
     values = onp.array(values, order='C', copy=True)
     return mx.nd.from_numpy(values, zero_copy=True, array_cls=mnp.ndarray)
 

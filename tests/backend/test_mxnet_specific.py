@@ -141,6 +141,30 @@ def test_inputs_are_copied_and_callers_arrays_stay_writable():
     np.testing.assert_allclose(g(ints)[0], [[2., 4., 6.]])
 
 
+@pytest.mark.parametrize('shape,data_format', [
+    ((4, 5), None), ((2, 3, 4, 5), 'channels_last'), ((2, 3, 4, 5), 'channels_first'),
+    ((2, 3, 4), 'channels_first'), ((2, 3, 2, 2, 3), 'channels_first'), ((1, 3), None),
+    ((2, 3, 1, 1), 'channels_first'), ((2, 5), 'channels_first')])
+def test_bias_add_while_recording_spreads_the_bias_by_products(shape, data_format):
+    """Inside a compiled function the bias is spread to x's shape by products with ones
+    (its gradient is then a matrix product, not MXNet's slow broadcast reduction):
+    the same values and bias gradient as the NumPy reference, for every channel axis."""
+    rng = np.random.RandomState(0)
+    x = rng.randn(*shape).astype('float32')
+    axis = 1 if data_format == 'channels_first' else len(shape) - 1
+    b = rng.randn(shape[axis]).astype('float32')
+    bv = K.variable(b)
+
+    def fn(xt):
+        out = K.bias_add(xt, bv, data_format)
+        return [out] + K.gradients(K.sum(K.square(out)), [bv]), []
+    out, grad = K.compiled_function(fn, [(shape, 'float32')])(x)
+    want = R.bias_add(x, b, data_format)
+    np.testing.assert_allclose(out, want, rtol=1e-6, atol=1e-6)
+    others = tuple(i for i in range(len(shape)) if i != axis)
+    np.testing.assert_allclose(grad, (2 * want).sum(axis=others), rtol=1e-5, atol=1e-5)
+
+
 def test_mxnet_errors_become_short_value_errors():
     import mxnet
     v = K.variable(np.ones((4, 5)))

@@ -99,16 +99,18 @@ _SHARABLE = frozenset(['bool', 'uint8', 'int32', 'int64', 'uint32', 'uint64', 'f
                        'float32', 'float64'])
 
 
-def _from_host(values):
+def _from_host(values, fresh=False):
     """A private copy of the numpy array ``values`` as an MXNet array, made without
     waiting for MXNet's engine. ``mnp.array`` copies through an engine op and waits for
     it, so at the start of a step it waits for all the work still queued from the
     previous step (with one engine thread, the queue is first in, first out). Here the
     MXNet array shares the memory of a fresh numpy copy (DLPack) and keeps it alive, so
-    the next step's ops are queued while the engine finishes the last one's."""
+    the next step's ops are queued while the engine finishes the last one's. ``fresh``:
+    ``values`` is already a new array nothing else holds (no second copy)."""
     if values.dtype.name not in _SHARABLE or not values.dtype.isnative:
         return mnp.array(values, dtype=values.dtype.name)
-    values = onp.array(values, order='C', copy=True)
+    values = onp.ascontiguousarray(values) if fresh else onp.array(values, order='C',
+                                                                    copy=True)
     return mx.nd.from_numpy(values, zero_copy=True, array_cls=mnp.ndarray)
 
 
@@ -400,7 +402,8 @@ class _RandomSites(object):
 
 
 def _to_mx(values, dtype):
-    return _from_host(onp.asarray(values, dtype=dtype))
+    """A random sample (a new numpy array) as an MXNet array of ``dtype``."""
+    return _from_host(onp.asarray(values, dtype=dtype), fresh=True)
 
 
 def _random_tensor(key, seed, sample, dtype):

@@ -167,10 +167,11 @@ def bias_add(x, bias, data_format=None):
         c = int(bias.shape[0])
         before = int(onp.prod(x.shape[:channel_axis], dtype=onp.int64))
         after = int(onp.prod(x.shape[channel_axis + 1:], dtype=onp.int64))
-        row = mnp.reshape(bias, (1, c))
         if after > 1:   # (c, after): each channel's value over the axes after it
             row = mnp.reshape(mnp.dot(mnp.reshape(bias, (c, 1)), _ones((1, after), x.dtype)),
                               (1, c * after))
+        else:
+            row = mnp.reshape(bias, (1, c))
         spread = mnp.dot(_ones((before, 1), x.dtype), row) if before > 1 else row
         return x + (spread if spread.shape == x.shape else mnp.reshape(spread, x.shape))
     if channel_axis == x.ndim - 1:

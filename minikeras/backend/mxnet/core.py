@@ -15,6 +15,7 @@ attached so autograd can differentiate with respect to them.
 import ctypes
 import functools
 import re
+import weakref
 
 import numpy as onp
 
@@ -74,6 +75,76 @@ def _translate_errors(fn):
     return op
 
 
+# --- graph capture bookkeeping (see ``capture``) -------------------------------------
+# Arrays a captured step may read without making them: variables, constants and cached
+# helper arrays, marked as leaves of autograd's record so the ops on them are recorded
+# and the leaves can be named. ``_traces`` holds the trace of the call being traced.
+
+_traces = []
+_KNOWN = {}   # id -> weak reference
+_zeros = mnp.zeros   # (``capture`` wraps mx.np's creation functions while tracing)
+
+
+def _mark(array):
+    """Make ``array`` a leaf of autograd's record (no gradient) unless it has a record."""
+    try:
+        autograd.get_symbol(array)
+    except MXNetError:
+        autograd.mark_variables([array], [_zeros(array.shape, dtype=array.dtype)], 'null')
+    return array
+
+
+def _known(array):
+    """Note ``array`` as one a captured step may read (it stays where it is)."""
+    key = id(array)
+    _KNOWN[key] = weakref.ref(array, lambda _, key=key: _KNOWN.pop(key, None))
+    return _mark(array)
+
+
+def _known_arrays():
+    return [a for a in (ref() for ref in list(_KNOWN.values())) if a is not None]
+
+
+def _foldable(result, channel_axis, with_bias):
+    """While tracing: ``with_bias(bias)`` computes ``result`` plus a bias on
+    ``channel_axis`` in one op (a convolution's or inner product's own bias)."""
+    _traces[-1].folds[id(result)] = (result, channel_axis, with_bias)
+
+
+def _fold(x, channel_axis, bias):
+    """``x`` plus ``bias`` as the op that made ``x`` with its own bias, while tracing;
+    else None. The op without the bias is then left out of the captured graph (nothing
+    it computes is read), and the bias gradient is the op's (MXNet's broadcast add has a
+    slow backward)."""
+    if not _traces:
+        return None
+    fold = _traces[-1].folds.get(id(x))
+    if fold is None or fold[0] is not x or fold[1] != channel_axis or bias.ndim != 1 or \
+            bias.dtype != x.dtype or int(bias.shape[0]) != int(x.shape[channel_axis]):
+        return None
+    return fold[2](bias)
+
+
+def _shadow(result, first):
+    """While tracing: channels_last ``result`` is ``first`` (channels_first) moved."""
+    _traces[-1].shadows[id(result)] = (result, first)
+
+
+def _shadow_of(x):
+    """The channels_first form of ``x`` noted while tracing, or None."""
+    if not _traces:
+        return None
+    shadow = _traces[-1].shadows.get(id(x))
+    return shadow[1] if shadow is not None and shadow[0] is x else None
+
+
+def _note(array):
+    """An array made while a call is traced (a constant the step may read)."""
+    if _traces:
+        _traces[-1].leaves.append(_mark(array))
+    return array
+
+
 # --- conversions --------------------------------------------------------------------
 
 def _np_dtype(dtype):
@@ -92,7 +163,7 @@ def _t(x, dtype=None):
     if hasattr(x, 'numpy') and not isinstance(x, onp.ndarray):  # e.g. a framework tensor
         x = x.numpy()
     array = onp.asarray(x) if dtype is None else onp.asarray(x, dtype=dtype)
-    return mnp.array(array, dtype=array.dtype)
+    return _note(mnp.array(array, dtype=array.dtype))
 
 
 _SHARABLE = frozenset(['bool', 'uint8', 'int32', 'int64', 'uint32', 'uint64', 'float16',
@@ -107,11 +178,11 @@ def _from_host(values, fresh=False):
     MXNet array shares the memory of a fresh numpy copy (DLPack) and keeps it alive, so
     the next step's ops are queued while the engine finishes the last one's. ``fresh``:
     ``values`` is already a new array nothing else holds (no second copy)."""
-    if values.dtype.name not in _SHARABLE or not values.dtype.isnative:
-        return mnp.array(values, dtype=values.dtype.name)
+    if values.dtype.name not in _SHARABLE or not values.dtype.isnative or values.ndim == 0:
+        return _note(mnp.array(values, dtype=values.dtype.name))
     values = onp.ascontiguousarray(values) if fresh else onp.array(values, order='C',
                                                                     copy=True)
-    return mx.nd.from_numpy(values, zero_copy=True, array_cls=mnp.ndarray)
+    return _note(mx.nd.from_numpy(values, zero_copy=True, array_cls=mnp.ndarray))
 
 
 def _is_float_dtype(dt):
@@ -150,7 +221,7 @@ def _new_variable(array, name, constraint):
     var.trainable = True
     if _is_float_dtype(var.dtype):
         var.attach_grad()  # autograd may differentiate with respect to it
-    return var
+    return _known(var)
 
 
 def variable(value, dtype=None, name=None, constraint=None):
@@ -169,7 +240,7 @@ def constant(value, dtype=None, shape=None, name=None):
     if shape is not None:
         shape = _shape_tuple(shape)
         array = adapter.constant_array(array, shape)
-    return mnp.array(array, dtype=array.dtype)
+    return _known(mnp.array(array, dtype=array.dtype))
 
 
 def is_tensor(x):
@@ -203,7 +274,7 @@ def set_value(x, value):
     if value.shape != x.shape:
         raise ValueError('set_value: variable %r has shape %s, received a value of shape %s'
                          % (x.name, x.shape, value.shape))
-    _assign(x, mnp.array(value.astype(x.dtype), dtype=x.dtype))
+    _assign(x, _from_host(value.astype(x.dtype), fresh=True))  # no wait for x's queue
 
 
 def eval(x):
@@ -244,12 +315,14 @@ zeros, ones, eye = adapter.filled_variables(
 
 def zeros_like(x, dtype=None, name=None):
     x = _t(x)
-    return mnp.zeros(x.shape, dtype=onp.dtype(x.dtype if dtype is None else dtype).name)
+    dtype = onp.dtype(x.dtype if dtype is None else dtype).name
+    return _note(mnp.zeros(x.shape, dtype=dtype))
 
 
 def ones_like(x, dtype=None, name=None):
     x = _t(x)
-    return mnp.ones(x.shape, dtype=onp.dtype(x.dtype if dtype is None else dtype).name)
+    dtype = onp.dtype(x.dtype if dtype is None else dtype).name
+    return _note(mnp.ones(x.shape, dtype=dtype))
 
 
 def identity(x, name=None):
@@ -339,13 +412,22 @@ def gradients(loss, variables):
     if loss.ndim != 0 and loss.size != 1:
         loss = loss.sum()
     grads = _differentiate(loss, targets)
+    if _traces:
+        _traces[-1].note_gradients(loss, targets, grads)
     return [grads[index[id(v)]] for v in variables]
+
+
+def _stopped(x):
+    x = _t(x)
+    if _traces:   # recorded, so a captured graph has it (detach leaves no record)
+        return mx.nd.BlockGrad(x.as_nd_ndarray()).as_np_ndarray()
+    return x.detach()
 
 
 def stop_gradient(variables):
     if isinstance(variables, (list, tuple)):
-        return [_t(v).detach() for v in variables]
-    return _t(variables).detach()
+        return [_stopped(v) for v in variables]
+    return _stopped(variables)
 
 
 # --- random streams -----------------------------------------------------------------
@@ -397,8 +479,22 @@ class _RandomSites(object):
         self.recipes[site] = (key, sample, dtype)
         ahead = self.ahead.pop(site, None)
         if ahead is not None and ahead[0] == key:
-            return ahead[1]
-        return _to_mx(sample(self.streams[site]), dtype)
+            value = ahead[1]
+        else:
+            value = _to_mx(sample(self.streams[site]), dtype)
+        if _traces:
+            _traces[-1].randoms.append((site, _mark(value)))
+        return value
+
+    def draw_all(self):
+        """This call's values of every site, by site, for a captured step (which makes
+        the same draws, in the same order, as the traced call)."""
+        values = {}
+        for site, (key, sample, dtype) in self.recipes.items():
+            ahead = self.ahead.pop(site, None)
+            values[site] = ahead[1] if ahead is not None and ahead[0] == key else \
+                _to_mx(sample(self.streams[site]), dtype)
+        return values
 
 
 def _to_mx(values, dtype):

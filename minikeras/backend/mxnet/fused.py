@@ -16,7 +16,8 @@ parameter instead of five to ten element-wise ops), as Gluon's ``Trainer`` does.
   scratch buffer): a = rho a + (1 - rho) g^2, p - lr g / (sqrt(a) + eps), Keras's rule
   (MXNet's own ``rmsprop_update`` puts eps inside the square root).
 Everything else (Nesterov, AMSGrad, Adagrad, float64: MXNet's kernels take their
-coefficients as float32) takes the generic path.
+coefficients as float32) takes the generic path. A captured step (``capture``) runs the
+kernels after its graphs, with that step's gradients and rate.
 
 The fused kernels write the slots in place (nothing else in a step reads them) and the
 new parameter values into fresh arrays, which the compiled function copies into the
@@ -32,6 +33,7 @@ from mxnet import autograd
 from mxnet import np as mnp
 
 from minikeras.backend import generic
+from minikeras.backend.mxnet import core
 from minikeras.backend.mxnet.core import _t
 
 _scratch = {}   # id(param) -> (param's shape and dtype, first-moment buffer for 'rmsprop')
@@ -106,6 +108,23 @@ def _lstm_op(units, has_bias):
     return _LSTM_OPS[key]
 
 
+def _lstm_ops(units, x, kernel, recurrent_kernel, bias, h0, c0):
+    """What ``_lstm_op``'s graph computes, as imperative ops (recorded while tracing)."""
+    nd = mx.nd
+    zeros = core._note(mnp.zeros((4 * units,), dtype=x.dtype)).as_nd_ndarray()
+    bias = zeros if bias is None else _t(bias).as_nd_ndarray()
+    params = nd.concat(nd.reshape(nd.transpose(_t(kernel).as_nd_ndarray()), shape=(-1,)),
+                       nd.reshape(nd.transpose(_t(recurrent_kernel).as_nd_ndarray()),
+                                  shape=(-1,)), bias, zeros, dim=0)
+    seq, h, c = nd.RNN(data=nd.SwapAxis(x.as_nd_ndarray(), dim1=0, dim2=1), parameters=params,
+                       state=nd.expand_dims(_t(h0).as_nd_ndarray(), axis=0),
+                       state_cell=nd.expand_dims(_t(c0).as_nd_ndarray(), axis=0),
+                       mode='lstm', state_size=units, num_layers=1, state_outputs=True)
+    return (nd.SwapAxis(seq, dim1=0, dim2=1).as_np_ndarray(),
+            nd.reshape(h, shape=(-3, -2)).as_np_ndarray(),
+            nd.reshape(c, shape=(-3, -2)).as_np_ndarray())
+
+
 def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwards=False):
     arrays = [inputs, kernel, recurrent_kernel] + list(initial_states) + (
         [bias] if bias is not None else [])
@@ -117,32 +136,54 @@ def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwar
     if go_backwards:
         x = mnp.flip(x, axis=1)
     weights = [kernel, recurrent_kernel] + ([bias] if bias is not None else [])
-    seq, h, c = _lstm_op(units, bias is not None)(x, *(weights + list(initial_states)))
+    if core._traces:   # the same ops one by one, so that a captured graph has them
+        seq, h, c = _lstm_ops(units, x, kernel, recurrent_kernel, bias, *initial_states)
+    else:
+        seq, h, c = _lstm_op(units, bias is not None)(x, *(weights + list(initial_states)))
     # without a mask the last output is the last state
     return h, seq, [h, c]
+
+
+def _fused_kernels(method, params, slots, config):
+    """``apply(grads, lr, in_place) -> new params``: the fused update of ``params``
+    (slots written in place) for gradients ``grads`` and the rate ``lr`` (a Python
+    number); ``in_place``: written into ``params`` too, which are then returned (for a
+    caller that has queued every read of the old values before)."""
+    def apply(grads, lr, in_place=False):
+        new_params = []
+        with autograd.pause():
+            for i, (p, g) in enumerate(zip(params, grads)):
+                new_p = p if in_place else mnp.empty(p.shape, dtype=p.dtype)
+                w, g, out = p.as_nd_ndarray(), g.as_nd_ndarray(), new_p.as_nd_ndarray()
+                if method == 'sgd':
+                    mx.nd.sgd_mom_update(w, g, slots[0][i].as_nd_ndarray(), lr=lr,
+                                         momentum=config['momentum'], wd=0., out=out)
+                elif method == 'adam':
+                    mx.nd.adam_update(w, g, slots[0][i].as_nd_ndarray(),
+                                      slots[1][i].as_nd_ndarray(), lr=lr,
+                                      beta1=config['beta_1'], beta2=config['beta_2'],
+                                      epsilon=config['epsilon'], wd=0., out=out)
+                else:
+                    mx.nd.adam_update(w, g, _moment_scratch(p), slots[0][i].as_nd_ndarray(),
+                                      lr=lr, beta1=0., beta2=config['rho'],
+                                      epsilon=config['epsilon'], wd=0., out=out)
+                new_params.append(new_p)
+        return new_params
+    return apply
 
 
 def optimizer_step(method, params, grads, slots, lr, config):
     if not (_fused(method, config) and
             _same_float_arrays([params, grads] + list(slots), ('float32',))):
         return generic.optimizer_step(_ops(), method, params, grads, slots, lr, config)
-    lr = _number(lr)
-    new_params = []
-    with autograd.pause():
-        for i, (p, g) in enumerate(zip(params, grads)):
-            new_p = mnp.empty(p.shape, dtype=p.dtype)
-            w, g, out = p.as_nd_ndarray(), g.as_nd_ndarray(), new_p.as_nd_ndarray()
-            if method == 'sgd':
-                mx.nd.sgd_mom_update(w, g, slots[0][i].as_nd_ndarray(), lr=lr,
-                                     momentum=config['momentum'], wd=0., out=out)
-            elif method == 'adam':
-                mx.nd.adam_update(w, g, slots[0][i].as_nd_ndarray(),
-                                  slots[1][i].as_nd_ndarray(), lr=lr, beta1=config['beta_1'],
-                                  beta2=config['beta_2'], epsilon=config['epsilon'], wd=0.,
-                                  out=out)
-            else:
-                mx.nd.adam_update(w, g, _moment_scratch(p), slots[0][i].as_nd_ndarray(),
-                                  lr=lr, beta1=0., beta2=config['rho'],
-                                  epsilon=config['epsilon'], wd=0., out=out)
-            new_params.append(new_p)
+    if core._traces and not core._traces[-1].kernels_allowed:
+        return generic.optimizer_step(_ops(), method, params, grads, slots, lr, config)
+    apply = _fused_kernels(method, params, slots, config)
+    if core._traces:   # a captured step runs the kernels after its graphs
+        trace = core._traces[-1]
+        with trace.reading():
+            new_params = apply(grads, _number(lr))
+        trace.note_kernels(apply, grads, lr, new_params)
+    else:
+        new_params = apply(grads, _number(lr))
     return new_params, [list(kind) for kind in slots]

@@ -5,11 +5,13 @@ when multiplied by 0.5, or sum booleans as floats).
 """
 import numpy as onp
 
+import mxnet as mx
 from mxnet import np as mnp
 from mxnet import npx
 
 from minikeras.backend import numpy_like, state
 from minikeras.backend.numpy_like import axis_arg as _axis
+from minikeras.backend.mxnet import core
 from minikeras.backend.mxnet.core import NDArray, _shape_tuple, _t
 
 
@@ -90,6 +92,18 @@ def _logical_and(x, y):
 
 def dot(x, y):
     x, y = _promote(_t(x), _t(y))
+    if y.ndim == 2 and x.ndim >= 2 and x.size and y.size and x.dtype == onp.float32:
+        # oneDNN's inner product (MXNet's FullyConnected: x times the transposed
+        # weight) with the kernel transposed by oneDNN's reorder: 2.5x faster, forward
+        # and backward, than mx.np's dot (a plain BLAS call) for a 128 x 784 x 512 Dense
+        kernel = mx.nd.transpose(y.as_nd_ndarray()).as_np_ndarray()
+        units = int(y.shape[1])
+        result = npx.fully_connected(x, kernel, num_hidden=units, no_bias=True,
+                                     flatten=False)
+        if core._traces:   # a bias_add of the result may fold into the inner product
+            core._foldable(result, result.ndim - 1, lambda bias: npx.fully_connected(
+                x, kernel, bias, num_hidden=units, no_bias=False, flatten=False))
+        return result
     if y.ndim < 2 or x.ndim < 2 or y.ndim == 2:
         return mnp.dot(x, y)
     return mnp.tensordot(x, y, axes=([x.ndim - 1], [y.ndim - 2]))

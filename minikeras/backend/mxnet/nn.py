@@ -14,7 +14,8 @@ from mxnet import np as mnp
 from mxnet import npx
 
 from minikeras.backend import numpy_like, state
-from minikeras.backend.mxnet.core import NDArray, _random_tensor, _t
+from minikeras.backend.mxnet import core
+from minikeras.backend.mxnet.core import NDArray, _known, _random_tensor, _t
 from minikeras.backend.mxnet.math import _logical_and
 from minikeras.backend.conv_geometry import (  # noqa: F401
     normalize_tuple as _tuple, padding_amounts as _padding_amounts, geometry as _geometry)
@@ -28,6 +29,9 @@ SELU_SCALE = 1.0507009873554805
 
 def relu(x, alpha=0., max_value=None, threshold=0.):
     x = _t(x)
+    first = core._shadow_of(x)
+    if first is not None:   # element-wise: on the channels_first form
+        return _from_channels_first(relu(first, alpha, max_value, threshold), 'channels_last')
     if alpha == 0 and threshold == 0:
         y = npx.relu(x)
     else:
@@ -152,13 +156,16 @@ def _ones(shape, dtype):
     if key not in _ONES:
         if len(_ONES) > 32:
             _ONES.clear()
-        _ONES[key] = mnp.ones(shape, dtype=key[1])
+        _ONES[key] = _known(mnp.ones(shape, dtype=key[1]))
     return _ONES[key]
 
 
 def bias_add(x, bias, data_format=None):
     x, bias = _t(x), _t(bias)
     channel_axis = numpy_like.bias_channel_axis(x, bias, data_format)
+    folded = core._fold(x, channel_axis, bias)
+    if folded is not None:
+        return folded
     if autograd.is_recording() and x.ndim > 1 and x.size and x.dtype == bias.dtype:
         # x + the bias spread to x's shape by products with columns and rows of ones:
         # the same values, but the bias gradient is then matrix products (2-5x faster,
@@ -199,9 +206,17 @@ def _transpose(x, axes):
     return mx.nd.transpose(x.as_nd_ndarray(), axes=tuple(axes)).as_np_ndarray()
 
 
+# While a step is traced for capture, a channels_last result that was computed
+# channels_first remembers that form (``core._shadow``): a convolution, ReLU or pooling
+# that reads it uses that form, so the layout changes between them are left out of the
+# captured graph (nothing reads them), as in a network written channels_first.
+
 def _to_channels_first(x, data_format):
     if _channels_first(data_format):
         return x
+    first = core._shadow_of(x)
+    if first is not None:
+        return first
     if x.shape[-1] == 1:   # one channel: the same memory order, no transpose
         return mnp.reshape(x, (x.shape[0], 1) + tuple(x.shape[1:-1]))
     return _transpose(x, (0, x.ndim - 1) + tuple(range(1, x.ndim - 1)))
@@ -211,20 +226,36 @@ def _from_channels_first(y, data_format):
     if _channels_first(data_format):
         return y
     if y.shape[1] == 1:
-        return mnp.reshape(y, (y.shape[0],) + tuple(y.shape[2:]) + (1,))
-    return _transpose(y, (0,) + tuple(range(2, y.ndim)) + (1,))
+        result = mnp.reshape(y, (y.shape[0],) + tuple(y.shape[2:]) + (1,))
+    else:
+        result = _transpose(y, (0,) + tuple(range(2, y.ndim)) + (1,))
+    if core._traces:
+        core._shadow(result, y)
+    return result
 
 
-def _convolve(x, weight, strides, padding, dilation, groups=1):
+def _convolve(x, weight, strides, padding, dilation, groups=1, bias=None):
     """Cross-correlation of channels_first ``x`` with MXNet-layout ``weight``
-    (out, in/groups, *k)."""
+    (out, in/groups, *k), plus ``bias`` (out,) if given."""
     n = x.ndim - 2
     kernel = tuple(weight.shape[2:])
     pads, _ = _geometry(x.shape[2:], kernel, strides, dilation, padding)
     x, pad = _op_padding(x, pads)
-    return npx.convolution(x, weight, kernel=kernel, stride=tuple(strides),
+    return npx.convolution(x, weight, bias, kernel=kernel, stride=tuple(strides),
                            dilate=tuple(dilation), pad=pad, num_filter=weight.shape[0],
-                           num_group=groups, no_bias=True, layout=(None if n != 2 else 'NCHW'))
+                           num_group=groups, no_bias=bias is None,
+                           layout=(None if n != 2 else 'NCHW'))
+
+
+def _convolution(x, weight, strides, padding, dilation, data_format):
+    """``_convolve`` of channels_first ``x`` back in ``data_format``; while a step is
+    traced for capture, a ``bias_add`` of the result may fold into the convolution."""
+    y = _from_channels_first(_convolve(x, weight, strides, padding, dilation), data_format)
+    if core._traces and x.dtype == onp.float32:
+        core._foldable(y, 1 if _channels_first(data_format) else y.ndim - 1, lambda bias: (
+            _from_channels_first(_convolve(x, weight, strides, padding, dilation, bias=bias),
+                                 data_format)))
+    return y
 
 
 def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
@@ -236,9 +267,8 @@ def conv1d(x, kernel, strides=1, padding='valid', data_format=None, dilation_rat
         raise ValueError('conv1d: kernel of shape %s does not fit input with %d channels '
                          '(expected (width, %d, out))' % (kernel.shape, x.shape[1], x.shape[1]))
     weight = _transpose(kernel, (2, 1, 0))
-    y = _convolve(x, weight, _tuple(strides, 1, 'strides'), padding,
-                  _tuple(dilation_rate, 1, 'dilation_rate'))
-    return _from_channels_first(y, data_format)
+    return _convolution(x, weight, _tuple(strides, 1, 'strides'), padding,
+                        _tuple(dilation_rate, 1, 'dilation_rate'), data_format)
 
 
 def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
@@ -250,9 +280,8 @@ def conv2d(x, kernel, strides=(1, 1), padding='valid', data_format=None,
         raise ValueError('conv2d: kernel of shape %s does not fit input with %d channels '
                          '(expected (h, w, %d, out))' % (kernel.shape, x.shape[1], x.shape[1]))
     weight = _transpose(kernel, (3, 2, 0, 1))
-    y = _convolve(x, weight, _tuple(strides, 2, 'strides'), padding,
-                  _tuple(dilation_rate, 2, 'dilation_rate'))
-    return _from_channels_first(y, data_format)
+    return _convolution(x, weight, _tuple(strides, 2, 'strides'), padding,
+                        _tuple(dilation_rate, 2, 'dilation_rate'), data_format)
 
 
 def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding='valid',
@@ -376,7 +405,7 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
            pool_mode='max'):
     x = _t(x)
     pool_size, strides = numpy_like.pool2d_args(x, pool_size, strides, padding, pool_mode)
-    if not _channels_first(data_format):
+    if not _channels_first(data_format) and core._shadow_of(x) is None:
         pads, _ = _geometry(x.shape[1:3], pool_size, strides, (1, 1), padding)
         if all(b == a for b, a in pads):
             # MXNet pools channels_last data on the CPU: no transposes of the activations

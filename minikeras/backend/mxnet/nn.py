@@ -33,7 +33,9 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
     if first is not None:   # element-wise: on the channels_first form
         return _from_channels_first(relu(first, alpha, max_value, threshold), 'channels_last')
     if alpha == 0 and threshold == 0:
-        y = npx.relu(x)
+        # MXNet's Activation op (oneDNN's on float32): forward + backward 2.5x faster
+        # than npx.relu on a 128 x 64 x 24 x 24 convolution output
+        y = npx.activation(x, act_type='relu') if x.dtype == onp.float32 else npx.relu(x)
     else:
         y = mnp.where(x > threshold, x, alpha * (x - threshold))
     if max_value is not None:

@@ -52,6 +52,14 @@ def _batches(np, make, count=4):
     return [make(rng) for _ in range(count)]
 
 
+def cnn_batches(np):
+    """Two synthetic MNIST CNN batches (x (128, 28, 28, 1), one-hot y), seed 0, as
+    mnist_cnn_step.py makes them."""
+    return _batches(np, lambda rng: (rng.rand(128, 28, 28, 1).astype('float32'),
+                                     np.eye(10, dtype='float32')[rng.randint(0, 10, 128)]),
+                    count=2)
+
+
 def mlp_batches(np):
     """Four synthetic MNIST MLP batches (x (128, 784), one-hot y), seed 0."""
     return _batches(np, lambda rng: (rng.rand(128, 784).astype('float32'),

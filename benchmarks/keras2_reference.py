@@ -1,6 +1,7 @@
 """Time the same training steps under the original multi-backend Keras (Keras 2.3.1 on
 TensorFlow 2.2 / Theano 1.0.5 / CNTK 2.7, or keras-mxnet 2.2.4.3 on MXNet 1.9.1), for the
-ratios printed by ``mnist_mlp_step.py`` and ``lstm_step.py``:
+ratios printed by ``mnist_mlp_step.py`` and ``lstm_step.py`` (and, run by hand, for
+``mnist_cnn_step.py``):
 
     KERAS_BACKEND=theano /tmp/warm/keras23/bin/python benchmarks/keras2_reference.py --model mlp
 
@@ -8,6 +9,7 @@ Models (same as the minikeras benchmarks):
   mlp   784-512-512-10, ReLU, Dropout 0.2, softmax, categorical cross-entropy, RMSprop, batch 128
   lstm  Embedding(20000, 128) -> LSTM(128) -> Dense(1, sigmoid), binary cross-entropy, Adam,
         batch 32, sequence length 80
+  cnn   the MNIST CNN of mnist_cnn_step.py (channels_last, Adadelta, batch 128)
 
 It times Keras's compiled train function (``model.train_function``, the call that
 ``train_on_batch`` makes after standardising its arguments), median of repeats after a
@@ -26,12 +28,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import lstm_batches, median, mlp_batches, step_parser  # noqa: E402
+from _common import cnn_batches, lstm_batches, median, mlp_batches, step_parser  # noqa: E402,E501
 
 
 def parse(argv=None):
     p = step_parser(__doc__, steps=50, repeats=5, warmup=10)
-    p.add_argument('--model', choices=('mlp', 'lstm'), default='mlp')
+    p.add_argument('--model', choices=('mlp', 'lstm', 'cnn'), default='mlp')
     p.add_argument('--weights', metavar='NPZ',
                    help='initial weights (arrays w0, w1, ... in Keras 2 layout, as '
                         'model.get_weights() orders them); default: Keras\'s own init')
@@ -92,6 +94,21 @@ def build_lstm(keras, unroll):
     return model
 
 
+def build_cnn(keras):
+    from keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
+    from keras.models import Sequential
+    model = Sequential([Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1),
+                               data_format='channels_last'),
+                        Conv2D(64, (3, 3), activation='relu', data_format='channels_last'),
+                        MaxPooling2D((2, 2), data_format='channels_last'), Dropout(0.25),
+                        Flatten(data_format='channels_last'),
+                        Dense(128, activation='relu'), Dropout(0.5),
+                        Dense(10, activation='softmax')])
+    model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.Adadelta(),
+                  metrics=['accuracy'])
+    return model
+
+
 def train_ins(model, keras, x, y):
     """The argument list ``train_on_batch`` passes to ``model.train_function``."""
     from keras import backend as K
@@ -120,6 +137,9 @@ def main(argv=None):
     if args.model == 'mlp':
         model = build_mlp(keras)
         batches = mlp_batches(np)
+    elif args.model == 'cnn':
+        model = build_cnn(keras)
+        batches = cnn_batches(np)
     else:
         unroll = args.unroll == 'yes' or (args.unroll == 'auto' and backend == 'mxnet')
         model = build_lstm(keras, unroll)

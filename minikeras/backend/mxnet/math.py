@@ -92,12 +92,15 @@ def _logical_and(x, y):
 
 def dot(x, y):
     x, y = _promote(_t(x), _t(y))
-    if y.ndim == 2 and x.ndim >= 2 and x.size and y.size and x.dtype == onp.float32:
+    if y.ndim == 2 and x.ndim >= 2 and x.size and y.size and x.dtype == onp.float32 and \
+            x.size // x.shape[-1] >= 32:
         # oneDNN's inner product (MXNet's FullyConnected: x times the transposed
         # weight): 2.5x faster, forward and backward, than mx.np's dot (a plain BLAS
         # call) for a 128 x 784 x 512 Dense. The kernel is transposed by oneDNN's reorder
         # (MXNet's legacy transpose), except a tall, narrow one, which that reorder moves
-        # 9x slower than mx.np's transpose (9216 x 128: 8.9 ms against 1.0)
+        # 9x slower than mx.np's transpose (9216 x 128: 8.9 ms against 1.0). Fewer than 32
+        # rows: mx.np's dot, faster than the kernel's transpose alone (1 x 784 x 512:
+        # 0.14 ms against 0.83 ms; level at ~24 rows)
         if y.shape[0] >= 8 * y.shape[1]:
             kernel = mnp.transpose(y)
         else:

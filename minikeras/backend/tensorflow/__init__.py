@@ -6,10 +6,10 @@ into one ``tf.function``.
 """
 from minikeras.backend import adapter as _adapter
 from minikeras.backend.tensorflow import (
-    compile, control, core, ctc, distribute, math, nn, random, rnn, volumes)
+    compile, control, core, ctc, distribute, fused, math, nn, random, rnn, volumes)
 
 _adapter.export_ops(globals(), (core, math, nn, random, rnn, compile, volumes, control, ctc,
-                                distribute))
+                                fused, distribute))
 
 # a worker started by minikeras-launch joins its cluster before TensorFlow runs any op
 distribute._join_if_launched()

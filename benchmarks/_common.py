@@ -52,6 +52,22 @@ def _batches(np, make, count=4):
     return [make(rng) for _ in range(count)]
 
 
+def cnn_model(keras):
+    """The MNIST CNN of mnist_cnn_step.py (channels_last, Adadelta), compiled, made with
+    the ``keras`` package given: minikeras, or the original Keras (keras2_reference.py)."""
+    L = keras.layers
+    model = keras.models.Sequential([
+        L.Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1),
+                 data_format='channels_last'),
+        L.Conv2D(64, (3, 3), activation='relu', data_format='channels_last'),
+        L.MaxPooling2D((2, 2), data_format='channels_last'), L.Dropout(0.25),
+        L.Flatten(data_format='channels_last'), L.Dense(128, activation='relu'),
+        L.Dropout(0.5), L.Dense(10, activation='softmax')])
+    model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.Adadelta(),
+                  metrics=['accuracy'])
+    return model
+
+
 def cnn_batches(np):
     """Two synthetic MNIST CNN batches (x (128, 28, 28, 1), one-hot y), seed 0, as
     mnist_cnn_step.py makes them."""

@@ -28,7 +28,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import cnn_batches, lstm_batches, median, mlp_batches, step_parser  # noqa: E402,E501
+from _common import (  # noqa: E402
+    cnn_batches, cnn_model, lstm_batches, median, mlp_batches, step_parser)
 
 
 def parse(argv=None):
@@ -94,21 +95,6 @@ def build_lstm(keras, unroll):
     return model
 
 
-def build_cnn(keras):
-    from keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
-    from keras.models import Sequential
-    model = Sequential([Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1),
-                               data_format='channels_last'),
-                        Conv2D(64, (3, 3), activation='relu', data_format='channels_last'),
-                        MaxPooling2D((2, 2), data_format='channels_last'), Dropout(0.25),
-                        Flatten(data_format='channels_last'),
-                        Dense(128, activation='relu'), Dropout(0.5),
-                        Dense(10, activation='softmax')])
-    model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.Adadelta(),
-                  metrics=['accuracy'])
-    return model
-
-
 def train_ins(model, keras, x, y):
     """The argument list ``train_on_batch`` passes to ``model.train_function``."""
     from keras import backend as K
@@ -138,7 +124,7 @@ def main(argv=None):
         model = build_mlp(keras)
         batches = mlp_batches(np)
     elif args.model == 'cnn':
-        model = build_cnn(keras)
+        model = cnn_model(keras)
         batches = cnn_batches(np)
     else:
         unroll = args.unroll == 'yes' or (args.unroll == 'auto' and backend == 'mxnet')

@@ -17,7 +17,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from _common import step_parser  # noqa: E402
+from _common import cnn_model, step_parser  # noqa: E402
 
 BATCH = 128
 
@@ -44,18 +44,8 @@ def step_flops():
 
 
 def build_model():
-    from minikeras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
-    from minikeras.models import Sequential
-    from minikeras.optimizers import Adadelta
-    model = Sequential([Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1),
-                               data_format='channels_last'),
-                        Conv2D(64, (3, 3), activation='relu', data_format='channels_last'),
-                        MaxPooling2D((2, 2), data_format='channels_last'), Dropout(0.25),
-                        Flatten(data_format='channels_last'),
-                        Dense(128, activation='relu'), Dropout(0.5),
-                        Dense(10, activation='softmax')])
-    model.compile(loss='categorical_crossentropy', optimizer=Adadelta(), metrics=['accuracy'])
-    return model
+    import minikeras
+    return cnn_model(minikeras)
 
 
 def main():

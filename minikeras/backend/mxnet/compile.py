@@ -111,7 +111,7 @@ def compiled_function(fn, input_specs, name=None):
             pending.append((var, value))
         return pending
 
-    def imperative(tensors, trace):
+    def imperative(tensors, trace, key):
         if learned['asked'] is None:
             outputs, updates, asked = run(tensors, float_inputs, trace)
             learned['asked'] = frozenset(asked)
@@ -128,10 +128,10 @@ def compiled_function(fn, input_specs, name=None):
                 step = capture._capture(trace, tensors, outputs + [v for _, v in pending],
                                        dict(trace.randoms))
                 recipes = dict((site, sites.recipes[site]) for site, _ in trace.randoms)
-                steps[signature(tensors)] = (step, [var for var, _ in pending], recipes)
+                steps[key] = (step, [var for var, _ in pending], recipes)
             except capture.NotCapturable as e:
                 retry = e.retry_without_kernels and trace.kernels_allowed
-                steps[signature(tensors)] = _RETRY_WITHOUT_KERNELS if retry else None
+                steps[key] = _RETRY_WITHOUT_KERNELS if retry else None
                 call.not_captured = str(e)
         return outputs, pending
 
@@ -163,7 +163,7 @@ def compiled_function(fn, input_specs, name=None):
                 elif known is False and capture.ENABLED and \
                         len(steps) < capture.MAX_SIGNATURES:
                     trace = capture.Trace()
-                outputs, pending = imperative(tensors, trace)
+                outputs, pending = imperative(tensors, trace, key)
             for var, value in pending:
                 if value is not var:  # (a captured step's fused kernels wrote var)
                     _assign(var, value)   # queued after every op that reads var's value

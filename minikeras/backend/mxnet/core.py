@@ -139,7 +139,9 @@ def _shadow_of(x):
 
 
 def _note(array):
-    """An array made while a call is traced (a constant the step may read)."""
+    """An array made while a call is traced (a constant the step may read). ``capture``
+    notes what ``mx.np``'s creation functions make; other ways of making an array (DLPack)
+    call this."""
     if _traces:
         _traces[-1].leaves.append(_mark(array))
     return array
@@ -163,7 +165,7 @@ def _t(x, dtype=None):
     if hasattr(x, 'numpy') and not isinstance(x, onp.ndarray):  # e.g. a framework tensor
         x = x.numpy()
     array = onp.asarray(x) if dtype is None else onp.asarray(x, dtype=dtype)
-    return _note(mnp.array(array, dtype=array.dtype))
+    return mnp.array(array, dtype=array.dtype)
 
 
 _SHARABLE = frozenset(['bool', 'uint8', 'int32', 'int64', 'uint32', 'uint64', 'float16',
@@ -179,7 +181,7 @@ def _from_host(values, fresh=False):
     the next step's ops are queued while the engine finishes the last one's. ``fresh``:
     ``values`` is already a new array nothing else holds (no second copy)."""
     if values.dtype.name not in _SHARABLE or not values.dtype.isnative or values.ndim == 0:
-        return _note(mnp.array(values, dtype=values.dtype.name))
+        return mnp.array(values, dtype=values.dtype.name)
     values = onp.ascontiguousarray(values) if fresh else onp.array(values, order='C',
                                                                     copy=True)
     return _note(mx.nd.from_numpy(values, zero_copy=True, array_cls=mnp.ndarray))
@@ -315,14 +317,12 @@ zeros, ones, eye = adapter.filled_variables(
 
 def zeros_like(x, dtype=None, name=None):
     x = _t(x)
-    dtype = onp.dtype(x.dtype if dtype is None else dtype).name
-    return _note(mnp.zeros(x.shape, dtype=dtype))
+    return mnp.zeros(x.shape, dtype=onp.dtype(x.dtype if dtype is None else dtype).name)
 
 
 def ones_like(x, dtype=None, name=None):
     x = _t(x)
-    dtype = onp.dtype(x.dtype if dtype is None else dtype).name
-    return _note(mnp.ones(x.shape, dtype=dtype))
+    return mnp.ones(x.shape, dtype=onp.dtype(x.dtype if dtype is None else dtype).name)
 
 
 def identity(x, name=None):

@@ -79,6 +79,21 @@ def _ops():
 _LSTM_OPS = {}   # (units, has bias) -> the cached LSTM graph
 
 
+def _lstm_graph(F, units, x, kernel, recurrent_kernel, bias, h0, c0, zeros):
+    """The LSTM with MXNet's ops from ``F`` (``mx.sym`` or ``mx.nd``): the weights packed
+    into the RNN operator's flat vector, x and the sequence batch-major. ``zeros``: a
+    (4 units,) zero vector (the recurrent bias, and the input bias when ``bias`` is
+    None). Returns (sequence, h, c)."""
+    params = F.concat(F.reshape(F.transpose(kernel), shape=(-1,)),
+                      F.reshape(F.transpose(recurrent_kernel), shape=(-1,)),
+                      zeros if bias is None else bias, zeros, dim=0)
+    seq, h, c = F.RNN(data=F.SwapAxis(x, dim1=0, dim2=1), parameters=params,
+                      state=F.expand_dims(h0, axis=0), state_cell=F.expand_dims(c0, axis=0),
+                      mode='lstm', state_size=units, num_layers=1, state_outputs=True)
+    return F.SwapAxis(seq, dim1=0, dim2=1), F.reshape(h, shape=(-3, -2)), \
+        F.reshape(c, shape=(-3, -2))
+
+
 def _lstm_op(units, has_bias):
     """The LSTM as one cached MXNet graph (what a hybridized Gluon ``rnn.LSTM`` runs):
     (x batch-major, kernel, recurrent kernel[, bias], h0, c0) -> (sequence batch-major,
@@ -93,36 +108,22 @@ def _lstm_op(units, has_bias):
         names = ['x', 'kernel', 'recurrent_kernel'] + (['bias'] if has_bias else []) + \
             ['h0', 'c0']
         v = {name: sym.var(name) for name in names}
-        bias = v['bias'] if has_bias else sym.zeros(shape=(4 * units,))
-        params = sym.concat(sym.reshape(sym.transpose(v['kernel']), shape=(-1,)),
-                            sym.reshape(sym.transpose(v['recurrent_kernel']), shape=(-1,)),
-                            bias, sym.zeros(shape=(4 * units,)), dim=0)
-        seq, h, c = sym.RNN(data=sym.SwapAxis(v['x'], dim1=0, dim2=1), parameters=params,
-                            state=sym.expand_dims(v['h0'], axis=0),
-                            state_cell=sym.expand_dims(v['c0'], axis=0), mode='lstm',
-                            state_size=units, num_layers=1, state_outputs=True)
-        graph = sym.Group([sym.SwapAxis(seq, dim1=0, dim2=1), sym.reshape(h, shape=(-3, -2)),
-                           sym.reshape(c, shape=(-3, -2))]).as_np_ndarray()
+        outputs = _lstm_graph(sym, units, v['x'], v['kernel'], v['recurrent_kernel'],
+                              v.get('bias'), v['h0'], v['c0'], sym.zeros(shape=(4 * units,)))
+        graph = sym.Group(list(outputs)).as_np_ndarray()
         _LSTM_OPS[key] = mx.ndarray.CachedOp(graph, [('static_alloc', True),
                                                      ('static_shape', True)])
     return _LSTM_OPS[key]
 
 
 def _lstm_ops(units, x, kernel, recurrent_kernel, bias, h0, c0):
-    """What ``_lstm_op``'s graph computes, as imperative ops (recorded while tracing)."""
-    nd = mx.nd
-    zeros = core._note(mnp.zeros((4 * units,), dtype=x.dtype)).as_nd_ndarray()
-    bias = zeros if bias is None else _t(bias).as_nd_ndarray()
-    params = nd.concat(nd.reshape(nd.transpose(_t(kernel).as_nd_ndarray()), shape=(-1,)),
-                       nd.reshape(nd.transpose(_t(recurrent_kernel).as_nd_ndarray()),
-                                  shape=(-1,)), bias, zeros, dim=0)
-    seq, h, c = nd.RNN(data=nd.SwapAxis(x.as_nd_ndarray(), dim1=0, dim2=1), parameters=params,
-                       state=nd.expand_dims(_t(h0).as_nd_ndarray(), axis=0),
-                       state_cell=nd.expand_dims(_t(c0).as_nd_ndarray(), axis=0),
-                       mode='lstm', state_size=units, num_layers=1, state_outputs=True)
-    return (nd.SwapAxis(seq, dim1=0, dim2=1).as_np_ndarray(),
-            nd.reshape(h, shape=(-3, -2)).as_np_ndarray(),
-            nd.reshape(c, shape=(-3, -2)).as_np_ndarray())
+    """``_lstm_op``'s graph as imperative ops (recorded while a step is traced)."""
+    def nd(a):
+        return None if a is None else _t(a).as_nd_ndarray()
+    zeros = mnp.zeros((4 * units,), dtype=x.dtype)   # a noted constant while tracing
+    outputs = _lstm_graph(mx.nd, units, nd(x), nd(kernel), nd(recurrent_kernel), nd(bias),
+                          nd(h0), nd(c0), nd(zeros))
+    return [o.as_np_ndarray() for o in outputs]
 
 
 def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwards=False):

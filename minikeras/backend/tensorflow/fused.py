@@ -12,6 +12,8 @@ computes the same forward pass but TensorFlow 2.21's gradient for it does not ma
 loop's.) Other dtypes than float32 take the generic loop. ``optimizer_step`` is the
 generic one: TensorFlow's update already runs inside the step's one ``tf.function``.
 """
+import sys
+
 from minikeras.backend import generic
 from minikeras.backend.tensorflow._tf import tf, _to_tensor
 
@@ -25,7 +27,6 @@ def _icfo(m):
 
 
 def _ops():
-    import sys
     return sys.modules[__package__]
 
 

@@ -37,8 +37,9 @@ def add_reference_arguments(p):
                         'interpreter (benchmarks/keras2_reference.py; see '
                         'benchmarks/README.md) and print minikeras / Keras')
     p.add_argument('--keras3-path', metavar='DIR',
-                   help='also time the same model under Keras 3 on the same engine (JAX), '
-                        'importing Keras 3 from DIR (benchmarks/keras3_reference.py)')
+                   help='also time the same model under Keras 3 on the same engine (JAX, '
+                        'TensorFlow), importing Keras 3 from DIR ("-": the interpreter\'s '
+                        'own; benchmarks/keras3_reference.py)')
     p.add_argument('--seed', type=int, default=0,
                    help='numpy seed of the initial weights; the hand-written step and the '
                         'Keras reference start from the same initial weights')
@@ -183,12 +184,14 @@ def keras_reference(python, model, engine, args, weights=None, script='keras2_re
 
 
 def print_keras3_ratio(mk_ms, mk_compile_s, keras3_path, model, engine, args):
-    """Keras 3 on the same engine (JAX), from ``keras3_path`` (a folder holding Keras 3,
-    e.g. ``pip install --target``), run by this interpreter."""
+    """Keras 3 on the same engine (JAX or TensorFlow), from ``keras3_path`` (a folder
+    holding Keras 3, e.g. ``pip install --target``; ``-``: the interpreter's own, as
+    TensorFlow installs it), run by this interpreter."""
     import sys
     ms, compile_s, desc = keras_reference(sys.executable, model, engine, args,
                                           script='keras3_reference.py',
-                                          pythonpath=os.path.abspath(keras3_path))
+                                          pythonpath=None if keras3_path == '-'
+                                          else os.path.abspath(keras3_path))
     print('Keras 3 step:     %.2f ms  (first call incl. compile %.2f s) [%s]'
           % (ms, compile_s, desc))
     print('ratio minikeras / Keras 3: %.3f' % (mk_ms / ms))

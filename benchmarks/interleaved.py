@@ -12,7 +12,6 @@ waiting for a core); with 1 thread the engine's worker and Python overlap, so CP
 exceed wall time.
 """
 import argparse
-import importlib
 import os
 import sys
 import time
@@ -32,7 +31,7 @@ def _mlp(np):
                         Dense(512, activation='relu'), Dropout(0.2),
                         Dense(10, activation='softmax')])
     model.compile(loss='categorical_crossentropy', optimizer=RMSprop(), metrics=['accuracy'])
-    return model, data, ''
+    return model, data
 
 
 def _lstm(np):
@@ -47,7 +46,7 @@ def _lstm(np):
                         LSTM(128, activation='tanh', recurrent_activation='sigmoid'),
                         Dense(1, activation='sigmoid')])
     model.compile(loss='binary_crossentropy', optimizer=Adam(), metrics=['accuracy'])
-    return model, data, 'lstm_'
+    return model, data
 
 
 def _cnn(np):
@@ -56,7 +55,7 @@ def _cnn(np):
     data = (rng.rand(BATCH, 28, 28, 1).astype('float32'),
             np.eye(10, dtype='float32')[rng.randint(0, 10, BATCH)])
     np.random.seed(0)
-    return build_model(), data, 'cnn_'
+    return build_model(), data
 
 
 def _waiter(engine):
@@ -85,14 +84,16 @@ def main():
     p.add_argument('--threads', type=int, default=1)
     args = p.parse_args()
     sys.path.insert(0, HERE)
-    from _common import median, set_thread_env
+    from _common import load_handwritten, median, set_thread_env
     set_thread_env(args.threads)
     import numpy as np
     from minikeras import backend as K
 
-    model, (x, y), prefix = {'mlp': _mlp, 'lstm': _lstm, 'cnn': _cnn}[args.model](np)
+    build, prefix = {'mlp': (_mlp, ''), 'lstm': (_lstm, 'lstm_'), 'cnn': (_cnn, 'cnn_')}[args.model]
     engine = K.backend()
-    handwritten = importlib.import_module('handwritten.%s%s' % (prefix, engine))
+    # first: its configure_threads must run before the engine starts (TensorFlow)
+    handwritten = load_handwritten(prefix + engine, args.threads)
+    model, (x, y) = build(np)
     initial = [np.array(w, copy=True) for w in model.get_weights()]
     model.train_on_batch(x, y)
     ones = np.ones((len(x),), dtype='float32')

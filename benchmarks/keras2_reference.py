@@ -65,6 +65,10 @@ def set_threads(n):
         flags = os.environ.get('THEANO_FLAGS', '')
         if 'floatX' not in flags:       # as minikeras does, user flags keep priority
             os.environ['THEANO_FLAGS'] = 'floatX=float32' + (',' + flags if flags else '')
+    if backend == 'cntk':
+        # explicitly: Keras's Trainers would raise an unset count to the number of cores
+        import cntk
+        cntk.cntk_py.set_max_num_cputhreads(n)
     if backend == 'tensorflow':
         os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
         import tensorflow as tf

@@ -1,11 +1,13 @@
 """Time the MLP and LSTM training steps of ``mnist_mlp_step.py`` / ``lstm_step.py`` under
-Keras 3 on JAX (``model.train_on_batch``: one jitted train step per call), for the ratio
-minikeras / Keras 3:
+Keras 3 on JAX or TensorFlow (``model.train_on_batch``: one compiled train step per call),
+for the ratio minikeras / Keras 3:
 
     KERAS_BACKEND=jax PYTHONPATH=<folder with keras 3> \
         python benchmarks/keras3_reference.py --model mlp
+    KERAS_BACKEND=tensorflow python benchmarks/keras3_reference.py --model lstm
 
-Same models, batch sizes and optimizers; 1 thread by default (XLA_FLAGS). Never imports
+(TensorFlow 2.21 installs Keras 3 itself.) Same models, batch sizes and optimizers; 1
+thread by default (XLA_FLAGS; TensorFlow's intra/inter-op pools). Never imports
 minikeras. The last two lines are machine-readable (``keras_ms_per_step``,
 ``keras_compile_s``), as in ``keras2_reference.py``.
 """
@@ -30,6 +32,11 @@ def main():
     set_thread_env(args.threads)
     os.environ.setdefault('KERAS_BACKEND', 'jax')
     os.environ.setdefault('KERAS_HOME', os.path.join(tempfile.gettempdir(), 'keras3_reference'))
+    if os.environ['KERAS_BACKEND'] == 'tensorflow':
+        os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+        import tensorflow as tf
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     import numpy as np
     import keras
     from keras import layers
@@ -56,10 +63,10 @@ def main():
     for _ in range(args.warmup):
         model.train_on_batch(x0, y0)
     ms = time_steps(model.train_on_batch, batches, args.steps, args.repeats) * 1e3
-    import jax
-    print('keras %s on jax %s (Python %d.%d), model %s, %d thread(s)'
-          % (keras.__version__, jax.__version__, sys.version_info[0], sys.version_info[1],
-             args.model, args.threads))
+    engine = keras.backend.backend()
+    print('keras %s on %s %s (Python %d.%d), model %s, %d thread(s)'
+          % (keras.__version__, engine, __import__(engine).__version__, sys.version_info[0],
+             sys.version_info[1], args.model, args.threads))
     print('keras_ms_per_step: %.3f' % ms)
     print('keras_compile_s: %.3f' % compile_s)
 

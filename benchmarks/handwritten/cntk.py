@@ -52,8 +52,8 @@ def make_step(weights, lr=0.001, rho=0.9, eps=1e-7, dropout=0.2):
 
 
 def configure_threads(n):
+    """CNTK's CPU thread count. It must be set explicitly: OMP_NUM_THREADS only sets the
+    default, and creating a ``C.Trainer`` or ``Evaluator`` raises an unset count to the
+    number of cores for every graph in the process, minikeras's included."""
     C.cntk_py.set_computation_network_trace_level(0)
-    try:
-        C.cntk_py.set_max_num_cpu_threads(n)
-    except AttributeError:
-        pass
+    C.cntk_py.set_max_num_cputhreads(n)

@@ -12,6 +12,8 @@ import numpy as np
 
 import cntk as C
 
+from handwritten.cntk import configure_threads  # noqa: F401 (used by the benchmarks)
+
 
 def _keras_adam(lr, beta_1, beta_2, eps):
     def update(parameters, gradients):
@@ -70,6 +72,3 @@ def make_step(weights, lr=0.001, beta_1=0.9, beta_2=0.999, eps=1e-7):
     run.parameters = params
     return run
 
-
-def configure_threads(n):
-    pass    # CNTK's CPU kernels use OpenMP: OMP_NUM_THREADS is set before import

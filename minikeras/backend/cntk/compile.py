@@ -16,7 +16,8 @@ are split by whether they read such placeholders, and one call runs:
    outputs and the updates as ``C.assign`` nodes (CNTK applies assignments after the
    pass, so every new value is computed from pre-update values, Keras 2 semantics);
 3. updates whose new value depends on the inputs but not on gradients (BatchNorm moving
-   statistics) were computed in pass 1 and are written last.
+   statistics, metric totals) are assigned by pass 1 when no later pass reads their
+   variable; otherwise they are computed in pass 1 and written last.
 
 Without gradients (predict, evaluate) it is a single pass of ``C.combine(outputs +
 assigns)``. (A ``C.Trainer`` with a universal learner, as multi-backend Keras 2 used,
@@ -88,14 +89,18 @@ def gradients(loss, variables):
     return out
 
 
-def _forward_backward(function, loss_out, wrt_nodes, feed, as_numpy=True):
-    """Forward ``function`` (its outputs include ``loss_out``), then backward from the loss
-    to the ``wrt_nodes`` it depends on. Returns (output values, {uid: gradient}); the
-    gradients are numpy arrays, or with ``as_numpy=False`` CNTK ``NDArrayView``s (no copy
-    out of the engine)."""
+def _connected(loss_out, wrt_nodes):
+    """The ``wrt_nodes`` the loss depends on."""
     loss_fn = C.combine([loss_out])
     connected = _parameter_uids(loss_fn) | _argument_uids(loss_fn)
-    wanted = [n for n in wrt_nodes if n.uid in connected]
+    return [n for n in wrt_nodes if n.uid in connected]
+
+
+def _forward_backward(function, loss_out, wanted, feed, as_numpy=True):
+    """Forward ``function`` (its outputs include ``loss_out``), then backward from the loss
+    to the ``wanted`` nodes (those of ``_connected``). Returns (output values, {uid:
+    gradient}); the gradients are numpy arrays, or with ``as_numpy=False`` CNTK
+    ``NDArrayView``s (no copy out of the engine)."""
     if not wanted:
         _, values = function.forward(feed, function.outputs)
         return values, {}
@@ -121,7 +126,7 @@ def _eager_gradients(loss, wrt):
             raise NotImplementedError('CNTK backend: gradients with respect to %r: only '
                                       'variables made by K.variable are supported' % (v,))
         nodes.append(v.node)
-    _, grads = _forward_backward(fn, loss_out, nodes, {})
+    _, grads = _forward_backward(fn, loss_out, _connected(loss_out, nodes), {})
     out = []
     for v in wrt:
         g = grads.get(v.node.uid)
@@ -299,16 +304,25 @@ class _Graph(object):
                 self.late_updates.append(j)  # computed in pass 1, written last
             else:
                 second_assigns.append(j)
-        first_nodes = [self.losses[0][0]] + \
-            [_as_output(self.out_plan[i][1].node) for i in self.first_outputs] + \
-            [_as_output(self.updates[j][1]) for j in self.late_updates]
         second_nodes = [_as_output(self.out_plan[i][1].node) for i in self.grad_outputs] + \
             [C.assign(self.updates[j][0].node, self.updates[j][1]).output
              for j in second_assigns]
+        # a late update no later pass reads is assigned by pass 1 itself (CNTK writes it
+        # after that pass); the others are written from pass 1's values after pass 2
+        read_later = _parameter_uids(C.combine(second_nodes + [out for out, _ in self.losses]))
+        first_assigns = [j for j in self.late_updates
+                         if self.updates[j][0].node.uid not in read_later]
+        self.late_updates = [j for j in self.late_updates if j not in first_assigns]
+        first_nodes = [self.losses[0][0]] + \
+            [_as_output(self.out_plan[i][1].node) for i in self.first_outputs] + \
+            [_as_output(self.updates[j][1]) for j in self.late_updates] + \
+            [C.assign(self.updates[j][0].node, self.updates[j][1]).output
+             for j in first_assigns]
         self.mode = 'gradients'
         self.first = C.combine(first_nodes)
         self.second = C.combine(second_nodes)
-        self.losses = [(out, list(wrt.values()), C.combine([out]) if k else None)
+        self.losses = [(out, _connected(out, list(wrt.values())),
+                        C.combine([out]) if k else None)
                        for k, (out, wrt) in enumerate(self.losses)]
 
     def _update_value(self, var, value):

@@ -1,7 +1,7 @@
 """CNTK-specific checks of the adapter: what it cannot do, and the parts of its design the
 shared conformance suite does not reach (graphs per input shape, the two-pass training
 step with gradient placeholders, numpy semantics of operators and indexing, float-only
-storage of integer tensors)."""
+storage of integer tensors, the layouts kept between convolutions)."""
 import numpy as np
 import pytest
 
@@ -164,6 +164,56 @@ def test_variables_share_between_graphs_and_constraints_are_kept():
     out, = f(np.ones((1, 2), 'f'))
     np.testing.assert_allclose(out, [2., 2.])
     np.testing.assert_allclose(K.get_value(v), [2., 2.])
+
+
+def _conv_stack(data_format, forget_layouts):
+    """conv + bias + ReLU, conv (same padding) + bias + ReLU, max pooling: output and
+    gradients. ``forget_layouts``: drop what layout.py remembers after every op (the
+    transposes and batch-axis copies are then all in the graph)."""
+    from minikeras.backend.cntk import layout
+    rng = np.random.RandomState(4)
+    shape = (6, 9, 9, 3) if data_format == 'channels_last' else (6, 3, 9, 9)
+    k1, k2 = K.variable(rng.randn(3, 3, 3, 4)), K.variable(rng.randn(2, 2, 4, 5))
+    b1, b2 = K.variable(rng.randn(4)), K.variable(rng.randn(5))
+
+    def step(op, *args, **kwargs):
+        out = op(*args, **kwargs)
+        if forget_layouts:
+            layout._CF.clear()
+            layout._BATCHED.clear()
+        return out
+
+    def fn(x):
+        h = step(K.conv2d, x, k1, data_format=data_format)
+        h = step(K.relu, step(K.bias_add, h, b1, data_format=data_format))
+        h = step(K.conv2d, h, k2, padding='same', data_format=data_format)
+        h = step(K.relu, step(K.bias_add, h, b2, data_format=data_format), max_value=6.)
+        h = step(K.pool2d, h, (2, 2), (2, 2), data_format=data_format)
+        loss = K.sum(K.square(h))
+        return [h] + K.gradients(loss, [k1, b1, k2, b2, x]), []
+    f = K.compiled_function(fn, [(shape, 'float32')])
+    out = f(rng.rand(*shape).astype('float32'))
+    ops = []
+    import cntk as C
+    C.logging.graph.depth_first_search(
+        list(f.graphs.values())[0].first,
+        lambda n: isinstance(n, C.Function) and ops.append(n.op_name) and False)
+    return out, ops
+
+
+@pytest.mark.parametrize('data_format', ['channels_last', 'channels_first'])
+def test_convolution_stacks_keep_their_layout_between_ops(data_format):
+    kept, kept_ops = _conv_stack(data_format, forget_layouts=False)
+    plain, plain_ops = _conv_stack(data_format, forget_layouts=True)
+    for a, b in zip(kept, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+    # in the graph the loss reads: the two kernels' transposes, and for channels_last
+    # data one transpose in and one out (against one per op and per direction)
+    cl = data_format == 'channels_last'
+    assert kept_ops.count('TransposeAxes') == 2 + 2 * cl
+    assert plain_ops.count('TransposeAxes') == 2 + 6 * cl
+    # onto the batch axis: the input, and the padded input of the second convolution
+    assert kept_ops.count('ToBatchAxis') == 2 and plain_ops.count('ToBatchAxis') == 3
 
 
 def test_importing_prints_nothing():

@@ -11,6 +11,7 @@ import numpy as np
 
 from minikeras.backend import state
 from minikeras.backend.cntk.core import C, CntkTensor, _is_float, _storage_of, _to_tensor
+from minikeras.backend.cntk import layout
 from minikeras.backend.cntk import math as M
 from minikeras.backend.cntk import random as R
 from minikeras.backend.conv_geometry import (  # noqa: F401
@@ -42,6 +43,12 @@ def _const(value, like):
 def relu(x, alpha=0., max_value=None, threshold=0.):
     x = _float(x)
     n = x.node
+    if layout._form(n) is not None and alpha == 0. and threshold == 0.:
+        # on the form a convolution made (see layout.py)
+        def clipped_relu(t, _):
+            y = C.relu(t)
+            return y if max_value is None else C.element_min(y, _const(max_value, t))
+        return _same(x, layout._elementwise(clipped_relu, n))
     if alpha == 0. and threshold == 0.:
         y = C.relu(n)
     else:
@@ -229,6 +236,14 @@ def bias_add(x, bias, data_format=None):
         raise ValueError('bias_add: expected a 1-D bias of length %d (axis %d of x, shape %s), '
                          'received shape %s' % (shape[channel_axis], channel_axis, shape, bshape))
     target = [1] * len(shape)
+    kind = layout._form(x.node)
+    if kind is not None and channel_axis == {'cl': len(shape) - 1, 'cf': 1}[kind] and \
+            x.node.dtype == bias.node.dtype and x._dtype == bias._dtype:
+        # on the form a convolution made (see layout.py)
+        def add(t, batched):
+            b = [bshape[0]] + [1] * (len(shape) - 2)
+            return C.plus(t, C.reshape(bias.node, tuple(b if batched else [1] + b)))
+        return CntkTensor(layout._elementwise(add, x.node), x._dtype)
     target[channel_axis] = bshape[0]
     b = M._reshape_node(bias.node, target)
     return M.add(x, CntkTensor(b, bias._dtype))
@@ -240,13 +255,7 @@ def _channels_first(data_format):
     return state.normalize_data_format(data_format) == 'channels_first'
 
 
-def _to_cf(node, ndim):
-    """channels_last (N, *S, C) -> channels_first (N, C, *S)."""
-    return C.transpose(node, [0, ndim - 1] + list(range(1, ndim - 1)))
-
-
-def _from_cf(node, ndim):
-    return C.transpose(node, [0] + list(range(2, ndim)) + [1])
+_to_cf, _from_cf = layout._to_cf, layout._from_cf
 
 
 def _dilate_axis(node, axis, factor):
@@ -283,8 +292,8 @@ def _conv_cf(x, kernel, strides, pads, groups=1):
     kwargs = dict(strides=(1,) + tuple(strides), auto_padding=[False] * (nd + 1))
     if groups != 1:
         kwargs['groups'] = groups
-    y = C.convolution(kernel, C.to_batch(x), **kwargs)
-    return M._reshape_node(C.unpack_batch(y), [shape[0], kshape[0]] + outs)
+    y = C.convolution(kernel, layout._to_batch(x), **kwargs)
+    return layout._unbatch(y, [shape[0], kshape[0]] + outs)
 
 
 def _dilated_kernel(kernel, dilation, spatial_axes):
@@ -496,14 +505,14 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
     if pool_mode == 'max':
         padded = _pad_node(xn, [(0, 0), (0, 0)] + pads, value=-np.inf) \
             if any(a or b for a, b in pads) else xn
-        y = C.pooling(C.to_batch(padded), C.MAX_POOLING, pool_size, strides=strides,
+        y = C.pooling(layout._to_batch(padded), C.MAX_POOLING, pool_size, strides=strides,
                       auto_padding=[False])
-        y = M._reshape_node(C.unpack_batch(y), shape[:2] + outs)
+        y = layout._unbatch(y, shape[:2] + outs)
     else:
         padded = _pad_node(xn, [(0, 0), (0, 0)] + pads)
-        y = C.pooling(C.to_batch(padded), C.AVG_POOLING, pool_size, strides=strides,
+        y = C.pooling(layout._to_batch(padded), C.AVG_POOLING, pool_size, strides=strides,
                       auto_padding=[False])
-        y = M._reshape_node(C.unpack_batch(y), shape[:2] + outs)
+        y = layout._unbatch(y, shape[:2] + outs)
         if any(a or b for a, b in pads):
             # the window mean counted padded zeros: rescale by window size / valid count
             valid = np.pad(np.ones(shape[2:]), pads, mode='constant')

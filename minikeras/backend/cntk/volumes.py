@@ -5,7 +5,7 @@ composites."""
 import numpy as np
 
 from minikeras.backend import volume_composites
-from minikeras.backend.cntk import core as _core, math as M, nn as _nn
+from minikeras.backend.cntk import core as _core, layout, math as M, nn as _nn
 from minikeras.backend.cntk.core import C, CntkTensor, _storage_of, _to_tensor
 from minikeras.backend.conv_geometry import normalize_tuple as _tuple, padding_amounts
 
@@ -82,16 +82,16 @@ def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None,
     pads, outs = [g[0] for g in geometry], [g[1] for g in geometry]
     if pool_mode == 'max':
         padded = _nn._pad_node(xn, [(0, 0), (0, 0)] + pads, value=-np.inf)
-        y = C.pooling(C.to_batch(padded), C.MAX_POOLING, pool_size, strides=strides,
+        y = C.pooling(layout._to_batch(padded), C.MAX_POOLING, pool_size, strides=strides,
                       auto_padding=[False])
     else:  # a sum pooling (mean * size) divided by the count of non-padded entries
         padded = _nn._pad_node(xn, [(0, 0), (0, 0)] + pads)
-        y = C.pooling(C.to_batch(padded), C.AVG_POOLING, pool_size, strides=strides,
+        y = C.pooling(layout._to_batch(padded), C.AVG_POOLING, pool_size, strides=strides,
                       auto_padding=[False])
         counts = volume_composites.window_counts(shape[2:], pool_size, strides, pads)
         scale = (np.prod(pool_size) / counts).astype(np.dtype(xn.dtype).name)
         y = C.element_times(y, C.constant(scale))
-    y = M._reshape_node(C.unpack_batch(y), shape[:2] + outs)
+    y = layout._unbatch(y, shape[:2] + outs)
     if not cf:
         y = _nn._from_cf(y, 5)
     return CntkTensor(y, x._dtype)

@@ -221,3 +221,28 @@ def test_c_linker_trains_like_the_suite_mode():
     assert len(c_run['weights']) == len(here['weights']) == 7   # conv 2, LSTM 3, dense 2
     for a, b in zip(c_run['weights'], here['weights']):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.skipif(IMPL != 'theano', reason="classic Theano's convolution and pooling ops")
+def test_convolution_stacks_keep_nchw_between_ops():
+    """conv, bias add, ReLU and pooling compute on the NCHW results of the ops before
+    (theano/layout.py), with the values and gradients of the plain NHWC chain."""
+    rng = np.random.RandomState(0)
+    k, b = K.variable(rng.randn(3, 3, 3, 4)), K.variable(rng.randn(4))
+    seen = []
+
+    def stack(keep):
+        def fn(x):
+            # "* 1." makes new NHWC tensors that remember no NCHW source
+            again = (lambda t: t) if keep else (lambda t: t * 1.)
+            h = K.relu(again(K.bias_add(again(K.conv2d(x, k)), b)))
+            y = K.pool2d(again(h), (2, 2), (2, 2))
+            if keep:
+                seen.append(y.tag.minikeras_nchw.owner.inputs[0] is h.tag.minikeras_nchw)
+            return [y] + K.gradients(K.sum(K.square(y)), [k, b, x]), []
+        return K.compiled_function(fn, [((2, 7, 7, 3), 'float32')])
+    data = np.random.RandomState(1).rand(2, 7, 7, 3).astype('float32')
+    kept, plain = stack(True)(data), stack(False)(data)
+    assert seen == [True]
+    for a, c in zip(kept, plain):
+        np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-5)

@@ -95,6 +95,7 @@ if IMPL == 'theano':
             from theano.tensor.var import TensorConstant
             from theano.tensor.shared_randomstreams import RandomStreams as _NumpyStreams
             from theano.tensor.nnet import conv2d as _th_conv2d
+            from theano.tensor.signal.pool import pool_2d as _th_pool2d
             from theano.tensor.extra_ops import cumsum as _th_cumsum, cumprod as _th_cumprod
             from theano.tensor.extra_ops import repeat as _th_repeat
             from theano import gradient as _gradient
@@ -117,7 +118,7 @@ else:
         from pytensor.tensor.signal import convolve2d as _pt_convolve2d
     Variable = th.graph.basic.Variable
     VERSION = th.__version__
-    _th_conv2d = None
+    _th_conv2d = _th_pool2d = None
 
 function = th.function
 shared = th.shared
@@ -312,6 +313,13 @@ def _native_conv2d(x, kernel, border_mode, subsample, dilation, num_groups=1):
     cross-correlation (no kernel flip)."""
     return _th_conv2d(x, kernel, border_mode=border_mode, subsample=subsample,
                       filter_flip=False, filter_dilation=dilation, num_groups=num_groups)
+
+
+def _native_pool2d(x, pool_size, strides, mode):
+    """Classic Theano's pooling op (C code, with its own gradient op) on NCHW input,
+    no padding; ``mode`` 'max' or 'avg'."""
+    return _th_pool2d(x, ws=pool_size, stride=strides, ignore_border=True,
+                      mode='max' if mode == 'max' else 'average_inc_pad')
 
 
 def _signal_convolve2d_valid(x, kernel):

@@ -4,7 +4,9 @@ Kernels arrive in the library's layout and mean cross-correlation (TensorFlow's
 meaning). Inside, images are channels_last. Classic Theano uses its own GEMM-based
 conv op with ``filter_flip=False`` (cross-correlation, so kernels are only transposed);
 PyTensor has no CNN convolution op, so it gets an im2col built from strided slices and
-one matrix product (its autodiff gives the gradients). 'same' padding follows
+one matrix product (its autodiff gives the gradients). Pooling without padding uses
+classic Theano's pooling op; PyTensor (no pooling op) and 'same' padding (TensorFlow's
+may be uneven, Theano's is not) take the maximum or sum of strided windows. 'same' padding follows
 TensorFlow: when the padding is odd the extra row/column goes to the bottom/right.
 Transposed convolution is the adjoint (gradient) of this conv2d, so it agrees with it on
 every engine by construction.
@@ -14,6 +16,7 @@ import numpy as np
 from minikeras.backend import state
 from minikeras.backend.conv_geometry import channels_last_output_shape
 from minikeras.backend.theano import _impl
+from minikeras.backend.theano.layout import _nchw, _nhwc
 from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import _is_engine_tensor, _known_shape, _tag, _to_tensor
 from minikeras.backend.theano import math as _m
@@ -198,9 +201,9 @@ def _conv2d_nhwc(x, kernel, strides, padding, dilation):
                 border = (ph[0], pw[0])
             else:
                 x = _m._pad(x, {1: ph, 2: pw})
-        out = _impl._native_conv2d(x.dimshuffle(0, 3, 1, 2), kernel.dimshuffle(3, 2, 0, 1),
+        out = _impl._native_conv2d(_nchw(x), kernel.dimshuffle(3, 2, 0, 1),
                                   border, strides, dilation)
-        return _tag(out.dimshuffle(0, 2, 3, 1), out_shape)
+        return _tag(_nhwc(out), out_shape)
     if _is_engine_tensor(kh) or _is_engine_tensor(kw):
         return _tag(_signal_conv_nhwc(x, kernel, strides, padding, dilation, False),
                     out_shape)
@@ -292,9 +295,8 @@ def _depthwise_nhwc(x, kernel, strides, padding, dilation):
         if padding == 'same':
             x, _ = _pad_same(x, k_eff, strides)
         k = kernel.reshape((kh, kw, 1, -1), ndim=4).dimshuffle(3, 2, 0, 1)
-        out = _impl._native_conv2d(x.dimshuffle(0, 3, 1, 2), k, border, strides, dilation,
-                                  num_groups=cin)
-        return _tag(out.dimshuffle(0, 2, 3, 1), out_shape)
+        out = _impl._native_conv2d(_nchw(x), k, border, strides, dilation, num_groups=cin)
+        return _tag(_nhwc(out), out_shape)
     if _is_engine_tensor(kh) or _is_engine_tensor(kw):
         return _tag(_signal_conv_nhwc(x, kernel, strides, padding, dilation, True),
                     out_shape)
@@ -338,6 +340,9 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
     x = _to_nhwc(x, data_format)
     xs = _known_shape(x)
     out_shape = _output_shape(xs, pool_size, strides, padding, xs[3])
+    if _impl.NATIVE_CONV and padding == 'valid':
+        out = _impl._native_pool2d(_nchw(x), pool_size, strides, pool_mode)
+        return _from_nhwc(_tag(_nhwc(out), out_shape), data_format)
     src = x
     if padding == 'same':
         fill = -np.inf if pool_mode == 'max' else 0

@@ -4,6 +4,7 @@ import numpy as np
 
 from minikeras.backend import state
 from minikeras.backend.theano import _impl
+from minikeras.backend.theano.layout import _nchw_source, _nhwc
 from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import (
     _known_shape, _normalize_axis, _same_shape, _tag, _to_tensor)
@@ -13,6 +14,9 @@ from minikeras.backend.theano import math as _m
 def relu(x, alpha=0., max_value=None, threshold=0.):
     x = _to_tensor(x)
     out_shape = _known_shape(x)
+    source = _nchw_source(x)
+    if source is not None:    # on the NCHW result of a convolution (see layout.py)
+        return _tag(_nhwc(relu(source, alpha, max_value, threshold)), out_shape)
     if alpha != 0.:
         negative_part = T.maximum(threshold - x, 0.)
     if threshold != 0.:
@@ -211,6 +215,9 @@ def bias_add(x, bias, data_format=None):
             out = x + _broadcast_param(bias, x.ndim, 1)
         else:
             out = x + bias.dimshuffle(['x'] + list(range(bias.ndim)))
+    elif _nchw_source(x) is not None and bias.ndim == 1:
+        # on the NCHW result of a convolution (see layout.py)
+        out = _nhwc(_nchw_source(x) + _broadcast_param(bias, 4, 1))
     else:
         out = x + bias
     return _same_shape(out, x)

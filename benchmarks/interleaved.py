@@ -2,6 +2,7 @@
 process (so both see the same machine load), by wall clock and by process CPU time:
 
     KERAS_BACKEND=mxnet python benchmarks/interleaved.py mlp --rounds 9 --steps 10
+    KERAS_BACKEND=tensorflow python benchmarks/interleaved.py lstm --keras3
 
 Models as in mnist_mlp_step.py (mlp), lstm_step.py (lstm) and mnist_cnn_step.py (cnn);
 hand-written steps from benchmarks/handwritten/ (<engine>.py, lstm_<engine>.py,
@@ -10,6 +11,11 @@ of each over the rounds and the ratio minikeras / hand-written for both clocks. 
 machine shared with other jobs the CPU-time ratio is the steadier one (wall time includes
 waiting for a core); with 1 thread the engine's worker and Python overlap, so CPU time can
 exceed wall time.
+
+``--keras3`` (TensorFlow, whose install brings Keras 3) also alternates Keras 3's
+``train_on_batch`` on the same model and batch, and minikeras's own ``train_on_batch``
+(the call comparable with Keras 3's: both include the per-call work around the compiled
+step), and prints that ratio too.
 """
 import argparse
 import os
@@ -82,6 +88,8 @@ def main():
     p.add_argument('--steps', type=int, default=10, help='steps per timed block')
     p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--keras3', action='store_true',
+                   help='also Keras 3 train_on_batch against minikeras train_on_batch')
     args = p.parse_args()
     sys.path.insert(0, HERE)
     from _common import load_handwritten, median, set_thread_env
@@ -103,10 +111,22 @@ def main():
     for _ in range(args.warmup):
         mk(x, y, ones)
         hw(x, y)
-    times = {'mk': [], 'hw': []}
+    steps = {'mk': (mk, (x, y, ones)), 'hw': (hw, (x, y))}
+    if args.keras3:
+        import tempfile
+        os.environ['KERAS_HOME'] = os.path.join(tempfile.gettempdir(), 'keras3_reference')
+        import keras
+        from keras3_reference import build as build3
+        model3 = build3(keras, args.model, np)[0]
+        model3.set_weights(initial)
+        steps['mk_tob'] = (model.train_on_batch, (x, y))
+        steps['k3'] = (model3.train_on_batch, (x, y))
+        for _ in range(args.warmup + 1):
+            model3.train_on_batch(x, y)
+    times = dict((k, []) for k in steps)
     for _ in range(args.rounds):
-        times['mk'].append(_block(mk, (x, y, ones), args.steps, sync))
-        times['hw'].append(_block(hw, (x, y), args.steps, sync))
+        for k, (f, a) in steps.items():
+            times[k].append(_block(f, a, args.steps, sync))
     print('engine: %s %s, %d thread(s), model %s, %d rounds x %d steps, load %s'
           % (engine, K.engine_info().get('version', ''), args.threads, args.model,
              args.rounds, args.steps, open('/proc/loadavg').read().split()[0]
@@ -115,6 +135,11 @@ def main():
         a = median([t[i] for t in times['mk']]) * 1e3
         b = median([t[i] for t in times['hw']]) * 1e3
         print('%-4s minikeras %.2f ms  hand-written %.2f ms  ratio %.3f' % (clock, a, b, a / b))
+        if args.keras3:
+            a = median([t[i] for t in times['mk_tob']]) * 1e3
+            b = median([t[i] for t in times['k3']]) * 1e3
+            print('%-4s train_on_batch: minikeras %.2f ms  Keras 3 %.2f ms  ratio %.3f'
+                  % (clock, a, b, a / b))
 
 
 if __name__ == '__main__':

@@ -1,4 +1,5 @@
-"""Time the MLP and LSTM training steps of ``mnist_mlp_step.py`` / ``lstm_step.py`` under
+"""Time the MLP, LSTM and CNN training steps of ``mnist_mlp_step.py`` / ``lstm_step.py`` /
+``mnist_cnn_step.py`` (``--model cnn``, run by hand) under
 Keras 3 on JAX or TensorFlow (``model.train_on_batch``: one compiled train step per call),
 for the ratio minikeras / Keras 3:
 
@@ -18,12 +19,34 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import lstm_batches, mlp_batches, set_thread_env, time_steps  # noqa: E402
+from _common import (  # noqa: E402
+    cnn_batches, cnn_model, lstm_batches, mlp_batches, set_thread_env, time_steps)
+
+
+def build(keras, name, np):
+    """(compiled Keras 3 model, its synthetic batches) for model ``name``."""
+    layers = keras.layers
+    if name == 'mlp':
+        model = keras.Sequential([keras.Input((784,)), layers.Dense(512, activation='relu'),
+                                  layers.Dropout(0.2), layers.Dense(512, activation='relu'),
+                                  layers.Dropout(0.2), layers.Dense(10, activation='softmax')])
+        model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.RMSprop(),
+                      metrics=['accuracy'])
+        return model, mlp_batches(np)
+    if name == 'cnn':   # the MNIST CNN of mnist_cnn_step.py
+        return cnn_model(keras), cnn_batches(np)
+    model = keras.Sequential([keras.Input((80,), dtype='int32'),
+                              layers.Embedding(20000, 128),
+                              layers.LSTM(128, activation='tanh', recurrent_activation='sigmoid'),
+                              layers.Dense(1, activation='sigmoid')])
+    model.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(),
+                  metrics=['accuracy'])
+    return model, lstm_batches(np)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--model', choices=('mlp', 'lstm'), default='mlp')
+    p.add_argument('--model', choices=('mlp', 'lstm', 'cnn'), default='mlp')
     p.add_argument('--steps', type=int, default=50)
     p.add_argument('--repeats', type=int, default=5)
     p.add_argument('--warmup', type=int, default=10)
@@ -39,23 +62,7 @@ def main():
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     import numpy as np
     import keras
-    from keras import layers
-    if args.model == 'mlp':
-        model = keras.Sequential([keras.Input((784,)), layers.Dense(512, activation='relu'),
-                                  layers.Dropout(0.2), layers.Dense(512, activation='relu'),
-                                  layers.Dropout(0.2), layers.Dense(10, activation='softmax')])
-        model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.RMSprop(),
-                      metrics=['accuracy'])
-        batches = mlp_batches(np)
-    else:
-        model = keras.Sequential([keras.Input((80,), dtype='int32'),
-                                  layers.Embedding(20000, 128),
-                                  layers.LSTM(128, activation='tanh',
-                                              recurrent_activation='sigmoid'),
-                                  layers.Dense(1, activation='sigmoid')])
-        model.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(),
-                      metrics=['accuracy'])
-        batches = lstm_batches(np)
+    model, batches = build(keras, args.model, np)
     x0, y0 = batches[0]
     start = time.perf_counter()
     model.train_on_batch(x0, y0)

@@ -97,7 +97,8 @@ def main():
     import numpy as np
     from minikeras import backend as K
 
-    build, prefix = {'mlp': (_mlp, ''), 'lstm': (_lstm, 'lstm_'), 'cnn': (_cnn, 'cnn_')}[args.model]
+    build, prefix = {'mlp': (_mlp, ''), 'lstm': (_lstm, 'lstm_'),
+                     'cnn': (_cnn, 'cnn_')}[args.model]
     engine = K.backend()
     # first: its configure_threads must run before the engine starts (TensorFlow)
     handwritten = load_handwritten(prefix + engine, args.threads)

@@ -6,8 +6,9 @@ conv op with ``filter_flip=False`` (cross-correlation, so kernels are only trans
 PyTensor has no CNN convolution op, so it gets an im2col built from strided slices and
 one matrix product (its autodiff gives the gradients). Pooling without padding uses
 classic Theano's pooling op; PyTensor (no pooling op) and 'same' padding (TensorFlow's
-may be uneven, Theano's is not) take the maximum or sum of strided windows. 'same' padding follows
-TensorFlow: when the padding is odd the extra row/column goes to the bottom/right.
+may be uneven, Theano's is not) take the maximum or sum of strided windows. 'same'
+padding follows TensorFlow: when the padding is odd the extra row/column goes to the
+bottom/right.
 Transposed convolution is the adjoint (gradient) of this conv2d, so it agrees with it on
 every engine by construction.
 """

@@ -246,3 +246,168 @@ def test_convolution_stacks_keep_nchw_between_ops():
     assert seen == [True]
     for a, c in zip(kept, plain):
         np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-5)
+
+
+_RELU_AND_POOL = '''
+import json, numpy as np
+import minikeras.backend as K
+rng = np.random.RandomState(0)
+x = rng.randn(2, 7, 5, 3).astype("float32")
+x[0, 0, 0, 0] = 0.
+x[1, 0, 0, 0] = np.nan
+x[0, 2:4, 2:4, 1] = 0.75                # a tied window
+c = rng.rand(2, 7, 5, 3).astype("float32")
+cp = rng.rand(2, 3, 2, 3).astype("float32")
+k = K.variable(rng.randn(1, 1, 3, 3).astype("float32"))
+
+def fn(t):
+    r = K.relu(t)
+    p = K.pool2d(t, (2, 2), (2, 2))
+    q = K.pool2d(K.conv2d(t, k), (2, 2), (2, 2))   # pooling a convolution result
+    return [r, p, q] + K.gradients(K.sum(r * c), [t]) + K.gradients(
+        K.sum(p * cp), [t]) + K.gradients(K.sum(q * cp), [t]), []
+
+f = K.compiled_function(fn, [((2, 7, 5, 3), "float32")])
+clean = np.where(np.isnan(x), 1., x).astype("float32")
+outs = f(x)[:1] + f(clean)[1:3] + f(x)[3:4] + f(clean)[4:]
+print(json.dumps([o.ravel().tolist() for o in outs] + [str(K.engine_info()["linker"])]))
+'''
+
+
+def _relu_pool_expected():
+    rng = np.random.RandomState(0)
+    x = rng.randn(2, 7, 5, 3).astype('float32')
+    x[0, 0, 0, 0] = 0.
+    x[1, 0, 0, 0] = np.nan
+    x[0, 2:4, 2:4, 1] = 0.75
+    c = rng.rand(2, 7, 5, 3).astype('float32')
+    cp = rng.rand(2, 3, 2, 3).astype('float32')
+    kernel = rng.randn(1, 1, 3, 3).astype('float32')
+    clean = np.where(np.isnan(x), 1., x).astype('float32')
+
+    def pool_and_grad(v):
+        blocks = v[:, :6, :4, :].reshape(2, 3, 2, 2, 2, 3)
+        y = blocks.max(axis=(2, 4))
+        tie = blocks == y[:, :, None, :, None, :]
+        g = np.zeros_like(v)
+        g[:, :6, :4, :] = np.where(tie, cp[:, :, None, :, None, :], 0.).reshape(2, 6, 4, 3)
+        return y, g
+
+    relu = np.where(x < 0, 0., x)
+    p, gp = pool_and_grad(clean)
+    conv = clean.dot(kernel[0, 0])
+    q, gq_conv = pool_and_grad(conv)
+    return [relu, p, q, np.where(x > 0, c, 0.), gp, gq_conv.dot(kernel[0, 0].T)]
+
+
+@pytest.mark.parametrize('linker', ['suite mode', 'C linker'])
+def test_relu_and_tiled_max_pool_match_numpy(linker):
+    """The ReLU op (gradient 0 at 0, NaN kept) and max pooling over non-overlapping
+    windows (theano/relu_op.py, max_pool.py: C code, and NumPy under the Python linker):
+    values and gradients, every tied element of a window receiving the gradient, and
+    rows and columns past the last whole window getting none."""
+    lane_flags = os.environ.get(FLAGS_VAR, '')
+    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
+        else lane_flags or None
+    rc, out, err = _python(_RELU_AND_POOL, **{FLAGS_VAR: flags})
+    assert rc == 0, err
+    import json
+    got = json.loads(out.strip().splitlines()[-1])
+    if linker == 'C linker':
+        assert got[-1] == 'cvm', got[-1]
+    for name, a, b in zip(['relu', 'pool', 'pool of conv', 'relu grad', 'pool grad',
+                           'pool of conv grad'], got[:-1], _relu_pool_expected()):
+        np.testing.assert_allclose(np.array(a, dtype='float32'), b.ravel(), rtol=1e-5,
+                                   atol=1e-5, err_msg=name)
+
+
+_BIAS_ADD = '''
+import json, numpy as np
+import minikeras.backend as K
+rng = np.random.RandomState(0)
+b = K.variable(rng.randn(3).astype("float32"))
+k = K.variable(rng.randn(1, 1, 3, 3).astype("float32"))
+c3 = rng.rand(4, 5, 3).astype("float32")
+c4 = rng.rand(2, 3, 4, 5).astype("float32")
+c5 = rng.rand(2, 4, 5, 3).astype("float32")
+
+def fn(t3, t4, t5):
+    last = K.bias_add(t3, b)                                   # channels_last
+    first = K.bias_add(t4, b, data_format="channels_first")
+    conv = K.bias_add(K.conv2d(t5, k), b)                      # a convolution result
+    cost = K.sum(last * c3) + K.sum(first * c4) + K.sum(conv * c5)
+    return [last, first, conv] + K.gradients(cost, [b, t3, t4, t5]), []
+
+f = K.compiled_function(fn, [((4, 5, 3), "float32"), ((2, 3, 4, 5), "float32"),
+                             ((2, 4, 5, 3), "float32")])
+outs = f(rng.rand(4, 5, 3).astype("float32"), rng.rand(2, 3, 4, 5).astype("float32"),
+         rng.rand(2, 4, 5, 3).astype("float32"))
+print(json.dumps([o.ravel().tolist() for o in outs] + [str(K.engine_info()["linker"])]))
+'''
+
+
+@pytest.mark.parametrize('linker', ['suite mode', 'C linker'])
+def test_bias_add_gradient_sums_by_matrix_products(linker):
+    """bias_add's gradient (theano/bias.py: sums by matrix-vector products) on the
+    last axis, on axis 1, and on a convolution's NCHW result, against NumPy."""
+    lane_flags = os.environ.get(FLAGS_VAR, '')
+    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
+        else lane_flags or None
+    rc, out, err = _python(_BIAS_ADD, **{FLAGS_VAR: flags})
+    assert rc == 0, err
+    import json
+    got = [np.array(v, dtype='float32') for v in json.loads(out.strip().splitlines()[-1])[:-1]]
+    rng = np.random.RandomState(0)
+    b = rng.randn(3).astype('float32')
+    kernel = rng.randn(1, 1, 3, 3).astype('float32')
+    c3, c4 = rng.rand(4, 5, 3).astype('float32'), rng.rand(2, 3, 4, 5).astype('float32')
+    c5 = rng.rand(2, 4, 5, 3).astype('float32')
+    x3, x4 = rng.rand(4, 5, 3).astype('float32'), rng.rand(2, 3, 4, 5).astype('float32')
+    x5 = rng.rand(2, 4, 5, 3).astype('float32')
+    expected = [x3 + b, x4 + b[:, None, None], x5.dot(kernel[0, 0]) + b,
+                c3.sum(axis=(0, 1)) + c4.sum(axis=(0, 2, 3)) + c5.sum(axis=(0, 1, 2)),
+                c3, c4, c5.dot(kernel[0, 0].T)]
+    for name, a, e in zip(['channels_last', 'channels_first', 'conv', 'd bias', 'd x3',
+                           'd x4', 'd x5'], got, expected):
+        np.testing.assert_allclose(a, e.ravel(), rtol=1e-5, atol=1e-5, err_msg=name)
+
+
+_IM2COL = '''
+import json, numpy as np
+import minikeras.backend as K
+from minikeras.backend.theano.im2col import _im2col
+rng = np.random.RandomState(0)
+x = rng.rand(2, 7, 8, 3).astype("float32")
+c = rng.rand(2, 3, 5, 4 * 3).astype("float32")   # 2x2 kernel, strides (2, 1), dilation (1, 3)
+
+def fn(t):
+    cols = _im2col(t, (2, 2), (2, 1), (1, 3))
+    return [cols] + K.gradients(K.sum(cols * c), [t]), []
+
+f = K.compiled_function(fn, [((2, 7, 8, 3), "float32")])
+print(json.dumps([o.ravel().tolist() for o in f(x)] + [str(K.engine_info()["linker"])]))
+'''
+
+
+@pytest.mark.parametrize('linker', ['suite mode', 'C linker'])
+def test_im2col_patches_and_their_gradient(linker):
+    """The patch matrix a convolution without a native op multiplies (theano/im2col.py:
+    C code, and NumPy under the Python linker) and its gradient, with strides and
+    dilation, against NumPy slicing."""
+    lane_flags = os.environ.get(FLAGS_VAR, '')
+    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
+        else lane_flags or None
+    rc, out, err = _python(_IM2COL, **{FLAGS_VAR: flags})
+    assert rc == 0, err
+    import json
+    got = json.loads(out.strip().splitlines()[-1])
+    rng = np.random.RandomState(0)
+    x = rng.rand(2, 7, 8, 3).astype('float32')
+    c = rng.rand(2, 3, 5, 12).astype('float32')
+    windows = [(slice(i, i + 5, 2), slice(3 * j, 3 * j + 5)) for i in range(2) for j in range(2)]
+    cols = np.concatenate([x[:, r, w, :] for r, w in windows], axis=3)
+    grad = np.zeros_like(x)
+    for k, (r, w) in enumerate(windows):
+        grad[:, r, w, :] += c[..., 3 * k:3 * k + 3]
+    np.testing.assert_allclose(np.array(got[0], 'float32'), cols.ravel(), rtol=1e-6)
+    np.testing.assert_allclose(np.array(got[1], 'float32'), grad.ravel(), rtol=1e-5, atol=1e-6)

@@ -17,7 +17,9 @@ import numpy as np
 from minikeras.backend import state
 from minikeras.backend.conv_geometry import channels_last_output_shape
 from minikeras.backend.theano import _impl
-from minikeras.backend.theano.layout import _nchw, _nhwc
+from minikeras.backend.theano.layout import _nchw, _nchw_source, _nhwc
+from minikeras.backend.theano.im2col import _im2col
+from minikeras.backend.theano.max_pool import _tiled_max_pool
 from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import _is_engine_tensor, _known_shape, _tag, _to_tensor
 from minikeras.backend.theano import math as _m
@@ -208,8 +210,9 @@ def _conv2d_nhwc(x, kernel, strides, padding, dilation):
     if _is_engine_tensor(kh) or _is_engine_tensor(kw):
         return _tag(_signal_conv_nhwc(x, kernel, strides, padding, dilation, False),
                     out_shape)
-    patches = _padded_windows(x, (kh, kw), k_eff, strides, padding, dilation)
-    cols = patches[0] if len(patches) == 1 else T.concatenate(patches, axis=3)
+    if padding == 'same':
+        x, _ = _pad_same(x, k_eff, strides)
+    cols = _im2col(x, (kh, kw), strides, dilation)
     out = T.dot(cols, kernel.reshape((kh * kw * cin, cout)))
     return _tag(out, out_shape)
 
@@ -341,6 +344,14 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
     x = _to_nhwc(x, data_format)
     xs = _known_shape(x)
     out_shape = _output_shape(xs, pool_size, strides, padding, xs[3])
+    if pool_mode == 'max' and padding == 'valid' and strides == pool_size:
+        source = _nchw_source(x)    # the NCHW result of a convolution (see layout.py)
+        if source is not None:
+            nchw = (xs[0], xs[3], xs[1], xs[2])
+            out = _nhwc(_tiled_max_pool(source, pool_size, (2, 3), nchw))
+        else:
+            out = _tiled_max_pool(x, pool_size, (1, 2), xs)
+        return _from_nhwc(_tag(out, out_shape), data_format)
     if _impl.NATIVE_CONV and padding == 'valid':
         out = _impl._native_pool2d(_nchw(x), pool_size, strides, pool_mode)
         return _from_nhwc(_tag(_nhwc(out), out_shape), data_format)

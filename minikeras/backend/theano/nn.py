@@ -5,6 +5,8 @@ import numpy as np
 from minikeras.backend import state
 from minikeras.backend.theano import _impl
 from minikeras.backend.theano.layout import _nchw_source, _nhwc
+from minikeras.backend.theano.bias import _add_bias
+from minikeras.backend.theano.relu_op import _relu
 from minikeras.backend.theano._impl import T
 from minikeras.backend.theano.core import (
     _known_shape, _normalize_axis, _same_shape, _tag, _to_tensor)
@@ -22,7 +24,7 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
     if threshold != 0.:
         y = x * T.cast(T.gt(x, threshold), x.dtype)
     else:
-        y = T.maximum(x, 0.)
+        y = _relu(x)
     if max_value is not None:
         y = T.clip(y, 0., max_value)
     if alpha != 0.:
@@ -212,15 +214,25 @@ def bias_add(x, bias, data_format=None):
         bias = T.cast(bias, x.dtype)
     if data_format == 'channels_first' and x.ndim > 2:
         if bias.ndim == 1:
-            out = x + _broadcast_param(bias, x.ndim, 1)
+            out = _plus_vector(x, bias, 1)
         else:
             out = x + bias.dimshuffle(['x'] + list(range(bias.ndim)))
     elif _nchw_source(x) is not None and bias.ndim == 1:
         # on the NCHW result of a convolution (see layout.py)
-        out = _nhwc(_nchw_source(x) + _broadcast_param(bias, 4, 1))
+        out = _nhwc(_plus_vector(_nchw_source(x), bias, 1))
+    elif bias.ndim == 1 and x.ndim >= 2:
+        out = _plus_vector(x, bias, x.ndim - 1)
     else:
         out = x + bias
     return _same_shape(out, x)
+
+
+def _plus_vector(x, bias, axis):
+    """``x`` plus the vector ``bias`` along ``axis``; for floats through ``_add_bias``,
+    whose gradient sums by a matrix-vector product (see bias.py)."""
+    if x.dtype == bias.dtype and str(x.dtype).startswith('float'):
+        return _add_bias(x, bias, axis)
+    return x + _broadcast_param(bias, x.ndim, axis)
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):

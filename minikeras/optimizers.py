@@ -359,16 +359,8 @@ class Adadelta(Optimizer):
                 self._zeros_like_params(params, 'delta_accumulator')]
 
     def _updates(self, params, grads, lr):
-        updates = []
-        for p, g, a, d_a in zip(params, grads, self._slots[0], self._slots[1]):
-            new_a = self.rho * a + (1. - self.rho) * K.square(g)
-            updates.append(K.update(a, new_a))
-            update = g * K.sqrt(d_a + self.epsilon) / K.sqrt(new_a + self.epsilon)
-            new_p = p - lr * update
-            updates.append(self._param_update(p, new_p))
-            new_d_a = self.rho * d_a + (1 - self.rho) * K.square(update)
-            updates.append(K.update(d_a, new_d_a))
-        return updates
+        return self._rule_updates('adadelta', params, grads, lr,
+                                  {'rho': self.rho, 'epsilon': self.epsilon})
 
     def _config_keys(self):
         return ('learning_rate', 'rho', 'decay', 'epsilon')

@@ -47,6 +47,14 @@ def _adagrad(ops, p, g, slots, lr, config):
     return _scaled_step(ops, p, g, new_a, lr, config['epsilon']), [new_a]
 
 
+def _adadelta(ops, p, g, slots, lr, config):
+    (a, d_a), rho, epsilon = slots, config['rho'], config['epsilon']
+    new_a = rho * a + (1. - rho) * ops.square(g)
+    update = g * ops.sqrt(d_a + epsilon) / ops.sqrt(new_a + epsilon)
+    new_d_a = rho * d_a + (1 - rho) * ops.square(update)
+    return p - lr * update, [new_a, new_d_a]
+
+
 def _adam(ops, p, g, slots, lr_t, config):
     m, v, vhat = slots
     beta_1, beta_2, epsilon = config['beta_1'], config['beta_2'], config['epsilon']
@@ -58,7 +66,8 @@ def _adam(ops, p, g, slots, lr_t, config):
     return p - lr_t * m_t / (ops.sqrt(v_t) + epsilon), [m_t, v_t, vhat]
 
 
-_RULES = {'sgd': _sgd, 'rmsprop': _rmsprop, 'adagrad': _adagrad, 'adam': _adam}
+_RULES = {'sgd': _sgd, 'rmsprop': _rmsprop, 'adagrad': _adagrad, 'adadelta': _adadelta,
+          'adam': _adam}
 
 
 def lstm(ops, inputs, initial_states, kernel, recurrent_kernel, bias=None,

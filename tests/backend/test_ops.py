@@ -783,7 +783,7 @@ def test_gradients_of_a_quadratic():
 OPTIMIZER_RULES = [
     ('sgd', {'momentum': 0., 'nesterov': False}), ('sgd', {'momentum': 0.9, 'nesterov': False}),
     ('sgd', {'momentum': 0.9, 'nesterov': True}), ('rmsprop', {'rho': 0.9, 'epsilon': 1e-7}),
-    ('adagrad', {'epsilon': 1e-7}),
+    ('adagrad', {'epsilon': 1e-7}), ('adadelta', {'rho': 0.95, 'epsilon': 1e-7}),
     ('adam', {'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7, 'amsgrad': False}),
     ('adam', {'beta_1': 0.9, 'beta_2': 0.999, 'epsilon': 1e-7, 'amsgrad': True})]
 
@@ -800,7 +800,7 @@ def test_optimizer_step_equals_the_generic_rule(method, config):
     p0 = [rng.randn(*s).astype('float32') for s in shapes]
     grads = [[rng.randn(*s).astype('float32') for s in shapes] for _ in range(2)]
     slot0 = [[np.abs(rng.randn(*s)).astype('float32') for s in shapes]
-             for _ in range(3 if method == 'adam' else 1)]
+             for _ in range({'adam': 3, 'adadelta': 2}.get(method, 1))]
 
     def run(step):
         params = [K.variable(v) for v in p0]

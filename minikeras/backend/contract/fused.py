@@ -12,15 +12,18 @@ def optimizer_step(method, params, grads, slots, lr, config):
     arguments.
 
     ``method``: 'sgd' (slots: [moments]; ``config``: momentum, nesterov), 'rmsprop'
-    ([accumulators]; rho, epsilon), 'adagrad' ([accumulators]; epsilon) or 'adam'
-    ([m, v, vhat]; beta_1, beta_2, epsilon, amsgrad). ``params``, ``grads``: lists of
-    tensors; ``slots``: one list of variables per slot kind, each parallel to
-    ``params``; ``lr``: the step's rate (scalar tensor or float; for 'adam' the
-    bias-corrected rate ``lr_t``); ``config``: dict of Python numbers. A new slot value
-    may be the slot variable itself: it then needs no update (an engine's fused path
-    has already written it; the generic path returns it only for a slot the rule
-    leaves unchanged, Adam's ``vhat`` without AMSGrad). The new parameter values are
-    never written to ``params`` here: the caller updates them (after constraints).
+    ([accumulators]; rho, epsilon), 'adagrad' ([accumulators]; epsilon), 'adadelta'
+    ([accumulators, delta accumulators]; rho, epsilon) or 'adam' ([m, v, vhat]; beta_1,
+    beta_2, epsilon, amsgrad). ``params``, ``grads``: lists of tensors; ``slots``: one
+    list of variables per slot kind, each parallel to ``params``; ``lr``: the step's rate
+    (scalar tensor or float; for 'adam' the bias-corrected rate ``lr_t``); ``config``:
+    dict of Python numbers. A new slot value may be the slot variable itself: it then
+    needs no update (an engine's fused path has already written it; the generic path
+    returns it only for a slot the rule leaves unchanged, Adam's ``vhat`` without
+    AMSGrad). The generic path never writes ``params``: the caller updates them (after
+    constraints). An engine's fused path inside a compiled function may write them in
+    place, after every read of the old values; it then returns the written values, and
+    the caller's update of a parameter to that value is not applied a second time.
     """
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from minikeras.backend import adapter
 from minikeras.backend.tensorflow._tf import tf, _tf_dtype, _to_tensor
+from minikeras.backend.tensorflow.fused import _written_in_place
 
 
 def _spec(i, spec):
@@ -79,6 +80,9 @@ class CompiledFunction(object):
                                 'received %r' % (outputs,))
             outs = [_as_output(x, i) for i, x in enumerate(outputs)]
             pairs = [_as_update(i, u) for i, u in enumerate(updates or [])]
+            # values that a fused optimizer kernel has already written (fused.py)
+            pairs = [(var, value) for var, value in pairs
+                     if not _written_in_place(var, value)]
             if pairs:
                 with tf.control_dependencies(outs + [v for _, v in pairs]):
                     for var, value in pairs:

@@ -411,3 +411,41 @@ def test_im2col_patches_and_their_gradient(linker):
         grad[:, r, w, :] += c[..., 3 * k:3 * k + 3]
     np.testing.assert_allclose(np.array(got[0], 'float32'), cols.ravel(), rtol=1e-6)
     np.testing.assert_allclose(np.array(got[1], 'float32'), grad.ravel(), rtol=1e-5, atol=1e-6)
+
+
+_GATHER = '''
+import json, numpy as np
+import minikeras.backend as K
+rng = np.random.RandomState(0)
+table = K.variable(rng.randn(6, 2, 3).astype("float32"))
+c = rng.rand(2, 3, 2, 3).astype("float32")
+
+def fn(i):
+    rows = K.gather(table, i)
+    return [rows] + K.gradients(K.sum(rows * c), [table]), []
+
+f = K.compiled_function(fn, [((2, 3), "int32")])
+outs = f(np.array([[0, 5, 0], [-1, 2, 0]], "int32"))   # repeats and a negative index
+print(json.dumps([o.ravel().tolist() for o in outs] + [str(K.engine_info()["linker"])]))
+'''
+
+
+@pytest.mark.parametrize('linker', ['suite mode', 'C linker'])
+def test_gather_rows_and_their_gradient(linker):
+    """gather of whole rows and its gradient (theano/rows.py: C code, and NumPy under
+    the Python linker): repeated indices accumulate, negative ones count from the end."""
+    lane_flags = os.environ.get(FLAGS_VAR, '')
+    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
+        else lane_flags or None
+    rc, out, err = _python(_GATHER, **{FLAGS_VAR: flags})
+    assert rc == 0, err
+    import json
+    got = json.loads(out.strip().splitlines()[-1])
+    rng = np.random.RandomState(0)
+    table = rng.randn(6, 2, 3).astype('float32')
+    c = rng.rand(2, 3, 2, 3).astype('float32')
+    idx = np.array([[0, 5, 0], [-1, 2, 0]])
+    grad = np.zeros_like(table)
+    np.add.at(grad, idx.ravel(), c.reshape(6, 2, 3))
+    np.testing.assert_allclose(np.array(got[0], 'float32'), table[idx].ravel(), rtol=1e-6)
+    np.testing.assert_allclose(np.array(got[1], 'float32'), grad.ravel(), rtol=1e-5, atol=1e-6)

@@ -344,23 +344,55 @@ class RandomSource(object):
 
     def _pytensor_draw(self, method, *args, **kwargs):
         next_rng, value = getattr(self._rng, method)(*args, **kwargs)
+        self._advance(next_rng)
+        return value
+
+    def _advance(self, next_rng):
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             # The state advances with every call of a compiled function (also inside
             # scan), like Theano's shared streams.
             self._rng.default_update = next_rng
-        return value
 
     def uniform(self, size, low, high, dtype, ndim=None):
         """``ndim``: the result's number of axes when ``size`` is symbolic (Theano)."""
         if IMPL == 'theano':
             return self._th.uniform(size=size, low=low, high=high, ndim=ndim, dtype=dtype)
+        if dtype in ('float32', 'float64') and (low, high) == (0., 1.):
+            next_rng, value = _standard_uniform(dtype)(size=size, rng=self._rng,
+                                                        return_next_rng=True)
+            self._advance(next_rng)
+            return value
         return T.cast(self._pytensor_draw('uniform', low, high, size=size), dtype)
 
     def normal(self, size, avg, std, dtype, ndim=None):
         if IMPL == 'theano':
             return self._th.normal(size=size, avg=avg, std=std, ndim=ndim, dtype=dtype)
         return T.cast(self._pytensor_draw('normal', avg, std, size=size), dtype)
+
+
+_STANDARD_UNIFORM = {}
+
+
+def _standard_uniform(dtype):
+    """PyTensor's random op drawing U[0, 1) of ``dtype`` (float32 or float64) with
+    ``Generator.random``: its ``uniform`` draws float64 through the general
+    ``Generator.uniform(low, high)`` and is cast after (MNIST MLP dropout: 0.58 against
+    0.11 ms for a 128 x 512 mask)."""
+    op = _STANDARD_UNIFORM.get(dtype)
+    if op is None:
+        from pytensor.tensor.random.op import RandomVariable
+
+        class StandardUniformRV(RandomVariable):
+            name = 'standard_uniform'
+            signature = '->()'
+            _print_name = ('StandardUniform', '\\operatorname{StandardUniform}')
+
+            def rng_fn(self, rng, size):
+                return rng.random(size, dtype=np.dtype(self.dtype))
+
+        op = _STANDARD_UNIFORM[dtype] = StandardUniformRV(dtype=dtype)
+    return op
 
 
 def _erfinv(x):

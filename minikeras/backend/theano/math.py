@@ -6,6 +6,7 @@ import numpy as np
 from minikeras.backend import adapter
 from minikeras.backend.theano import _impl
 from minikeras.backend.theano._impl import T
+from minikeras.backend.theano.rows import _take_rows
 from minikeras.backend.theano.core import (
     _binary_operands, _broadcast_shapes, _floatx_dtype, _is_engine_tensor, _known_shape,
     _normalize_axis, _same_shape, _tag, _to_tensor)
@@ -379,7 +380,11 @@ def gather(reference, indices):
     indices = _to_tensor(indices)
     if not str(indices.dtype).startswith(('int', 'uint')):
         indices = T.cast(indices, 'int32')
-    out = reference[indices]
+    if reference.ndim >= 2 and indices.ndim >= 1 and str(indices.dtype).startswith('int') \
+            and str(reference.dtype).startswith('float'):
+        out = _take_rows(reference, indices)     # C gradient (see rows.py)
+    else:
+        out = reference[indices]
     return _tag(out, _known_shape(indices) + _known_shape(reference)[1:])
 
 

@@ -30,8 +30,40 @@ from minikeras.backend.cntk.core import (
     C, CntkTensor, CntkVariable, _dtype_name, _is_float, _storage_of, _to_numpy, _to_tensor,
     _write)
 
+_cntk_py = C.cntk_py
+from cntk.internal import (  # noqa: E402  (the engine is imported by core first)
+    _value_as_sequence_or_array, sanitize_var_map as _sanitize_var_map)
+from cntk.internal.swig_helper import map_if_possible as _map_if_possible  # noqa: E402
+
 
 _TRACES = []
+
+# id(function) -> (function, its arguments, the default device), for _lean_forward
+_FORWARD_CACHE = {}
+
+
+def _lean_forward(function, feed, outputs, keep=None, as_numpy=True):
+    """``function.forward(feed, outputs, keep_for_backward=keep, as_numpy=as_numpy)``
+    without the per-call work of CNTK's Python wrapper that a compiled step does not
+    need: asking the function for its arguments and re-wrapping every result (about
+    0.3 ms of a 12 ms MNIST MLP step). Values not converted to numpy are CNTK ``Value``s
+    as the wrapper returns them."""
+    cached = _FORWARD_CACHE.get(id(function))
+    if cached is None or cached[0] is not function:
+        if len(_FORWARD_CACHE) > 256:
+            _FORWARD_CACHE.clear()
+        cached = (function, tuple(function.arguments), C.device.use_default_device())
+        _FORWARD_CACHE[id(function)] = cached
+    _, arguments, device = cached
+    in_map = _sanitize_var_map(arguments, feed, None, device)
+    out_map = dict.fromkeys(outputs)
+    state_ = _cntk_py.Function._forward(function, in_map, out_map, device, set(keep or ()))
+    for k, v in out_map.items():
+        if as_numpy:
+            out_map[k] = _value_as_sequence_or_array(v, k)
+        else:
+            _map_if_possible(v)     # the SWIG value becomes a cntk.Value in place
+    return state_, out_map
 
 
 def _as_output(node):
@@ -102,9 +134,9 @@ def _forward_backward(function, loss_out, wanted, feed, as_numpy=True):
     gradient}); the gradients are numpy arrays, or with ``as_numpy=False`` CNTK
     ``NDArrayView``s (no copy out of the engine)."""
     if not wanted:
-        _, values = function.forward(feed, function.outputs)
+        _, values = _lean_forward(function, feed, function.outputs)
         return values, {}
-    state_, values = function.forward(feed, function.outputs, keep_for_backward={loss_out})
+    state_, values = _lean_forward(function, feed, function.outputs, keep={loss_out})
     root = np.ones(tuple(int(d) for d in loss_out.shape), dtype=np.dtype(loss_out.dtype))
     grads = function.backward(state_, {loss_out: root}, variables=set(wanted),
                               as_numpy=as_numpy)
@@ -363,7 +395,7 @@ class _Graph(object):
             self._plain_plan = [(i, t._dtype) for i, (kind, t) in enumerate(self.out_plan)
                                 if kind == 'node']
         outs = self._main_outputs
-        _, values = main.forward(self._feed(main, given), outs)
+        _, values = _lean_forward(main, self._feed(main, given), outs)
         for (i, dtype), out in zip(self._plain_plan, outs):
             results[i] = _to_numpy(values[out], dtype)
         return results
@@ -403,7 +435,8 @@ class _Graph(object):
             _write(ph, g)
         second = self.second
         # as_numpy=False: the assign outputs stay in CNTK (no copies of every weight)
-        _, values2 = second.forward(self._feed(second, given), second.outputs, as_numpy=False)
+        _, values2 = _lean_forward(second, self._feed(second, given), second.outputs,
+                                   as_numpy=False)
         for k, i in enumerate(self.grad_outputs):
             results[i] = _to_numpy(values2[second.outputs[k]].asarray(),
                                    self.out_plan[i][1]._dtype)

@@ -4,7 +4,7 @@
 keeps ``x`` alive next to the output, cannot compute in place, and Theano leaves the
 ReLU (and often the bias add before it) as separate passes over fresh buffers: 12 of a
 175 ms MNIST CNN step went to one such pass. ``_relu(x)`` is one scalar op: it fuses with
-the bias add into a single in-place loop, and its gradient ``g * (y > 0)`` reads only the
+the bias add into a single in-place loop, and its gradient ``y > 0 ? g : 0`` reads only the
 output ``y`` and fuses with whatever consumes it. The gradient at exactly 0 is 0, as on
 TensorFlow; NaN stays NaN.
 """

@@ -248,6 +248,18 @@ def test_convolution_stacks_keep_nchw_between_ops():
         np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-5)
 
 
+def _snippet_outputs(code, linker):
+    """The JSON list that ``code`` prints last, run with the suite's flags ('suite
+    mode') or with the C linker added ('C linker')."""
+    lane_flags = os.environ.get(FLAGS_VAR, '')
+    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
+        else lane_flags or None
+    rc, out, err = _python(code, **{FLAGS_VAR: flags})
+    assert rc == 0, err
+    import json
+    return json.loads(out.strip().splitlines()[-1])
+
+
 _RELU_AND_POOL = '''
 import json, numpy as np
 import minikeras.backend as K
@@ -306,13 +318,7 @@ def test_relu_and_tiled_max_pool_match_numpy(linker):
     windows (theano/relu_op.py, max_pool.py: C code, and NumPy under the Python linker):
     values and gradients, every tied element of a window receiving the gradient, and
     rows and columns past the last whole window getting none."""
-    lane_flags = os.environ.get(FLAGS_VAR, '')
-    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
-        else lane_flags or None
-    rc, out, err = _python(_RELU_AND_POOL, **{FLAGS_VAR: flags})
-    assert rc == 0, err
-    import json
-    got = json.loads(out.strip().splitlines()[-1])
+    got = _snippet_outputs(_RELU_AND_POOL, linker)
     if linker == 'C linker':
         assert got[-1] == 'cvm', got[-1]
     for name, a, b in zip(['relu', 'pool', 'pool of conv', 'relu grad', 'pool grad',
@@ -350,13 +356,7 @@ print(json.dumps([o.ravel().tolist() for o in outs] + [str(K.engine_info()["link
 def test_bias_add_gradient_sums_by_matrix_products(linker):
     """bias_add's gradient (theano/bias.py: sums by matrix-vector products) on the
     last axis, on axis 1, and on a convolution's NCHW result, against NumPy."""
-    lane_flags = os.environ.get(FLAGS_VAR, '')
-    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
-        else lane_flags or None
-    rc, out, err = _python(_BIAS_ADD, **{FLAGS_VAR: flags})
-    assert rc == 0, err
-    import json
-    got = [np.array(v, dtype='float32') for v in json.loads(out.strip().splitlines()[-1])[:-1]]
+    got = [np.array(v, dtype='float32') for v in _snippet_outputs(_BIAS_ADD, linker)[:-1]]
     rng = np.random.RandomState(0)
     b = rng.randn(3).astype('float32')
     kernel = rng.randn(1, 1, 3, 3).astype('float32')
@@ -394,13 +394,7 @@ def test_im2col_patches_and_their_gradient(linker):
     """The patch matrix a convolution without a native op multiplies (theano/im2col.py:
     C code, and NumPy under the Python linker) and its gradient, with strides and
     dilation, against NumPy slicing."""
-    lane_flags = os.environ.get(FLAGS_VAR, '')
-    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
-        else lane_flags or None
-    rc, out, err = _python(_IM2COL, **{FLAGS_VAR: flags})
-    assert rc == 0, err
-    import json
-    got = json.loads(out.strip().splitlines()[-1])
+    got = _snippet_outputs(_IM2COL, linker)
     rng = np.random.RandomState(0)
     x = rng.rand(2, 7, 8, 3).astype('float32')
     c = rng.rand(2, 3, 5, 12).astype('float32')
@@ -434,13 +428,7 @@ print(json.dumps([o.ravel().tolist() for o in outs] + [str(K.engine_info()["link
 def test_gather_rows_and_their_gradient(linker):
     """gather of whole rows and its gradient (theano/rows.py: C code, and NumPy under
     the Python linker): repeated indices accumulate, negative ones count from the end."""
-    lane_flags = os.environ.get(FLAGS_VAR, '')
-    flags = ','.join(f for f in (lane_flags, _C_LINKER) if f) if linker == 'C linker' \
-        else lane_flags or None
-    rc, out, err = _python(_GATHER, **{FLAGS_VAR: flags})
-    assert rc == 0, err
-    import json
-    got = json.loads(out.strip().splitlines()[-1])
+    got = _snippet_outputs(_GATHER, linker)
     rng = np.random.RandomState(0)
     table = rng.randn(6, 2, 3).astype('float32')
     c = rng.rand(2, 3, 2, 3).astype('float32')

@@ -99,6 +99,9 @@ if IMPL == 'theano':
             from theano.tensor.extra_ops import cumsum as _th_cumsum, cumprod as _th_cumprod
             from theano.tensor.extra_ops import repeat as _th_repeat
             from theano import gradient as _gradient
+            # for the adapter's own ops (relu_op, max_pool, bias, im2col, rows)
+            from theano.gof import Apply, Op as COp
+            from theano.compile.builders import OpFromGraph
     finally:
         _blas_logger.setLevel(_old_level)
     Variable = th.gof.Variable
@@ -116,6 +119,9 @@ else:
         from pytensor.tensor.variable import TensorConstant
         from pytensor import gradient as _gradient
         from pytensor.tensor.signal import convolve2d as _pt_convolve2d
+        from pytensor.graph.basic import Apply
+        from pytensor.link.c.op import COp
+        from pytensor.compile.builders import OpFromGraph
     Variable = th.graph.basic.Variable
     VERSION = th.__version__
     _th_conv2d = _th_pool2d = None

@@ -8,11 +8,7 @@ same sum as a product with a vector of ones runs in BLAS: 0.2 ms, plus a copy wh
 gradient is a transposed view. ``OpFromGraph`` with ``inline=True`` attaches that
 gradient; the forward graph is inlined and optimized with the rest of the graph.
 """
-import importlib
-
-from minikeras.backend.theano._impl import T, th
-
-_builders = importlib.import_module(th.__name__ + '.compile.builders')
+from minikeras.backend.theano._impl import OpFromGraph, T
 
 
 def _ones(n, dtype):
@@ -48,6 +44,6 @@ def _add_bias(x, bias, axis):
     xi, bi = x.type(), bias.type()
     pattern = ['x'] * x.ndim
     pattern[axis] = 0
-    op = _builders.OpFromGraph([xi, bi], [xi + bi.dimshuffle(*pattern)], inline=True,
+    op = OpFromGraph([xi, bi], [xi + bi.dimshuffle(*pattern)], inline=True,
                                lop_overrides=lop, name='minikeras_bias_add')
     return op(x, bias)

@@ -10,13 +10,8 @@ pass. Each is the other's gradient. NumPy versions serve the Python linker.
 """
 import numpy as np
 
-from minikeras.backend.theano._impl import IMPL, T, _gradient
-
-if IMPL == 'theano':
-    from theano.gof import Apply as _Apply, Op as _COpBase
-else:
-    from pytensor.graph.basic import Apply as _Apply
-    from pytensor.link.c.op import COp as _COpBase
+from minikeras.backend.theano._impl import T, _gradient, _tensor_input
+from minikeras.backend.theano._impl import Apply as _Apply, COp as _COpBase
 
 _GEOMETRY_C = """
     const npy_intp KH = %(kh)d, KW = %(kw)d, SH = %(sh)d, SW = %(sw)d;
@@ -168,7 +163,7 @@ class _Im2Col(_PatchOp):
         x = T.as_tensor_variable(x)
         if x.ndim != 4 or not str(x.dtype).startswith('float'):
             raise TypeError('im2col: expected a 4-D float tensor, received %s' % x.type)
-        return _Apply(self, [x], [T.tensor4(dtype=x.dtype).type()])
+        return _Apply(self, [x], [_tensor_input(x.dtype, (None,) * 4)])
 
     def infer_shape(self, *args):
         n, h, w, c = args[-1][0]
@@ -201,7 +196,7 @@ class _Col2Im(_PatchOp):
         if g.ndim != 4 or shape.ndim != 1:
             raise TypeError('col2im: expected 4-D patches and a shape vector, received '
                             '%s and %s' % (g.type, shape.type))
-        return _Apply(self, [g, shape], [T.tensor4(dtype=g.dtype).type()])
+        return _Apply(self, [g, shape], [_tensor_input(g.dtype, (None,) * 4)])
 
     def infer_shape(self, *args):
         shape = args[-2].inputs[1]      # (node, shapes) or (fgraph, node, shapes)

@@ -13,18 +13,10 @@ gradient does), in C, with a NumPy version for the Python linker. ``OpFromGraph`
 ``inline=True`` attaches that gradient; the forward graph is inlined and optimized with
 the rest of the graph.
 """
-import importlib
-
 import numpy as np
 
-from minikeras.backend.theano._impl import IMPL, T, th
-
-_builders = importlib.import_module(th.__name__ + '.compile.builders')
-if IMPL == 'theano':
-    from theano.gof import Apply as _Apply, Op as _COpBase
-else:
-    from pytensor.graph.basic import Apply as _Apply
-    from pytensor.link.c.op import COp as _COpBase
+from minikeras.backend.theano._impl import T
+from minikeras.backend.theano._impl import Apply as _Apply, COp as _COpBase, OpFromGraph
 
 _GRAD_C = """
 {
@@ -201,6 +193,6 @@ def _tiled_max_pool(x, pool, spatial, static_shape=None):
 
     xi = x.type()
     whole = xi if exact else _crop(xi, pool, spatial)
-    op = _builders.OpFromGraph([xi], [_window_max(whole, pool, spatial)], inline=True,
+    op = OpFromGraph([xi], [_window_max(whole, pool, spatial)], inline=True,
                                lop_overrides=lop, name='minikeras_max_pool')
     return op(x)

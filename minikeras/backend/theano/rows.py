@@ -9,13 +9,8 @@ to the rows. NumPy versions serve the Python linker.
 """
 import numpy as np
 
-from minikeras.backend.theano._impl import IMPL, T, _gradient
-
-if IMPL == 'theano':
-    from theano.gof import Apply as _Apply, Op as _COpBase
-else:
-    from pytensor.graph.basic import Apply as _Apply
-    from pytensor.link.c.op import COp as _COpBase
+from minikeras.backend.theano._impl import T, _gradient, _tensor_input
+from minikeras.backend.theano._impl import Apply as _Apply, COp as _COpBase
 
 _INDEX_C = """
             npy_intp r = (npy_intp)*(%(itype)s*)PyArray_GETPTR1(%(idx)s, i);
@@ -110,11 +105,6 @@ def _index_code(node_idx, idx, cleanup, fail):
                        'fail': fail}
 
 
-def _rows_type(like, ndim):
-    return T.TensorType(like.dtype, (False,) * ndim)() if IMPL == 'theano' \
-        else T.TensorType(like.dtype, shape=(None,) * ndim)()
-
-
 class _TakeRows(_COpBase):
     """(table, 1-D int indices) -> table[indices] (rows of axis 0)."""
     __props__ = ()
@@ -124,7 +114,7 @@ class _TakeRows(_COpBase):
         if table.ndim < 1 or idx.ndim != 1 or not str(idx.dtype).startswith('int'):
             raise TypeError('take rows: expected a table and a vector of ints, received '
                             '%s and %s' % (table.type, idx.type))
-        return _Apply(self, [table, idx], [_rows_type(table, table.ndim)])
+        return _Apply(self, [table, idx], [_tensor_input(table.dtype, (None,) * table.ndim)])
 
     def infer_shape(self, *args):
         table_shape, idx_shape = args[-1]
@@ -165,7 +155,7 @@ class _AddRows(_COpBase):
     def make_node(self, g, idx, n):
         g, idx = T.as_tensor_variable(g), T.as_tensor_variable(idx)
         n = T.cast(T.as_tensor_variable(n), 'int64')
-        return _Apply(self, [g, idx, n], [_rows_type(g, g.ndim)])
+        return _Apply(self, [g, idx, n], [_tensor_input(g.dtype, (None,) * g.ndim)])
 
     def infer_shape(self, *args):
         g_shape = args[-1][0]

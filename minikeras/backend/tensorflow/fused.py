@@ -2,7 +2,8 @@
 (the CPU op behind ``tf.contrib.rnn.LSTMBlockFusedCell``): the whole sequence in one op,
 forward and backward, instead of a ``tf.while_loop`` of ~15 ops per step. For the IMDB
 LSTM (batch 32, 80 steps, 128 units, one thread) forward + backward of the recurrence
-take 26 ms against 114 ms for the loop.
+take 26 ms against 114 ms for the loop. Its gradient is our own (``block_lstm.py``):
+TensorFlow's ``BlockLSTMGrad`` forms the weight gradient step by step.
 
 ``BlockLSTM`` computes Keras's cell (no peepholes; ``forget_bias=0``; ``cell_clip=-1``
 turns clipping off) with its gates in the order i, c, f, o and one weight matrix for
@@ -29,6 +30,7 @@ anything but variables take the generic rule.
 import sys
 
 from minikeras.backend import generic
+from minikeras.backend.tensorflow import block_lstm as _block
 from minikeras.backend.tensorflow._tf import tf, _to_tensor
 
 __all__ = ['lstm', 'optimizer_step']
@@ -62,11 +64,7 @@ def lstm(inputs, initial_states, kernel, recurrent_kernel, bias=None, go_backwar
         x_tm = tf.reverse(x_tm, [0])
     weights = _icfo(tf.concat([arrays[3], arrays[4]], axis=0))
     b = _icfo(arrays[5]) if bias is not None else tf.zeros((4 * units,), tf.float32)
-    no_peephole = tf.zeros((units,), tf.float32)
-    _, cs, _, _, _, _, h = tf.raw_ops.BlockLSTM(
-        seq_len_max=tf.cast(tf.shape(x_tm)[0], tf.int64), x=x_tm, cs_prev=c0, h_prev=h0,
-        w=weights, wci=no_peephole, wcf=no_peephole, wco=no_peephole, b=b, forget_bias=0.0,
-        cell_clip=-1.0, use_peephole=False)
+    cs, h = _block._block_lstm(x_tm, c0, h0, weights, b)
     last = h[-1]
     return last, tf.transpose(h, [1, 0, 2]), [last, cs[-1]]
 

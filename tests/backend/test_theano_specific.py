@@ -437,3 +437,48 @@ def test_gather_rows_and_their_gradient(linker):
     np.add.at(grad, idx.ravel(), c.reshape(6, 2, 3))
     np.testing.assert_allclose(np.array(got[0], 'float32'), table[idx].ravel(), rtol=1e-6)
     np.testing.assert_allclose(np.array(got[1], 'float32'), grad.ravel(), rtol=1e-5, atol=1e-6)
+
+
+_LSTM = '''
+import json, numpy as np
+import minikeras.backend as K
+from minikeras.backend import generic
+rng = np.random.RandomState(11)
+x = rng.randn(4, 7, 3).astype("float32")
+h0, c0 = [(rng.randn(4, 6) * 0.5).astype("float32") for _ in range(2)]
+w = [K.variable((rng.randn(*s) * 0.5).astype("float32")) for s in ((3, 24), (6, 24), (24,))]
+pick = [rng.randn(4, 7, 6).astype("float32"), rng.randn(4, 6).astype("float32"),
+        rng.randn(4, 6).astype("float32")]
+results, fused = [], []
+for go_backwards in (False, True):
+    for lstm in (K.lstm, lambda *a: generic.lstm(K._engine, *a)):
+        def fn(xs, h, c):
+            last, seq, states = lstm(xs, [h, c], w[0], w[1], w[2], go_backwards)
+            fused.append(type(seq.owner.inputs[0].owner.op).__name__ == "_Gradient")
+            loss = (K.sum(seq * pick[0]) + K.sum(K.square(last) * pick[1])
+                    + K.sum(states[1] * pick[2]))
+            only_last = K.sum(last)     # no gradient reaches the sequence or the cell state
+            return ([loss] + K.gradients(loss, w + [xs, h, c])
+                    + K.gradients(only_last, w + [xs, h, c])), []
+        f = K.compiled_function(fn, [((4, 7, 3), "float32"), ((4, 6), "float32"),
+                                     ((4, 6), "float32")])
+        results.append([np.asarray(o).ravel().tolist() for o in f(x, h0, c0)])
+print(json.dumps(results + [fused]))
+'''
+
+
+@pytest.mark.parametrize('linker', ['suite mode', 'C linker'])
+def test_lstm_gradient_equals_the_loops(linker):
+    """K.lstm (theano/lstm.py: one scan and a backward scan of our own) gives the generic
+    loop's loss and gradients with respect to the weights, the inputs and both initial
+    states, forwards and backwards in time, with and without gradients reaching the
+    sequence and the cell state."""
+    got = _snippet_outputs(_LSTM, linker)
+    assert got[4] == [True, False, True, False]     # K.lstm took its own path
+    assert len(got) == 5
+    for fast, plain in (got[0:2], got[2:4]):
+        assert len(fast) == len(plain) == 13
+        for a, b in zip(fast, plain):
+            b = np.array(b, 'float32')
+            assert np.abs(b).max() > 1e-3
+            np.testing.assert_allclose(np.array(a, 'float32'), b, rtol=1e-5, atol=1e-5)

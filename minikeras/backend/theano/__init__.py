@@ -4,8 +4,8 @@ forces one) and hides their API differences; the topic modules follow the contra
 from minikeras.backend import adapter as _adapter
 from minikeras.backend.theano._impl import IMPL  # noqa: F401
 from minikeras.backend.theano import (
-    compile, control, conv, core, ctc, math, nn, random, rnn, volumes)
+    compile, control, conv, core, ctc, lstm, math, nn, random, rnn, volumes)
 
 _adapter.export_ops(globals(), (core, math, nn, conv, random, rnn, compile, volumes, control,
-                                ctc))  # the op rnn
+                                ctc, lstm))  # the op rnn
 # replaces the module rnn as the package's attribute, as the other ops do their names

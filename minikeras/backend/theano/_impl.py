@@ -101,6 +101,7 @@ if IMPL == 'theano':
             from theano import gradient as _gradient
             # for the adapter's own ops (relu_op, max_pool, bias, im2col, rows)
             from theano.gof import Apply, Op as COp
+            from theano.gof import Op
             from theano.compile.builders import OpFromGraph
     finally:
         _blas_logger.setLevel(_old_level)
@@ -121,6 +122,7 @@ else:
         from pytensor.tensor.signal import convolve2d as _pt_convolve2d
         from pytensor.graph.basic import Apply
         from pytensor.link.c.op import COp
+        from pytensor.graph.op import Op
         from pytensor.compile.builders import OpFromGraph
     Variable = th.graph.basic.Variable
     VERSION = th.__version__

@@ -6,8 +6,9 @@ import pytest
 
 import minikeras.backend as K
 
-pytestmark = pytest.mark.skipif(K.backend() != 'tensorflow',
-                                reason='checks of the TensorFlow adapter (KERAS_BACKEND=tensorflow)')
+pytestmark = pytest.mark.skipif(
+    K.backend() != 'tensorflow',
+    reason='checks of the TensorFlow adapter (KERAS_BACKEND=tensorflow)')
 
 
 @pytest.mark.parametrize('go_backwards,use_bias', [(False, True), (True, False)])
@@ -47,7 +48,8 @@ def test_block_lstm_gradient_of_the_last_output_only():
     (TensorFlow passes no gradient for them), only the last output's."""
     rng = np.random.RandomState(3)
     x = rng.randn(2, 5, 3).astype('float32')
-    w = [K.variable(rng.randn(3, 8).astype('float32')), K.variable(rng.randn(2, 8).astype('float32'))]
+    w = [K.variable(rng.randn(3, 8).astype('float32')),
+         K.variable(rng.randn(2, 8).astype('float32'))]
     zeros = np.zeros((2, 2), 'float32')
 
     def run(lstm):

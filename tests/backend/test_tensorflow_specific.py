@@ -1,6 +1,7 @@
 """TensorFlow-specific checks of the adapter: the parts of its design the shared
 conformance suite does not reach (the LSTM's own gradient of ``BlockLSTM``, with respect
-to the inputs and initial states as well as the weights)."""
+to the inputs and initial states as well as the weights; max pooling moved before a ReLU
+in traced graphs; dropout masks drawn from 8 or 16 random bits)."""
 import numpy as np
 import pytest
 
@@ -61,3 +62,63 @@ def test_block_lstm_gradient_of_the_last_output_only():
     from minikeras.backend import generic
     for got, want in zip(run(K.lstm), run(lambda *a: generic.lstm(K._engine, *a))):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('padding,size', [('valid', 8), ('same', 7)])
+def test_max_pool_of_a_relu_equals_the_plain_chain(padding, size):
+    """Traced, pool2d(relu(z)) pools first and applies the ReLU to the pooled tensor: the
+    same values, and gradients routed to the same elements (0 where a window holds no
+    positive value)."""
+    import tensorflow as tf
+    rng = np.random.RandomState(5)
+    z = rng.randn(2, size, size, 3).astype('float32')
+    z[0, :2, :2, 0] = -1.0          # a window with no positive value
+    out = size // 2 if padding == 'valid' else (size + 1) // 2
+    pick = rng.rand(2, out, out, 3).astype('float32') + 0.5
+
+    def fn(t):
+        y = K.pool2d(K.relu(t), (2, 2), (2, 2), padding=padding, data_format='channels_last')
+        return y, K.gradients(K.sum(y * pick), [t])[0]
+
+    graph = tf.function(fn).get_concrete_function(tf.TensorSpec(z.shape)).graph
+    pools = [op for op in graph.get_operations() if op.type == 'MaxPool']
+    assert [op.inputs[0].op.type for op in pools] == ['Placeholder']     # pools z itself
+    assert 'Relu' in [c.type for op in pools for c in op.outputs[0].consumers()]
+    y, grad = [v.numpy() for v in tf.function(fn)(tf.constant(z))]
+
+    pad = (-size) % 2 if padding == 'same' else 0
+    zp = np.pad(np.maximum(z, 0), [(0, 0), (0, pad), (0, pad), (0, 0)],
+                constant_values=-np.inf)[:, :size + pad - (size + pad) % 2,
+                                         :size + pad - (size + pad) % 2]
+    h, w = zp.shape[1] // 2, zp.shape[2] // 2
+    windows = zp.reshape(2, h, 2, w, 2, 3).transpose(0, 1, 3, 5, 2, 4).reshape(2, h, w, 3, 4)
+    np.testing.assert_allclose(y, windows.max(-1), rtol=1e-6)
+    want = np.zeros((2, 2 * h, 2 * w, 3), 'float32')
+    first = windows.argmax(-1)
+    for b, i, j, c in np.ndindex(2, h, w, 3):
+        if windows[b, i, j, c].max() > 0:
+            k = first[b, i, j, c]
+            want[b, 2 * i + k // 2, 2 * j + k % 2, c] = pick[b, i, j, c]
+    np.testing.assert_allclose(grad, want[:, :size, :size], rtol=1e-6)
+
+
+@pytest.mark.parametrize('level', [0.25, 0.5, 0.3])
+def test_dropout_masks_keep_the_probability_and_are_fresh(level):
+    """0.25 and 0.5 draw 8 random bits per element, 0.3 a float: every kept value is
+    scaled by 1 / (1 - level), about 1 - level of them are kept, each compiled call
+    draws a new mask, a seed repeats the sequence, and a noise shape broadcasts."""
+    import tensorflow as tf
+    x = np.ones((50, 40, 30), 'float32')
+
+    def make(seed, noise_shape=None):
+        return tf.function(lambda t: K.dropout(t, level, noise_shape=noise_shape, seed=seed))
+    f = make(7)
+    a, b = f(tf.constant(x)).numpy(), f(tf.constant(x)).numpy()
+    assert set(np.unique(a)) == {0.0, np.float32(1. / (1. - level))}
+    assert abs((a != 0).mean() - (1 - level)) < 0.01
+    assert (a != b).mean() > 0.2
+    np.testing.assert_array_equal(make(7)(tf.constant(x)).numpy(), a)
+    c = make(None, noise_shape=(None, 1, 30))(tf.constant(x)).numpy()
+    assert (c == c[:, :1]).all() and abs((c != 0).mean() - (1 - level)) < 0.05
+    eager = K.eval(K.dropout(K.constant(x), level, seed=3))
+    np.testing.assert_array_equal(eager, K.eval(K.dropout(K.constant(x), level, seed=3)))

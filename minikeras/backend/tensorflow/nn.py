@@ -10,7 +10,7 @@ from minikeras.backend.conv_geometry import channels_last_output_shape
 from minikeras.backend.conv_geometry import normalize_tuple as _tuple
 from minikeras.backend.tensorflow._tf import (
     tf, _t, _rank, _to_tensor, _pair, _static_shape, _normalize_format, _epsilon)
-from minikeras.backend.tensorflow.random import random_uniform
+from minikeras.backend.tensorflow.random import random_uniform, _random_bits
 
 
 def _const(value, like):
@@ -172,9 +172,27 @@ def dropout(x, level, noise_shape=None, seed=None):
         else:
             noise_shape = tuple(static[i] if d is None else int(d)
                                 for i, d in enumerate(noise_shape))
+    bits = None if tf.is_tensor(level) else _exact_bits(float(level))
+    if bits:
+        # The same keep probability as comparing a float draw, from 4 or 2 times fewer
+        # random words (the float draw was 3.6 ms of a 65 ms MNIST CNN step).
+        drawn = _random_bits(noise_shape, bits, seed)
+        keep = drawn >= tf.constant(int(round(level * 2 ** bits)), drawn.dtype)
+        return x * (tf.cast(keep, x.dtype) * _const(1. / (1. - float(level)), x))
     level = tf.cast(level, x.dtype)
     keep = random_uniform(noise_shape, dtype=x.dtype.name, seed=seed) >= level
     return x * tf.cast(keep, x.dtype) / (1. - level)
+
+
+def _exact_bits(level):
+    """8 or 16 when ``level * 2**bits`` is a whole number (0.25, 0.5, 0.1875, ...): then
+    keeping ``bits`` random bits at or above it keeps with probability exactly 1 - level.
+    None otherwise (0.3 is not a binary fraction: a float draw compares it as float32)."""
+    for bits in (8, 16):
+        scaled = level * 2 ** bits
+        if scaled == int(scaled):
+            return bits
+    return None
 
 
 def bias_add(x, bias, data_format=None):
@@ -375,12 +393,26 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
     pool_size = list(_tuple(pool_size, 2, 'pool_size'))
     strides = list(_tuple(strides, 2, 'strides'))
     if pool_mode == 'max':
-        y = tf.nn.max_pool2d(x, pool_size, strides, pad)
+        before_relu = _relu_input(x)
+        if before_relu is not None:
+            # ReLU and max are both monotone, so max_pool(relu(z)) = relu(max_pool(z)),
+            # values and gradients (ties go to the same first maximum): the ReLU and its
+            # gradient then run over the pooled tensor, a quarter of the size for 2 x 2.
+            y = tf.nn.relu(tf.nn.max_pool2d(before_relu, pool_size, strides, pad))
+        else:
+            y = tf.nn.max_pool2d(x, pool_size, strides, pad)
     elif pool_mode == 'avg':
         y = tf.nn.avg_pool2d(x, pool_size, strides, pad)
     else:
         raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
     return _from_last(y, data_format)
+
+
+def _relu_input(x):
+    """The input of the ReLU that made ``x`` in a traced graph, else None."""
+    if tf.executing_eagerly() or not hasattr(x, 'op') or x.op.type != 'Relu':
+        return None
+    return x.op.inputs[0]
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):

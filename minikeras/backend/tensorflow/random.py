@@ -82,3 +82,34 @@ def random_binomial(shape, p=0.0, dtype=None, seed=None):
     else:
         u = tf.random.uniform(shape, dtype=tf.float32, seed=_seed(seed))
     return tf.cast(u < tf.cast(p, tf.float32), dt)
+
+
+_BITS_DTYPE = {8: tf.uint8, 16: tf.uint16}
+
+
+def _random_bits(shape, bits, seed=None):
+    """Uniform random integers in [0, 2**bits), ``bits`` 8 or 16, of the given shape.
+
+    They are drawn as whole 32-bit words, each word giving 32 // bits values: a dropout
+    mask needs fewer random bits than a float per element, and drawing the words is most
+    of a mask's cost (Philox, ~3 ns a word here). Compiled, a seed for the stateless draw
+    is itself drawn by a stateful op, so each call draws fresh values and ``seed`` makes
+    the sequence repeatable, as the other ops here.
+    """
+    shape = _shape(shape)
+    per_word = 32 // bits
+    if tf.is_tensor(shape):
+        count = tf.reduce_prod(shape)
+    else:
+        count = int(np.prod(shape, dtype=np.int64))
+    words = (count + per_word - 1) // per_word
+    if _stateless(seed):
+        key = [int(seed), 0]
+    else:
+        key = tf.random.uniform([2], maxval=2 ** 31 - 1, dtype=tf.int32, seed=_seed(seed))
+    drawn = tf.random.stateless_uniform(tf.reshape(words, [1]), key, minval=None,
+                                        maxval=None, dtype=tf.uint32)
+    values = tf.reshape(tf.bitcast(drawn, _BITS_DTYPE[bits]), [-1])
+    if tf.is_tensor(count) or count != words * per_word:
+        values = values[:count]
+    return tf.reshape(values, shape)

@@ -482,3 +482,60 @@ def test_lstm_gradient_equals_the_loops(linker):
             b = np.array(b, 'float32')
             assert np.abs(b).max() > 1e-3
             np.testing.assert_allclose(np.array(a, 'float32'), b, rtol=1e-5, atol=1e-5)
+
+
+_PREFIX_HEADER = '''
+import json, os, subprocess, numpy as np
+import minikeras.backend as K
+from minikeras.backend.theano import _impl, prefix_header
+x = K.variable(np.arange(6, dtype="float32").reshape(2, 3))
+f = K.compiled_function(lambda t: ([K.sum(K.relu(t * x), axis=1)], []),
+                        [((2, 3), "float32")])
+out = f(np.ones((2, 3), "float32"))[0].tolist()
+flags = (_impl.th.config.gcc.cxxflags if _impl.IMPL == "theano"
+         else _impl.th.config.gcc__cxxflags).split()
+header = flags[flags.index("-include") + 1]
+cm = prefix_header._cmodule(_impl.IMPL)
+src = os.path.join(os.path.dirname(header), "check.cpp")
+with open(src, "w") as fh:
+    fh.write("#include <Python.h>\\nint minikeras_check() { return 1; }\\n")
+run = subprocess.run([_impl.th.config.cxx, "-shared", "-g"] + prefix_header._CLINKER_ARGS
+                     + list(cm.GCC_compiler.compile_args())
+                     + ["-I" + d for d in cm.std_include_dirs()]
+                     + ["-fvisibility=hidden", "-Winvalid-pch", "-Werror=invalid-pch", "-H",
+                        "-fsyntax-only", src], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+os.remove(src)
+used = [line for line in run.stderr.decode().splitlines() if line.startswith("! ")]
+exists = os.path.exists(header + ".gch")
+print(json.dumps([out, flags[-1], run.returncode, used, exists]))
+'''
+
+
+def test_c_modules_compile_with_the_precompiled_prefix_header():
+    """With the C linker, the first compiled function builds the prefix header once and
+    every module's g++ run includes it: GCC accepts it for a module's exact options
+    ('!' in -H's output; an unusable one is an error under -Werror=invalid-pch)."""
+    out, last_flag, rc, used, exists = _snippet_outputs(_PREFIX_HEADER, 'C linker')
+    assert out == [3.0, 12.0]
+    assert last_flag == '-g0' and rc == 0 and exists
+    assert len(used) == 1 and used[0].endswith('minikeras_prefix.h.gch')
+
+
+def test_no_prefix_header_for_python_only_linkers_or_when_turned_off(monkeypatch, tmp_path):
+    from minikeras.backend.theano import _impl, prefix_header
+    monkeypatch.setitem(prefix_header._state, 'done', False)
+    # a compile directory cleared while the process runs: the text header is written again
+    header = str(tmp_path / 'cleared' / 'minikeras_prefix.h')
+    monkeypatch.setitem(prefix_header._state, 'header', (header, '#include <math.h>\n'))
+    prefix_header._install(_impl.th, IMPL)
+    with open(header) as f:
+        assert f.read() == '#include <math.h>\n'
+    value = prefix_header._get_flags(_impl.th, IMPL)
+    if getattr(_impl.th.compile.mode.get_default_mode().linker, 'c_thunks', None) is False:
+        prefix_header._install(_impl.th, IMPL)           # the suite's FAST_COMPILE mode
+        assert prefix_header._state['done'] is False
+    monkeypatch.setattr(prefix_header, '_compiles_c_modules', lambda th: True)
+    monkeypatch.setenv('MINIKERAS_THEANO_PCH', '0')
+    prefix_header._install(_impl.th, IMPL)
+    assert prefix_header._state['done'] is True
+    assert prefix_header._get_flags(_impl.th, IMPL) == value

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from minikeras.backend.errors import ConfigError, EngineError
+from minikeras.backend.theano import prefix_header as _prefix_header
 
 CHOICES = ('pytensor', 'theano')
 FLAGS_VAR = {'theano': 'THEANO_FLAGS', 'pytensor': 'PYTENSOR_FLAGS'}
@@ -128,7 +129,12 @@ else:
     VERSION = th.__version__
     _th_conv2d = _th_pool2d = None
 
-function = th.function
+def _function(*args, **kwargs):
+    """``theano.function``, after the C modules' precompiled header is in place."""
+    _prefix_header._install(th, IMPL)
+    return th.function(*args, **kwargs)
+
+
 shared = th.shared
 grad = th.grad
 zero_grad = _gradient.zero_grad

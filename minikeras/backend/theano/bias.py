@@ -21,8 +21,13 @@ def _sum_all_but(g, axis):
         order = [a for a in range(g.ndim) if a != axis] + [axis]
         g, axis = g.dimshuffle(*order), g.ndim - 1
     if axis == g.ndim - 1:
-        rows = g.reshape((-1, g.shape[axis]), ndim=2)
-        return T.dot(_ones(rows.shape[0], g.dtype), rows)
+        if g.ndim == 2:
+            return T.dot(_ones(g.shape[0], g.dtype), g)
+        count = g.shape[0]
+        for i in range(1, g.ndim - 1):
+            count = count * g.shape[i]
+        # (an explicit row count: reshape's -1 adds scalar ops, each its own C module)
+        return T.dot(_ones(count, g.dtype), g.reshape((count, g.shape[axis]), ndim=2))
     # axis 1 of (batch, channels, ...): per (batch, channel) over the rest, then batch
     inner = g.reshape((g.shape[0] * g.shape[1], -1), ndim=2)
     per_item = T.dot(inner, _ones(inner.shape[1], g.dtype))

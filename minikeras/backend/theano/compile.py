@@ -64,7 +64,7 @@ def _compile_graph(inputs, outputs, updates, name=None):
                                 var.get_value(borrow=True, return_internal_type=True).shape,
                                 var.dtype, _summarize(e)))
     try:
-        return _impl.function(inputs, outputs, updates=pairs, on_unused_input='ignore',
+        return _impl._function(inputs, outputs, updates=pairs, on_unused_input='ignore',
                               name=name)
     except (TypeError, ValueError, NotImplementedError) as e:
         raise ValueError('%s backend: compiling %s failed: %s'

@@ -1,0 +1,154 @@
+"""Theano / PyTensor: compile each C module in about half the time, with a precompiled
+header of the includes every module starts with.
+
+A first call on an empty compile cache runs g++ once per op (~46 times for the MNIST
+MLP's training step), and each run spends most of its time on what every module shares:
+parsing ``Python.h``, ``iostream``, the engine's helper header, ``math.h``, NumPy's
+``arrayobject.h`` / ``arrayscalars.h``, ``vector`` and ``algorithm`` (0.41 s of a 0.66 s
+Elemwise module even at -O0), and writing debug information (Theano passes ``-g`` to
+every module; nothing reads it).
+
+``_install`` runs before the adapter compiles its first function. Once per compile
+directory it builds those includes into a GCC precompiled header (about 1 s, 48 MB, next
+to the engine's modules; built under a temporary name and renamed, so processes sharing
+the directory never read a partial one), then appends ``-include <that header> -g0`` to
+the engine's ``gcc.cxxflags``. The same module then compiles in 0.35 s instead of 0.66 s.
+A precompiled header that does not match a module's options is ignored by GCC, which then
+reads the text header of the same name: such a module is compiled as before, never
+wrongly. Nothing is done for the Python-only linkers (``mode=FAST_COMPILE``), for other
+compilers, when the user set ``-include`` themselves, or with ``MINIKERAS_THEANO_PCH=0``.
+"""
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+_LOG = logging.getLogger(__name__)
+
+# Included, in this order, by nearly every module of a tensor op (the engine's own
+# DynamicModule list comes first; TensorType and Elemwise add the rest).
+_TENSOR_HEADERS = ['<math.h>', '<numpy/arrayobject.h>', '<numpy/arrayscalars.h>',
+                   '<vector>', '<algorithm>']
+# CLinker.compile_args's fixed part (every module gets it, before the ops' own).
+_CLINKER_ARGS = ['-O3', '-fno-math-errno', '-Wno-unused-label', '-Wno-unused-variable',
+                 '-Wno-write-strings']
+
+_state = {'done': False, 'header': None}
+
+
+def _get_flags(th, impl):
+    return th.config.gcc.cxxflags if impl == 'theano' else th.config.gcc__cxxflags
+
+
+def _set_flags(th, impl, value):
+    if impl == 'theano':
+        th.config.gcc.cxxflags = value
+    else:
+        th.config.gcc__cxxflags = value
+
+
+def _cmodule(impl):
+    import importlib
+    return importlib.import_module('theano.gof.cmodule' if impl == 'theano'
+                                   else 'pytensor.link.c.cmodule')
+
+
+def _install(th, impl):
+    """Build (once per compile directory) and use the precompiled header; never raises:
+    without it every module is simply compiled from the text headers."""
+    if _state['header'] is not None:
+        try:
+            _keep_text_header(*_state['header'])
+        except OSError as e:
+            _LOG.debug('minikeras: could not write %s again: %s', _state['header'][0], e)
+    if _state['done'] or not _compiles_c_modules(th):
+        return
+    _state['done'] = True
+    if os.environ.get('MINIKERAS_THEANO_PCH', '1').strip() == '0':
+        return
+    try:
+        flags = _get_flags(th, impl)
+        if 'g++' not in os.path.basename(th.config.cxx) or '-include' in flags.split():
+            return
+        header = _build(th, impl, flags)
+    except (OSError, ValueError, AttributeError, subprocess.SubprocessError) as e:
+        _LOG.debug('minikeras: no precompiled header for %s modules: %s', impl, e)
+        return
+    if header is not None:
+        _set_flags(th, impl, ' '.join(part for part in (flags, '-include', header, '-g0')
+                                      if part))
+
+
+def _compiles_c_modules(th):
+    """False for the Python-only linkers (``mode=FAST_COMPILE``, ``linker=py``)."""
+    linker = th.compile.mode.get_default_mode().linker
+    return (type(linker).__name__ != 'PerformLinker'
+            and getattr(linker, 'c_thunks', True) is not False)
+
+
+def _build(th, impl, flags):
+    cmodule = _cmodule(impl)
+    includes = list(cmodule.DynamicModule().includes) + _TENSOR_HEADERS
+    args = (_CLINKER_ARGS + list(cmodule.GCC_compiler.compile_args())
+            + ['-g0', '-fvisibility=hidden']
+            + ['-I%s' % d for d in cmodule.std_include_dirs() if d])
+    source = ''.join('#include %s\n' % name for name in includes)
+    digest = hashlib.sha256('\0'.join(
+        [_compiler_identity(th.config.cxx), th.__version__, np.__version__, sys.version,
+         source] + args).encode('utf-8')).hexdigest()[:16]
+    folder = os.path.join(th.config.compiledir, 'minikeras_pch_' + digest)
+    if any(c.isspace() for c in folder):
+        return None        # gcc.cxxflags is split on spaces
+    header = os.path.join(folder, 'minikeras_prefix.h')
+    _state['header'] = (header, source)
+    if os.path.exists(header + '.gch'):
+        return header
+    os.makedirs(folder, exist_ok=True)
+    if not os.path.exists(header):
+        _write_atomically(header, source.encode('utf-8'))
+    fd, tmp = tempfile.mkstemp(suffix='.gch.tmp', dir=folder)
+    os.close(fd)
+    try:
+        done = subprocess.run([th.config.cxx, '-x', 'c++-header'] + args
+                              + ['-o', tmp, header],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if done.returncode != 0:
+            raise ValueError('g++ could not build %s: %s'
+                             % (header, done.stderr.decode('utf-8', 'replace')[-500:]))
+        os.replace(tmp, header + '.gch')
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return header
+
+
+def _keep_text_header(header, source):
+    """Every module's command line names the header: if the compile directory was
+    cleared while this process runs, write the text header again (g++ reads it)."""
+    if not os.path.exists(header):
+        os.makedirs(os.path.dirname(header), exist_ok=True)
+        _write_atomically(header, source.encode('utf-8'))
+
+
+def _compiler_identity(cxx):
+    """The compiler binary's path, size and time: a new g++ gets a new header."""
+    path = os.path.realpath(shutil.which(cxx) or cxx)
+    st = os.stat(path)
+    return '%s %d %d' % (path, st.st_size, int(st.st_mtime))
+
+
+def _write_atomically(path, data):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise

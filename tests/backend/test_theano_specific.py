@@ -495,6 +495,7 @@ out = f(np.ones((2, 3), "float32"))[0].tolist()
 flags = (_impl.th.config.gcc.cxxflags if _impl.IMPL == "theano"
          else _impl.th.config.gcc__cxxflags).split()
 header = flags[flags.index("-include") + 1]
+prefix_header._wait()
 cm = prefix_header._cmodule(_impl.IMPL)
 src = os.path.join(os.path.dirname(header), "check.cpp")
 with open(src, "w") as fh:

@@ -258,11 +258,12 @@ def time_train_function(model, x, y, batches, args):
     the first ``train_on_batch(x, y)`` builds and compiles it; the timed calls take
     ``batches`` of (x, y) with unit sample weights, as ``train_on_batch`` passes them."""
     import time
-    import numpy as np
     start = time.perf_counter()
     model.train_on_batch(x, y)
     compile_s = time.perf_counter() - start
-    ones = np.ones((len(x),), dtype='float32')
+    # no sample weights given, as in train_on_batch(x, y): none in the compiled step
+    from minikeras.models.data import sample_weights
+    ones = sample_weights(y, None, None)
     train_fn = model._function('train', [x, y, ones])
     mk_batches = [(bx, by, ones) for bx, by in batches]
     for _ in range(args.warmup):

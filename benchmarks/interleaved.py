@@ -105,7 +105,9 @@ def main():
     model, (x, y) = build(np)
     initial = [np.array(w, copy=True) for w in model.get_weights()]
     model.train_on_batch(x, y)
-    ones = np.ones((len(x),), dtype='float32')
+    # no sample weights given, as in train_on_batch(x, y): none in the compiled step
+    from minikeras.models.data import sample_weights
+    ones = sample_weights(y, None, None)
     mk = model._function('train', [x, y, ones])
     hw = handwritten.make_step(initial)
     sync = _waiter(engine)

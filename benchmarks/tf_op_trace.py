@@ -22,7 +22,8 @@ def _step(which, model_name, np):
     import interleaved
     if which == 'minikeras':
         model, (x, y) = getattr(interleaved, '_' + model_name)(np)
-        weights = np.ones((len(x),), 'float32')
+        from minikeras.models.data import sample_weights
+        weights = sample_weights(y, None, None)       # none given, as train_on_batch(x, y)
         model.train_on_batch(x, y)
         fn = model._function('train', [x, y, weights])
         return lambda: fn(x, y, weights)

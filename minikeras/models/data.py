@@ -65,10 +65,28 @@ def check_lengths(inputs, targets, weights=()):
                              % (len(w), list(lengths)[0]))
 
 
+class UnitWeights(np.ndarray):
+    """Sample weights that are all ones because none were given (no ``sample_weight``,
+    no ``class_weight``). The training step leaves them out of the compiled function: its
+    loss and metrics are then plain means, the same values as weighting by ones, without
+    the weighting ops. Slices and indexing keep the class (batches stay marked); any
+    computation with them gives a plain array."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        def plain(values):
+            return tuple(np.asarray(v) if isinstance(v, UnitWeights) else v for v in values)
+        if 'out' in kwargs:
+            kwargs['out'] = plain(kwargs['out'])
+        return getattr(ufunc, method)(*plain(inputs), **kwargs)
+
+
 def sample_weights(y, sample_weight, class_weight):
-    """One weight per sample (float array) from ``sample_weight`` and/or ``class_weight``."""
+    """One weight per sample (float array) from ``sample_weight`` and/or ``class_weight``;
+    ``UnitWeights`` when neither is given."""
     n = len(y)
     w = np.ones((n,), dtype=K.floatx())
+    if sample_weight is None and class_weight is None:
+        return w.view(UnitWeights)
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=K.floatx())
         if sample_weight.ndim != 1:

@@ -171,9 +171,12 @@ class Model(TrainingExtras, Network):
                 score = score * mask / (K.mean(mask) + K.epsilon())
             if K.ndim(score) > 1:
                 score = K.mean(score, axis=list(range(1, K.ndim(score))))
-            score = score * sw
-            nonzero = K.mean(K.cast(K.not_equal(sw, 0), K.floatx()))
-            value = K.mean(score) / K.maximum(nonzero, K.epsilon())
+            if sw is None:            # no weights given: the mean, as weighting by ones
+                value = K.mean(score)
+            else:
+                score = score * sw
+                nonzero = K.mean(K.cast(K.not_equal(sw, 0), K.floatx()))
+                value = K.mean(score) / K.maximum(nonzero, K.epsilon())
             per_output_losses.append(value)
             term = value * self._loss_weights[i] if self._loss_weights[i] != 1. else value
             total = term if total is None else total + term
@@ -188,27 +191,29 @@ class Model(TrainingExtras, Network):
                 per_output_losses = [m(v) for m, v in
                                      zip(self._output_loss_metrics, per_output_losses)]
             for i, _, fn in self._metric_fns:
-                kwargs = {'sample_weight': sws[targets[i]]} if id(fn) in self._weighted else {}
+                sw = sws[targets[i]]
+                kwargs = {'sample_weight': sw} if id(fn) in self._weighted and sw is not None \
+                    else {}
                 metric_values.append(K.mean(fn(ys[targets[i]], outputs[i], **kwargs)))
             metric_values.extend(self._added_metric_values(ctx))
         extra = per_output_losses if len(outputs) > 1 else []
         return total, extra + metric_values
 
-    def _train_step(self, n_in, n_out):
+    def _train_step(self, n_in, n_out, unit=()):
         params = self._trainable_weights_for_training()
         self.optimizer.build(params)
 
         def step(*tensors):
-            xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
+            xs, ys, sws = _split_step_inputs(tensors, n_in, n_out, unit)
             outputs, masks, ctx = self._forward(xs, training=True, with_masks=True)
             total, values = self._loss_and_metrics(ys, outputs, sws, ctx, masks)
             updates = self.optimizer.get_updates(total, params)
             return [total] + values, list(updates) + ctx.updates + ctx.state_updates
         return step
 
-    def _test_step(self, n_in, n_out):
+    def _test_step(self, n_in, n_out, unit=()):
         def step(*tensors):
-            xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
+            xs, ys, sws = _split_step_inputs(tensors, n_in, n_out, unit)
             outputs, masks, ctx = self._forward(xs, training=False, with_masks=True)
             total, values = self._loss_and_metrics(ys, outputs, sws, ctx, masks)
             return [total] + values, list(ctx.state_updates)
@@ -221,20 +226,31 @@ class Model(TrainingExtras, Network):
         return step
 
     def _function(self, mode, arrays):
-        """The compiled function for ``mode`` and these arrays' trailing shapes/dtypes."""
+        """The compiled function for ``mode`` and these arrays' trailing shapes/dtypes.
+        Sample weights that are ``UnitWeights`` (none given) are not inputs of the
+        compiled function: the returned callable takes all arrays and passes the rest."""
         specs = [((None,) + tuple(a.shape[1:]), str(a.dtype)) for a in arrays]
-        key = (mode, tuple((s, d) for s, d in specs))
+        n_in = len(self._model_inputs())
+        n_out = len(getattr(self, '_target_index', ()))
+        unit = ()
+        if mode in ('train', 'test'):
+            unit = tuple(i - n_in - n_out for i in range(n_in + n_out, len(arrays))
+                         if isinstance(arrays[i], data_utils.UnitWeights))
+        key = (mode, tuple((s, d) for s, d in specs), unit)
         fn = self._functions.get(key)
         if fn is None:
-            n_in = len(self._model_inputs())
-            n_out = len(getattr(self, '_target_index', ()))
             if mode == 'train':
-                step = self._train_step(n_in, n_out)
+                step = self._train_step(n_in, n_out, unit)
             elif mode == 'test':
-                step = self._test_step(n_in, n_out)
+                step = self._test_step(n_in, n_out, unit)
             else:
                 step = self._predict_step(n_in)
-            fn = K.compiled_function(step, specs, name='%s_%s' % (self.name, mode))
+            dropped = set(n_in + n_out + j for j in unit)
+            kept = [i for i in range(len(specs)) if i not in dropped]
+            fn = K.compiled_function(step, [specs[i] for i in kept],
+                                     name='%s_%s' % (self.name, mode))
+            if dropped:
+                fn = _passing(fn, kept)
             self._functions[key] = fn
         return fn
 
@@ -618,3 +634,19 @@ def _progbar(data, verbose):
         return None
     from minikeras.utils.generic_utils import Progbar
     return Progbar(target=data.samples)
+
+
+def _split_step_inputs(tensors, n_in, n_out, unit):
+    """The step's inputs, targets and sample weights; None for the weights in ``unit``
+    (positions among the weights), which are not inputs of the compiled function."""
+    xs, ys, given = tensors[:n_in], tensors[n_in:n_in + n_out], list(tensors[n_in + n_out:])
+    sws = [None if j in unit or not given else given.pop(0) for j in range(n_out)]
+    return xs, ys, sws
+
+
+def _passing(fn, kept):
+    """``fn`` called with the arrays at positions ``kept`` of its arguments."""
+    def call(*arrays):
+        return fn(*[arrays[i] for i in kept])
+    call.compiled = fn
+    return call

@@ -139,6 +139,41 @@ def test_sample_weight_zero_ignores_samples():
     assert abs(loss - 96. ** 2) < 1e-2
 
 
+def test_no_sample_weights_train_like_weights_of_ones_without_weighting_ops():
+    """Without sample_weight or class_weight the compiled step takes no weights (the loss
+    and metrics are plain means); the results equal training with explicit ones, for
+    fit (shuffled batches, a validation split), train_on_batch, evaluate and a Sequence."""
+    x, y = blobs(n=96)
+    y = to_categorical(y, 3)
+
+    def run(**weights):
+        np.random.seed(3)
+        model = Sequential([Dense(16, activation='relu', input_shape=(8,)),
+                            Dense(3, activation='softmax')])
+        model.compile(optimizers.SGD(0.05), 'categorical_crossentropy',
+                      metrics=['accuracy'], weighted_metrics=['mse'])
+        w = {k: v[:96] for k, v in weights.items()}
+        hist = model.fit(x, y, batch_size=16, epochs=2, verbose=0, validation_split=0.25,
+                         **w)
+        step = model.train_on_batch(x[:20], y[:20],
+                                    **{k: v[:20] for k, v in weights.items()})
+        ev = model.evaluate(x, y, verbose=0, **w)
+        gen = model.evaluate_generator(Batches(x, y, 32), verbose=0)
+        return hist.history, step, ev, gen, model
+    plain, ones = run(), run(sample_weight=np.ones(96))
+    for a, b in zip(plain[:4], ones[:4]):
+        if isinstance(a, dict):
+            assert sorted(a) == sorted(b)
+            for k in a:
+                np.testing.assert_allclose(a[k], b[k], rtol=1e-5, atol=1e-6)
+        else:
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    unit = [key[2] for key in plain[4]._functions if key[0] in ('train', 'test')]
+    assert unit and all(u == (0,) for u in unit)          # the weights were left out
+    given = [key[2] for key in ones[4]._functions if key[0] == 'train']
+    assert given == [()]
+
+
 def test_class_weight_changes_loss():
     model = Sequential([Dense(2, input_shape=(2,), activation='softmax')])
     model.compile('sgd', 'categorical_crossentropy')

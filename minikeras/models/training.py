@@ -250,7 +250,7 @@ class Model(TrainingExtras, Network):
             fn = K.compiled_function(step, [specs[i] for i in kept],
                                      name='%s_%s' % (self.name, mode))
             if dropped:
-                fn = _passing(fn, kept)
+                fn = _Passing(fn, kept)
             self._functions[key] = fn
         return fn
 
@@ -644,9 +644,17 @@ def _split_step_inputs(tensors, n_in, n_out, unit):
     return xs, ys, sws
 
 
-def _passing(fn, kept):
-    """``fn`` called with the arrays at positions ``kept`` of its arguments."""
-    def call(*arrays):
-        return fn(*[arrays[i] for i in kept])
-    call.compiled = fn
-    return call
+class _Passing(object):
+    """A compiled function called with the arrays at positions ``kept`` of the arguments
+    (the others are unit sample weights it does not take); any other attribute is the
+    compiled function's."""
+    __slots__ = ('compiled', 'kept')
+
+    def __init__(self, compiled, kept):
+        self.compiled, self.kept = compiled, kept
+
+    def __call__(self, *arrays):
+        return self.compiled(*[arrays[i] for i in self.kept])
+
+    def __getattr__(self, name):
+        return getattr(self.compiled, name)

@@ -199,21 +199,21 @@ class Model(TrainingExtras, Network):
         extra = per_output_losses if len(outputs) > 1 else []
         return total, extra + metric_values
 
-    def _train_step(self, n_in, n_out, unit=()):
+    def _train_step(self, n_in, n_out):
         params = self._trainable_weights_for_training()
         self.optimizer.build(params)
 
         def step(*tensors):
-            xs, ys, sws = _split_step_inputs(tensors, n_in, n_out, unit)
+            xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
             outputs, masks, ctx = self._forward(xs, training=True, with_masks=True)
             total, values = self._loss_and_metrics(ys, outputs, sws, ctx, masks)
             updates = self.optimizer.get_updates(total, params)
             return [total] + values, list(updates) + ctx.updates + ctx.state_updates
         return step
 
-    def _test_step(self, n_in, n_out, unit=()):
+    def _test_step(self, n_in, n_out):
         def step(*tensors):
-            xs, ys, sws = _split_step_inputs(tensors, n_in, n_out, unit)
+            xs, ys, sws = tensors[:n_in], tensors[n_in:n_in + n_out], tensors[n_in + n_out:]
             outputs, masks, ctx = self._forward(xs, training=False, with_masks=True)
             total, values = self._loss_and_metrics(ys, outputs, sws, ctx, masks)
             return [total] + values, list(ctx.state_updates)
@@ -228,7 +228,8 @@ class Model(TrainingExtras, Network):
     def _function(self, mode, arrays):
         """The compiled function for ``mode`` and these arrays' trailing shapes/dtypes.
         Sample weights that are ``UnitWeights`` (none given) are not inputs of the
-        compiled function: the returned callable takes all arrays and passes the rest."""
+        compiled function (the step sees None for them): the returned callable takes all
+        arrays and passes the rest."""
         specs = [((None,) + tuple(a.shape[1:]), str(a.dtype)) for a in arrays]
         n_in = len(self._model_inputs())
         n_out = len(getattr(self, '_target_index', ()))
@@ -240,13 +241,15 @@ class Model(TrainingExtras, Network):
         fn = self._functions.get(key)
         if fn is None:
             if mode == 'train':
-                step = self._train_step(n_in, n_out, unit)
+                step = self._train_step(n_in, n_out)
             elif mode == 'test':
-                step = self._test_step(n_in, n_out, unit)
+                step = self._test_step(n_in, n_out)
             else:
                 step = self._predict_step(n_in)
             dropped = set(n_in + n_out + j for j in unit)
             kept = [i for i in range(len(specs)) if i not in dropped]
+            if dropped:
+                step = _with_none_at(step, kept, len(specs))
             fn = K.compiled_function(step, [specs[i] for i in kept],
                                      name='%s_%s' % (self.name, mode))
             if dropped:
@@ -636,12 +639,15 @@ def _progbar(data, verbose):
     return Progbar(target=data.samples)
 
 
-def _split_step_inputs(tensors, n_in, n_out, unit):
-    """The step's inputs, targets and sample weights; None for the weights in ``unit``
-    (positions among the weights), which are not inputs of the compiled function."""
-    xs, ys, given = tensors[:n_in], tensors[n_in:n_in + n_out], list(tensors[n_in + n_out:])
-    sws = [None if j in unit or not given else given.pop(0) for j in range(n_out)]
-    return xs, ys, sws
+def _with_none_at(step, kept, count):
+    """``step`` taking only the tensors at positions ``kept`` of its ``count`` arguments;
+    the others (unit sample weights) reach it as None."""
+    def partial_step(*tensors):
+        full = [None] * count
+        for i, t in zip(kept, tensors):
+            full[i] = t
+        return step(*full)
+    return partial_step
 
 
 class _Passing(object):

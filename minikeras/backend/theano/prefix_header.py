@@ -15,8 +15,9 @@ process reads a partial one) while the engine optimizes the graph, and appends
 ``-include <that header> -g0`` to the engine's ``gcc.cxxflags``. The same module then
 compiles in 0.35 s instead of 0.66 s. A module compiled before the header is in place,
 or one whose options it does not match, makes GCC read the text header of the same name
-instead: it is compiled as before, never wrongly. Nothing is done for the Python-only linkers (``mode=FAST_COMPILE``), for other
-compilers, when the user set ``-include`` themselves, or with ``MINIKERAS_THEANO_PCH=0``.
+instead: it is compiled as before, never wrongly. Nothing is done for the Python-only
+linkers (``mode=FAST_COMPILE``), for other compilers, when the user set ``-include``
+themselves, or with ``MINIKERAS_THEANO_PCH=0``.
 """
 import hashlib
 import logging

@@ -19,6 +19,7 @@ import time
 
 from minikeras.backend.parallel import status
 
+SETTLE_S = 2.     # how long a peer a survivor found lost gets to show how it ended
 USAGE = 'minikeras-launch -n N [--hosts h1,h2] [--timeout S] python train.py [args ...]'
 
 
@@ -94,7 +95,7 @@ class Supervisor(object):
 
     def __init__(self, plan, status_dir, n):
         self.status_dir, self.n = status_dir, n
-        self.procs = []
+        self.procs, self._lost_seen = [], None
         for spec in plan:
             argv, env, ranks = _spec(spec, n)
             proc = subprocess.Popen(argv, env=env, start_new_session=True)
@@ -126,6 +127,8 @@ class Supervisor(object):
                 r, ended = found[kind]
                 if kind == 'lost':
                     peer = int(ended.split(':', 1)[0].split()[1])
+                    if self._peer_may_still_end(peer):
+                        return None
                     return peer, 'rank %d found it lost (%s)' % (r, ended.split(': ', 1)[1])
                 return r, {'error': 'failed: %s' % ended[len('error: '):],
                            'vanished': 'died (pid %d: killed or crashed)' % self.pids()[r],
@@ -136,6 +139,19 @@ class Supervisor(object):
                 rank = ranks[0] if len(ranks) == 1 else None
                 return rank, 'its process exited with status %d' % code
         return None
+
+    def _peer_may_still_end(self, peer):
+        """Whether to wait before naming ``peer`` lost on a survivor's word: a killed
+        process closes its sockets before the kernel has finished ending it, so the
+        survivor's report can come first. Waiting up to ``SETTLE_S`` lets the launcher
+        name the cause (the peer died) rather than its consequence; a peer that is
+        still there after that (stopped, hanging) is named as the survivor found it."""
+        pid = self.pids().get(peer)
+        if pid is None or status.read(self.status_dir, peer, 'exit') or not _alive(pid):
+            return False
+        if self._lost_seen is None:
+            self._lost_seen = time.time()
+        return time.time() - self._lost_seen < SETTLE_S
 
     def running(self):
         return any(proc.poll() is None for proc, _ in self.procs)

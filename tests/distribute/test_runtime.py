@@ -1,6 +1,7 @@
 """The generic runtime: the launcher names a lost worker in bounded time, a worker that
 loses a peer raises an error naming it, and a missing runtime says how to install it."""
 import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 import minikeras.backend as K
 from minikeras import distribute
 from minikeras.backend import distribute_generic
-from minikeras.distribute import DistributedError, LocalCommunicator
+from minikeras.distribute import DistributedError, LocalCommunicator, launch as launcher
 from minikeras.backend.parallel import mpi
 from tests.distribute.launching import launch, require_mpi, worker
 
@@ -23,6 +24,40 @@ def test_a_killed_worker_stops_the_job_naming_its_rank():
     # bounded by the launcher, not by the 120 s guard (generous: process start-up
     # on a busy 2-core machine alone took 20-30 s)
     assert seconds < 100, seconds
+
+
+def _supervise_a_survivor_report(tmp_path):
+    """A supervisor of three ranks where rank 0 ended saying it lost rank 2, and rank 2
+    is a live process with no exit file yet."""
+    sup = launcher.Supervisor([], str(tmp_path), 3)
+    peer = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+    (tmp_path / 'rank-0.pid').write_text(u'%d' % peer.pid)   # any pid: its exit file counts
+    (tmp_path / 'rank-0.exit').write_text(u'lost 2: DistributedError: connection reset')
+    (tmp_path / 'rank-2.pid').write_text(u'%d' % peer.pid)
+    return sup, peer
+
+
+def test_a_peer_killed_as_the_survivor_reports_it_is_named_as_died(tmp_path):
+    # a killed worker's sockets close before the kernel has ended it: the survivor's
+    # report can come first, and the launcher waits for the cause rather than name it
+    sup, peer = _supervise_a_survivor_report(tmp_path)
+    try:
+        assert sup.lost() is None
+    finally:
+        peer.kill()
+        peer.wait()
+    assert sup.lost() == (2, 'died (pid %d: killed or crashed)' % peer.pid)
+
+
+def test_a_peer_still_there_after_the_settle_time_is_named_as_the_survivor_found_it(
+        tmp_path, monkeypatch):
+    sup, peer = _supervise_a_survivor_report(tmp_path)
+    monkeypatch.setattr(launcher, 'SETTLE_S', 0.)
+    try:
+        assert sup.lost() == (2, 'rank 0 found it lost (DistributedError: connection reset)')
+    finally:
+        peer.kill()
+        peer.wait()
 
 
 def test_a_hanging_peer_is_named_by_the_survivor_within_the_timeout():

@@ -2,6 +2,7 @@
 Theano or PyTensor), default flags that respect the user's, quiet import, and engine
 errors translated into short ValueErrors."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -505,10 +506,19 @@ run = subprocess.run([_impl.th.config.cxx, "-shared", "-g"] + prefix_header._CLI
                      + ["-I" + d for d in cm.std_include_dirs()]
                      + ["-fvisibility=hidden", "-Winvalid-pch", "-Werror=invalid-pch", "-H",
                         "-fsyntax-only", src], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+so = src[:-4] + ".so"
+link = subprocess.run([_impl.th.config.cxx, "-shared", "-fPIC", "-o", so, src]
+                      + list(cm.GCC_compiler.compile_args())
+                      + ["-I" + d for d in cm.std_include_dirs()],
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+with open(so, "rb") as fh:
+    gold = b".note.gnu.gold-version" in fh.read()      # the section gold writes
 os.remove(src)
+os.remove(so)
 used = [line for line in run.stderr.decode().splitlines() if line.startswith("! ")]
 exists = os.path.exists(header + ".gch")
-print(json.dumps([out, flags[-1], run.returncode, used, exists]))
+print(json.dumps([out, flags[-1], run.returncode, used, exists, "-fuse-ld=gold" in flags,
+                  link.returncode, gold]))
 '''
 
 
@@ -516,10 +526,14 @@ def test_c_modules_compile_with_the_precompiled_prefix_header():
     """With the C linker, the first compiled function builds the prefix header once and
     every module's g++ run includes it: GCC accepts it for a module's exact options
     ('!' in -H's output; an unusable one is an error under -Werror=invalid-pch)."""
-    out, last_flag, rc, used, exists = _snippet_outputs(_PREFIX_HEADER, 'C linker')
+    out, last_flag, rc, used, exists, gold_flag, link_rc, gold = _snippet_outputs(
+        _PREFIX_HEADER, 'C linker')
     assert out == [3.0, 12.0]
     assert last_flag == '-g0' and rc == 0 and exists
     assert len(used) == 1 and used[0].endswith('minikeras_prefix.h.gch')
+    # and the modules are linked by gold where binutils has it (the lanes do)
+    has_gold = shutil.which('ld.gold') is not None
+    assert (gold_flag, link_rc, gold) == (has_gold, 0, has_gold)
 
 
 def test_no_prefix_header_for_python_only_linkers_or_when_turned_off(monkeypatch, tmp_path):
@@ -537,6 +551,18 @@ def test_no_prefix_header_for_python_only_linkers_or_when_turned_off(monkeypatch
         assert prefix_header._state['done'] is False
     monkeypatch.setattr(prefix_header, '_compiles_c_modules', lambda th: True)
     monkeypatch.setenv('MINIKERAS_THEANO_PCH', '0')
+    monkeypatch.setenv('MINIKERAS_THEANO_GOLD', '0')
     prefix_header._install(_impl.th, IMPL)
     assert prefix_header._state['done'] is True
     assert prefix_header._get_flags(_impl.th, IMPL) == value
+    # gold alone, where it is installed; never over a linker the user chose
+    monkeypatch.setenv('MINIKERAS_THEANO_GOLD', '1')
+    monkeypatch.setattr(prefix_header.shutil, 'which', lambda name: '/usr/bin/' + name)
+    for flags, expected in (('-O2', '-O2 -fuse-ld=gold'), ('-fuse-ld=lld', '-fuse-ld=lld')):
+        prefix_header._set_flags(_impl.th, IMPL, flags)
+        monkeypatch.setitem(prefix_header._state, 'done', False)
+        try:
+            prefix_header._install(_impl.th, IMPL)
+            assert prefix_header._get_flags(_impl.th, IMPL) == expected
+        finally:
+            prefix_header._set_flags(_impl.th, IMPL, value)

@@ -3,8 +3,8 @@
 The contract (``minikeras/backend/contract/``) is the only list of op names. An adapter
 package is split into topic modules; **every public function of a topic module is an op**
 (helpers start with an underscore; a function imported from outside the adapter package
-is an op only if it has a contract op's name, e.g. one made by ``unsupported``). The package's ``__init__`` names its topic modules
-once and calls ``export_ops``::
+is an op only if it has a contract op's name, e.g. one made by ``unsupported``). The
+package's ``__init__`` names its topic modules once and calls ``export_ops``::
 
     from minikeras.backend import adapter as _adapter
     from minikeras.backend.numpy import core, math, nn, random, rnn
@@ -13,8 +13,8 @@ once and calls ``export_ops``::
 
 ``export_ops`` puts each op in the package namespace (adding the generic default of
 each op the contract lets an adapter inherit, see ``generic_defaults``) and sets
-``__all__`` to their names; the loader then compares ``__all__`` with the contract and names every missing
-op, every extra one and every op whose arguments differ.
+``__all__`` to their names; the loader then compares ``__all__`` with the contract and
+names every missing op, every extra one and every op whose arguments differ.
 """
 import inspect
 import sys

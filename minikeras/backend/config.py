@@ -83,7 +83,8 @@ def load():
             data['image_data_format'], where('image_data_format'))
     env = os.environ.get('KERAS_BACKEND')
     if env is not None and env.strip():
-        settings['backend'], settings['backend_source'] = env.strip(), 'environment variable KERAS_BACKEND'
+        settings['backend'] = env.strip()
+        settings['backend_source'] = 'environment variable KERAS_BACKEND'
     elif 'backend' in data:
         if not isinstance(data['backend'], str) or not data['backend'].strip():
             raise ConfigError('%s: expected an engine name, received %r'

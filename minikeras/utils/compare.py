@@ -134,7 +134,8 @@ def format_report(report):
         lines.append('%-11s %s %s: %s' % (engine, result.get('implementation') or engine,
                                           result.get('version') or '', verdict))
         for name, diff, ok in result['layers']:
-            lines.append('    %-28s max |diff| %.3g%s' % (name, diff, '' if ok else '   <-- diverges'))
+            lines.append('    %-28s max |diff| %.3g%s'
+                         % (name, diff, '' if ok else '   <-- diverges'))
     return '\n'.join(lines)
 
 

@@ -4,8 +4,8 @@ PyTensor has no 3-D convolution op, so there a convolution is strided slices of 
 (padded) channels-last input, one per kernel tap, concatenated and multiplied by the
 kernel (im2col). Pooling is the element-wise max or sum of such slices on both.
 Transposed 3-D convolution is the adjoint (gradient) of this conv3d, as
-conv2d_transpose is of conv2d. Spatial sizes must be known when the function is built. separable_conv1d,
-local_conv1d/2d and resize_volumes come from the shared composites."""
+conv2d_transpose is of conv2d. Spatial sizes must be known when the function is built.
+separable_conv1d, local_conv1d/2d and resize_volumes come from the shared composites."""
 import itertools
 
 import numpy as np

@@ -233,10 +233,10 @@ class Model(TrainingExtras, Network):
         specs = [((None,) + tuple(a.shape[1:]), str(a.dtype)) for a in arrays]
         n_in = len(self._model_inputs())
         n_out = len(getattr(self, '_target_index', ()))
-        unit = ()
+        unit = ()       # positions among the sample weights (after inputs and targets)
         if mode in ('train', 'test'):
-            unit = tuple(i - n_in - n_out for i in range(n_in + n_out, len(arrays))
-                         if isinstance(arrays[i], data_utils.UnitWeights))
+            unit = tuple(j for j, a in enumerate(arrays[n_in + n_out:])
+                         if isinstance(a, data_utils.UnitWeights))
         key = (mode, tuple((s, d) for s, d in specs), unit)
         fn = self._functions.get(key)
         if fn is None:

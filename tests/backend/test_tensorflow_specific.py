@@ -102,13 +102,16 @@ def test_max_pool_of_a_relu_equals_the_plain_chain(padding, size):
     np.testing.assert_allclose(grad, want[:, :size, :size], rtol=1e-6)
 
 
-@pytest.mark.parametrize('level', [0.25, 0.5, 0.3])
-def test_dropout_masks_keep_the_probability_and_are_fresh(level):
-    """0.25 and 0.5 draw 8 random bits per element, 0.3 a float: every kept value is
-    scaled by 1 / (1 - level), about 1 - level of them are kept, each compiled call
-    draws a new mask, a seed repeats the sequence, and a noise shape broadcasts."""
+@pytest.mark.parametrize('level', [0.25, 0.5, 0.125, 0.75, 0.1875, 0.3])
+@pytest.mark.parametrize('rows', [64, 50])
+def test_dropout_masks_keep_the_probability_and_are_fresh(level, rows):
+    """Binary-fraction levels draw 1, 2 or 4 random bits per element on 64 x 40 x 30
+    (76,800 elements, several to a random byte) and 8 on 50 x 40 x 30 (60,000, one byte
+    each), 0.1875 4 or 8, 0.3 a float: every kept value is scaled by 1 / (1 - level),
+    about 1 - level of them are kept, each compiled call draws a new mask, a seed repeats
+    the sequence, and a noise shape broadcasts."""
     import tensorflow as tf
-    x = np.ones((50, 40, 30), 'float32')
+    x = np.ones((rows, 40, 30), 'float32')
 
     def make(seed, noise_shape=None):
         return tf.function(lambda t: K.dropout(t, level, noise_shape=noise_shape, seed=seed))
@@ -117,6 +120,9 @@ def test_dropout_masks_keep_the_probability_and_are_fresh(level):
     assert set(np.unique(a)) == {0.0, np.float32(1. / (1. - level))}
     assert abs((a != 0).mean() - (1 - level)) < 0.01
     assert (a != b).mean() > 0.2
+    graph = f.get_concrete_function(tf.TensorSpec(x.shape)).graph
+    packed = any(op.type == 'LeftShift' for op in graph.get_operations())
+    assert packed == (rows == 64 and level != 0.3)
     np.testing.assert_array_equal(make(7)(tf.constant(x)).numpy(), a)
     c = make(None, noise_shape=(None, 1, 30))(tf.constant(x)).numpy()
     assert (c == c[:, :1]).all() and abs((c != 0).mean() - (1 - level)) < 0.05

@@ -7,7 +7,9 @@ process (so both see the same machine load), by wall clock and by process CPU ti
 Models as in mnist_mlp_step.py (mlp), lstm_step.py (lstm) and mnist_cnn_step.py (cnn);
 hand-written steps from benchmarks/handwritten/ (<engine>.py, lstm_<engine>.py,
 cnn_<engine>.py), started from the same seeded weights. Prints the median per-step time
-of each over the rounds and the ratio minikeras / hand-written for both clocks. On a
+of each over the rounds and the ratio minikeras / hand-written for both clocks, and in
+parentheses the median of the per-round ratios (the blocks compared run next to each
+other, so a change of the machine's speed between rounds cancels out). On a
 machine shared with other jobs the CPU-time ratio is the steadier one (wall time includes
 waiting for a core); with 1 thread the engine's worker and Python overlap, so CPU time can
 exceed wall time.
@@ -73,6 +75,13 @@ def _waiter(engine):
     return lambda: None
 
 
+def _paired(ours, theirs, i):
+    """Median over rounds of the ratio of the two blocks of one round (timed next to each
+    other, so a change of machine speed between rounds cancels out)."""
+    from _common import median
+    return median([a[i] / b[i] for a, b in zip(ours, theirs)])
+
+
 def _block(step, args, steps, sync):
     wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(steps):
@@ -128,6 +137,8 @@ def main():
             model3.train_on_batch(x, y)
     times = dict((k, []) for k in steps)
     for _ in range(args.rounds):
+        # always the same order, so every block follows another model's block (a block
+        # right after one of its own model would start with warm caches)
         for k, (f, a) in steps.items():
             times[k].append(_block(f, a, args.steps, sync))
     print('engine: %s %s, %d thread(s), model %s, %d rounds x %d steps, load %s'
@@ -137,12 +148,14 @@ def main():
     for clock, i in (('wall', 0), ('cpu', 1)):
         a = median([t[i] for t in times['mk']]) * 1e3
         b = median([t[i] for t in times['hw']]) * 1e3
-        print('%-4s minikeras %.2f ms  hand-written %.2f ms  ratio %.3f' % (clock, a, b, a / b))
+        print('%-4s minikeras %.2f ms  hand-written %.2f ms  ratio %.3f  (paired %.3f)'
+              % (clock, a, b, a / b, _paired(times['mk'], times['hw'], i)))
         if args.keras3:
             a = median([t[i] for t in times['mk_tob']]) * 1e3
             b = median([t[i] for t in times['k3']]) * 1e3
-            print('%-4s train_on_batch: minikeras %.2f ms  Keras 3 %.2f ms  ratio %.3f'
-                  % (clock, a, b, a / b))
+            print('%-4s train_on_batch: minikeras %.2f ms  Keras 3 %.2f ms  ratio %.3f  '
+                  '(paired %.3f)' % (clock, a, b, a / b,
+                                     _paired(times['mk_tob'], times['k3'], i)))
 
 
 if __name__ == '__main__':

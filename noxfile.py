@@ -285,7 +285,8 @@ def link_cntk_mpi(session):
     libs = os.path.join(site, 'cntk', 'libs')
     for soname, target_name in (('libmpi.so.12', 'libmpi.so.40'),
                                 ('libmpi_cxx.so.1', 'libmpi_cxx.so.40')):
-        targets = sorted(glob.glob('/usr/lib/*/' + target_name) + glob.glob('/usr/lib/' + target_name))
+        targets = sorted(glob.glob('/usr/lib/*/' + target_name)
+                         + glob.glob('/usr/lib/' + target_name))
         if not targets:
             session.error('CNTK needs %s from Debian\'s libopenmpi3, and it is not installed'
                           % target_name)

@@ -137,8 +137,9 @@ def keras_reference(python, model, engine, args, weights=None, script='keras2_re
     """Run benchmarks/keras2_reference.py under another interpreter (one with the original
     Keras installed) for ``model`` on ``engine``; returns (ms per step, compile s, the
     description line). ``weights``: initial weights (Keras 2 layout) the reference model
-    starts from, so that both runs follow the same trajectory. ``engine`` is minikeras's engine name; Theano and PyTensor both map
-    to Keras's 'theano' backend (Keras 2 only knows classic Theano)."""
+    starts from, so that both runs follow the same trajectory. ``engine`` is minikeras's
+    engine name; Theano and PyTensor both map to Keras's 'theano' backend (Keras 2 only
+    knows classic Theano)."""
     if not os.path.isfile(python) or not os.access(python, os.X_OK):
         raise SystemExit('--keras-python: expected the path of a Python interpreter with '
                          'Keras installed, received %r (not an executable file)' % python)

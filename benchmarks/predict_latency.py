@@ -3,12 +3,13 @@ against a direct call of the engine's compiled predict function (issue 15: <= 1.
 
     KERAS_BACKEND=tensorflow python benchmarks/predict_latency.py
 
-The model is the MNIST MLP (784-512-512-10, ReLU, Dropout 0.2, softmax), or with
-``--model small`` 784-16-10, where the Python around the compiled call dominates. "direct" is the engine's own compiled
-function, fed arrays already of the right dtype and shape (a concrete ``tf.function``, the
-``theano.function``, the CNTK graph's ``forward``); on engines whose compiled function is
-minikeras's own Python (NumPy, JAX, MXNet) it is that function. Also printed: minikeras's
-``compiled_function`` wrapper (``model._function('predict', ...)``) called directly.
+The model is the MNIST MLP (784-512-512-10, ReLU, Dropout 0.2, softmax), or with ``--model
+small`` 784-16-10, where the Python around the compiled call dominates. "direct" is the
+engine's own compiled function, fed arrays already of the right dtype and shape (a concrete
+``tf.function``, the ``theano.function``, the CNTK graph's ``forward``); on engines whose
+compiled function is minikeras's own Python (NumPy, JAX, MXNet) it is that function. Also
+printed: minikeras's ``compiled_function`` wrapper (``model._function('predict', ...)``)
+called directly.
 Each figure is the median over ``--repeats`` interleaved rounds (every case in turn) of
 the mean time of one round's calls (about 20 ms of calls, at least ``--calls``).
 """

@@ -145,7 +145,8 @@ def test_only_the_chief_writes_files_and_shows_progress():
         chief_only = True
     keep = [callbacks.EarlyStopping(), callbacks.History()]
     given = keep + [callbacks.ModelCheckpoint('w.h5'), callbacks.CSVLogger('log.csv'),
-                    # the real class; its constructor needs tensorboardX, not installed in every lane
+                    # the real class; its constructor needs tensorboardX, which not
+                    # every lane installs
                     TensorBoard.__new__(TensorBoard), Mine()]
     verbose, kept = DistributedFit(Model(), _Rank1()).begin(1, given)
     assert verbose == 0 and kept == keep

@@ -1,7 +1,8 @@
 """TensorFlow-specific checks of the adapter: the parts of its design the shared
 conformance suite does not reach (the LSTM's own gradient of ``BlockLSTM``, with respect
 to the inputs and initial states as well as the weights; max pooling moved before a ReLU
-in traced graphs; dropout masks drawn from 8 or 16 random bits)."""
+in traced graphs, and the bias gradient of a pooled bias add summed after pooling;
+dropout masks drawn from 1 to 16 random bits)."""
 import numpy as np
 import pytest
 
@@ -100,6 +101,48 @@ def test_max_pool_of_a_relu_equals_the_plain_chain(padding, size):
             k = first[b, i, j, c]
             want[b, 2 * i + k // 2, 2 * j + k % 2, c] = pick[b, i, j, c]
     np.testing.assert_allclose(grad, want[:, :size, :size], rtol=1e-6)
+
+
+@pytest.mark.parametrize('relu', [True, False])
+@pytest.mark.parametrize('shared', [False, True])
+def test_bias_gradient_of_a_pooled_bias_add_sums_the_pooled_gradient(relu, shared):
+    """Traced, max pooling of a bias add's output (through a ReLU or not) gives that bias
+    add a gradient summed over the pooled gradient: the graph's BiasAddGrad reads a
+    pooled-size tensor, and the gradients of input, kernel and bias equal TensorFlow's
+    own, taken eagerly. Where the bias add's output also feeds another term of the loss
+    (``shared``), TensorFlow's gradient is kept: BiasAddGrad reads the full tensor."""
+    import tensorflow as tf
+    rng = np.random.RandomState(3)
+    x = rng.randn(2, 9, 9, 2).astype('float32')
+    kernel = rng.randn(3, 3, 2, 4).astype('float32')
+    bias = rng.randn(4).astype('float32')
+    pick = (rng.rand(2, 3, 3, 4) + 0.5).astype('float32')
+    extra = rng.rand(2, 7, 7, 4).astype('float32')
+
+    def loss_of(x, k, b, conv, bias_add, activation, pool):
+        a = activation(bias_add(conv(x, k), b))           # (2, 7, 7, 4)
+        loss = tf.reduce_sum(pool(a) * pick)               # pooled: (2, 3, 3, 4)
+        return loss + tf.reduce_sum(a * extra) if shared else loss
+
+    def fn(x, k, b):
+        loss = loss_of(x, k, b, K.conv2d, K.bias_add, K.relu if relu else (lambda t: t),
+                       lambda a: K.pool2d(a, (2, 2), (2, 2)))
+        return K.gradients(loss, [x, k, b])
+
+    specs = [tf.TensorSpec(v.shape) for v in (x, kernel, bias)]
+    graph = tf.function(fn).get_concrete_function(*specs).graph
+    read = [op.inputs[0].shape.as_list() for op in graph.get_operations()
+            if op.type == 'BiasAddGrad']
+    assert read == [[2, 7, 7, 4] if shared else [2, 3, 3, 4]]
+    got = [g.numpy() for g in tf.function(fn)(x, kernel, bias)]
+    variables = [tf.Variable(v) for v in (x, kernel, bias)]
+    with tf.GradientTape() as tape:
+        loss = loss_of(*variables, conv=lambda x, k: tf.nn.conv2d(x, k, 1, 'VALID'),
+                       bias_add=tf.nn.bias_add,
+                       activation=tf.nn.relu if relu else (lambda t: t),
+                       pool=lambda a: tf.nn.max_pool2d(a, 2, 2, 'VALID'))
+    for g, want in zip(got, tape.gradient(loss, variables)):
+        np.testing.assert_allclose(g, want.numpy(), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize('level', [0.25, 0.5, 0.125, 0.75, 0.1875, 0.3])

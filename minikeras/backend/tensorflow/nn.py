@@ -398,14 +398,42 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
             # ReLU and max are both monotone, so max_pool(relu(z)) = relu(max_pool(z)),
             # values and gradients (ties go to the same first maximum): the ReLU and its
             # gradient then run over the pooled tensor, a quarter of the size for 2 x 2.
+            _bias_gradient_after_pooling(before_relu)
             y = tf.nn.relu(tf.nn.max_pool2d(before_relu, pool_size, strides, pad))
         else:
+            _bias_gradient_after_pooling(x)
             y = tf.nn.max_pool2d(x, pool_size, strides, pad)
     elif pool_mode == 'avg':
         y = tf.nn.avg_pool2d(x, pool_size, strides, pad)
     else:
         raise ValueError("pool2d: pool_mode must be 'max' or 'avg', received %r" % (pool_mode,))
     return _from_last(y, data_format)
+
+
+def _bias_gradient_after_pooling(z):
+    """When max pooling reads a bias add's output ``z`` in a traced graph, give that bias
+    add a gradient that sums the bias gradient over the pooled gradient.
+
+    Max pooling's gradient hands each pooled value's gradient to exactly one input
+    position, so summed per channel the pooled gradient equals the gradient of ``z``:
+    the same bias gradient from a quarter of the elements (2 x 2 pooling). And the
+    convolution's filter gradient then runs without the bias gradient fused into it,
+    which oneDNN does in 17.5 instead of 20.4 ms for the MNIST CNN's second convolution.
+    Where ``z`` also feeds something else (its gradient is then a sum, not the pooling's
+    gradient alone) the bias gradient is TensorFlow's own."""
+    if tf.executing_eagerly() or not hasattr(z, 'op') or z.op.type != 'BiasAdd':
+        return
+    z.op._gradient_function = _pooled_bias_add_gradient
+
+
+def _pooled_bias_add_gradient(op, grad):
+    data_format = op.get_attr('data_format')
+    source = grad.op
+    if (source.type in ('MaxPoolGrad', 'MaxPoolGradV2')
+            and source.inputs[0].name == op.outputs[0].name):
+        pooled = source.inputs[2]           # the gradient of the pooled values
+        return grad, tf.raw_ops.BiasAddGrad(out_backprop=pooled, data_format=data_format)
+    return grad, tf.raw_ops.BiasAddGrad(out_backprop=grad, data_format=data_format)
 
 
 def _relu_input(x):

@@ -171,3 +171,12 @@ def test_dropout_masks_keep_the_probability_and_are_fresh(level, rows):
     assert (c == c[:, :1]).all() and abs((c != 0).mean() - (1 - level)) < 0.05
     eager = K.eval(K.dropout(K.constant(x), level, seed=3))
     np.testing.assert_array_equal(eager, K.eval(K.dropout(K.constant(x), level, seed=3)))
+
+
+def test_dropout_of_a_tensor_of_unknown_rank():
+    """A traced input of unknown rank still gets a mask (one random byte an element)."""
+    import tensorflow as tf
+    f = tf.function(lambda t: K.dropout(t, 0.25, seed=2),
+                    input_signature=[tf.TensorSpec(None, tf.float32)])
+    y = f(tf.ones((300, 300))).numpy()
+    assert y.shape == (300, 300) and abs((y != 0).mean() - 0.75) < 0.01

@@ -191,7 +191,10 @@ def dropout(x, level, noise_shape=None, seed=None):
 
 def _size_hint(shape):
     """About how many elements a mask of ``shape`` has, an unknown batch size counted as
-    32 (Keras's default): it only chooses between two equally exact ways to draw it."""
+    32 (Keras's default), 0 for an unknown rank: it only chooses between two equally
+    exact ways to draw the mask."""
+    if shape is None:
+        return 0
     return int(np.prod([32 if d is None else d for d in shape], dtype=np.int64))
 
 

@@ -397,15 +397,14 @@ def pool2d(x, pool_size, strides=(1, 1), padding='valid', data_format=None,
     strides = list(_tuple(strides, 2, 'strides'))
     if pool_mode == 'max':
         before_relu = _relu_input(x)
+        pooled = x if before_relu is None else before_relu
+        _bias_gradient_after_pooling(pooled)
+        y = tf.nn.max_pool2d(pooled, pool_size, strides, pad)
         if before_relu is not None:
             # ReLU and max are both monotone, so max_pool(relu(z)) = relu(max_pool(z)),
             # values and gradients (ties go to the same first maximum): the ReLU and its
             # gradient then run over the pooled tensor, a quarter of the size for 2 x 2.
-            _bias_gradient_after_pooling(before_relu)
-            y = tf.nn.relu(tf.nn.max_pool2d(before_relu, pool_size, strides, pad))
-        else:
-            _bias_gradient_after_pooling(x)
-            y = tf.nn.max_pool2d(x, pool_size, strides, pad)
+            y = tf.nn.relu(y)
     elif pool_mode == 'avg':
         y = tf.nn.avg_pool2d(x, pool_size, strides, pad)
     else:
@@ -430,13 +429,13 @@ def _bias_gradient_after_pooling(z):
 
 
 def _pooled_bias_add_gradient(op, grad):
-    data_format = op.get_attr('data_format')
+    summed = grad
     source = grad.op
     if (source.type in ('MaxPoolGrad', 'MaxPoolGradV2')
             and source.inputs[0].name == op.outputs[0].name):
-        pooled = source.inputs[2]           # the gradient of the pooled values
-        return grad, tf.raw_ops.BiasAddGrad(out_backprop=pooled, data_format=data_format)
-    return grad, tf.raw_ops.BiasAddGrad(out_backprop=grad, data_format=data_format)
+        summed = source.inputs[2]           # the gradient of the pooled values
+    return grad, tf.raw_ops.BiasAddGrad(out_backprop=summed,
+                                        data_format=op.get_attr('data_format'))
 
 
 def _relu_input(x):

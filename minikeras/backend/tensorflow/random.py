@@ -109,16 +109,20 @@ def _count(shape):
     return int(np.prod(shape, dtype=np.int64))
 
 
-def _random_words(words, seed):
-    """``words`` uniform random 32-bit words (a stateless Philox draw; compiled, its key
-    is itself drawn by a stateful op, so each call draws fresh words and ``seed`` makes
-    the sequence repeatable, as the other ops here)."""
+def _random_values(count, bits, seed):
+    """At least ``count`` uniform random integers of ``bits`` (8 or 16) bits, flat, drawn
+    as whole 32-bit words (a stateless Philox draw; compiled, its key is itself drawn by a
+    stateful op, so each call draws fresh values and ``seed`` makes the sequence
+    repeatable, as the other ops here)."""
+    per_word = 32 // bits
+    words = (count + per_word - 1) // per_word
     if _stateless(seed):
         key = [int(seed), 0]
     else:
         key = tf.random.uniform([2], maxval=2 ** 31 - 1, dtype=tf.int32, seed=_seed(seed))
-    return tf.random.stateless_uniform(tf.reshape(words, [1]), key, minval=None,
-                                       maxval=None, dtype=tf.uint32)
+    drawn = tf.random.stateless_uniform(tf.reshape(words, [1]), key, minval=None,
+                                        maxval=None, dtype=tf.uint32)
+    return tf.reshape(tf.bitcast(drawn, _BITS_DTYPE[bits]), [-1])
 
 
 def _random_bits(shape, bits, seed=None):
@@ -129,11 +133,9 @@ def _random_bits(shape, bits, seed=None):
     of a mask's cost (Philox, ~3 ns a word here).
     """
     shape = _shape(shape)
-    per_word = 32 // bits
     count = _count(shape)
-    words = (count + per_word - 1) // per_word
-    values = tf.reshape(tf.bitcast(_random_words(words, seed), _BITS_DTYPE[bits]), [-1])
-    if tf.is_tensor(count) or count != words * per_word:
+    values = _random_values(count, bits, seed)
+    if tf.is_tensor(count) or count % (32 // bits):
         values = values[:count]
     return tf.reshape(values, shape)
 
@@ -168,14 +170,13 @@ def _packed_keep(shape, level, bits, seed):
     every byte, then field 1, ...): each element still comes from its own random bits."""
     per_byte = 8 // bits
     count = _count(shape)
-    words = (count + 4 * per_byte - 1) // (4 * per_byte)
-    drawn = tf.reshape(tf.bitcast(_random_words(words, seed), tf.uint8), [-1])
+    drawn = _random_values((count + per_byte - 1) // per_byte, 8, seed)   # whole words
     threshold = tf.constant(int(level * 256), tf.uint8)
     keep = [drawn >= threshold]
     for j in range(1, per_byte):
         shifted = tf.bitwise.left_shift(drawn, tf.constant(bits * j, tf.uint8))
         keep.append(shifted >= threshold)
     keep = tf.concat(keep, 0)
-    if tf.is_tensor(count) or count != words * 4 * per_byte:
+    if tf.is_tensor(count) or count % (4 * per_byte):
         keep = keep[:count]
     return tf.reshape(keep, shape)

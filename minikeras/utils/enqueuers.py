@@ -6,6 +6,8 @@ worker threads or processes, handed out in order.
 epoch (``on_epoch_end`` between them), in index order (shuffled per epoch if asked);
 ``stop()``. ``GeneratorEnqueuer`` does the same for a (thread-safe) generator.
 """
+import collections
+import itertools
 import multiprocessing
 import queue
 import random
@@ -102,17 +104,26 @@ class OrderedEnqueuer(SequenceEnqueuer):
                 random.shuffle(order)
             pool = self._pool()
             fetch = _process_get if self.use_multiprocessing else self.sequence.__getitem__
+            indices = iter(order)
+            # at most this many reads in flight: stopping waits for them, never kills them
+            pending = collections.deque(pool.apply_async(fetch, (i,))
+                                        for i in itertools.islice(indices, 2 * self.workers))
             try:
-                pending = [pool.apply_async(fetch, (i,)) for i in order]
-                for result in pending:
+                while pending:
                     try:
-                        item = (True, result.get())
+                        item = (True, pending.popleft().get())
                     except Exception as e:  # handed to the consumer, raised there
                         item = (False, e)
                     if not self._put(item) or not item[0]:
                         return
+                    for i in itertools.islice(indices, 1):
+                        pending.append(pool.apply_async(fetch, (i,)))
             finally:
-                pool.terminate()
+                # close and join, not terminate: a worker process killed while it sends a
+                # result holds the pool's result-queue lock for ever, and terminate then
+                # waits on that lock (Pool._terminate_pool: its task handler's put)
+                pool.close()
+                pool.join()
             self.sequence.on_epoch_end()
 
 
